@@ -1,0 +1,109 @@
+/**
+ * The application as a Fastify instance: external plugins, then app plugins,
+ * then routes. server.ts listens; tests build it and use `app.inject`.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DEFAULT_INDICATORS, DEFAULT_REGIONS } from './catalog/default-catalog.ts';
+import type { Config, TokenSpec } from './config.ts';
+import authPlugin, { generatedAdminToken } from './plugins/auth.ts';
+import docsPlugin from './plugins/docs.ts';
+import errorsPlugin from './plugins/errors.ts';
+import responseCachePlugin from './plugins/response-cache.ts';
+import analyticsRoutes from './routes/analytics/index.ts';
+import catalogRoutes from './routes/catalog/index.ts';
+import healthRoutes from './routes/health/index.ts';
+import observationRoutes from './routes/observations/index.ts';
+import { isDocOnly } from './schemas/doc-only.ts';
+import { AnalyticsService } from './services/analytics.ts';
+import { CatalogService } from './services/catalog.ts';
+import { IngestService } from './services/ingest.ts';
+import { createStore } from './store/index.ts';
+import type { Store } from './store/store.ts';
+
+export interface Services {
+  catalog: CatalogService;
+  ingest: IngestService;
+  analytics: AnalyticsService;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+    services: Services;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  /** A store to use instead of the configured one; the app closes it. */
+  store?: Store;
+  logger?: FastifyServerOptions['logger'];
+  /** Check every response against its schema (tests); production trusts its own code. */
+  validateResponses?: boolean;
+}
+
+/** Pino options: the authorization header never reaches a log line. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+  return { level, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } };
+}
+
+/** Load the default catalog on a first start (an empty catalog). */
+async function seedCatalog(catalog: CatalogService): Promise<boolean> {
+  if (!catalog.isEmpty) return false;
+  await catalog.upsertRegions(DEFAULT_REGIONS);
+  await catalog.upsertIndicators(DEFAULT_INDICATORS);
+  return true;
+}
+
+function tokensOf(config: Config, app: FastifyInstance): TokenSpec[] {
+  if (config.API_TOKENS !== null) return config.API_TOKENS;
+  const { spec, file, created } = generatedAdminToken(config.DATA_DIR);
+  app.log.info({ file }, created ? 'API_TOKENS is unset: created an admin token in this file (owner-only)' : 'API_TOKENS is unset: using the admin token in this file');
+  return [spec];
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.MAX_BODY_MB * 1024 * 1024,
+    // Path parameters are codes and periods: short.
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler((route) =>
+    isDocOnly(route.schema) ? (data: unknown) => ({ value: data }) : validatorCompiler(route as Parameters<typeof validatorCompiler>[0]),
+  );
+  app.setSerializerCompiler(options.validateResponses === true ? serializerCompiler : () => (data: unknown) => JSON.stringify(data));
+
+  const store = options.store ?? (await createStore(config));
+  app.addHook('onClose', async () => store.close());
+  const catalog = new CatalogService(store);
+  try {
+    await catalog.reload();
+    if (await seedCatalog(catalog)) app.log.info('first start: loaded the default catalog (Zhejiang, Taizhou and its nine counties)');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  app.decorate('config', config);
+  app.decorate('store', store);
+  app.decorate('services', {
+    catalog,
+    ingest: new IngestService(store, catalog, config.MAX_ROWS),
+    analytics: new AnalyticsService(store, catalog),
+  });
+
+  await app.register(errorsPlugin);
+  await app.register(authPlugin, { tokens: tokensOf(config, app), publicRead: config.PUBLIC_READ });
+  await app.register(docsPlugin);
+  await app.register(responseCachePlugin);
+
+  await app.register(healthRoutes);
+  await app.register(catalogRoutes);
+  await app.register(observationRoutes);
+  await app.register(analyticsRoutes);
+  return app;
+}

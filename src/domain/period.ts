@@ -1,0 +1,80 @@
+/** Calendar months written `YYYY-MM` (SDMX style), and their official labels. */
+
+export type Period = string;
+export type Basis = 'ytd' | 'month' | 'level';
+
+// Four-digit years from 1000 on: a stray `0022-06` is a typo, not a Han dynasty figure.
+export const PERIOD_PATTERN = /^([1-9]\d{3})-(0[1-9]|1[0-2])$/;
+
+export function isPeriod(text: string): boolean {
+  return PERIOD_PATTERN.test(text);
+}
+
+// Periods recur across every row of a batch; parsing each once keeps a
+// 50,000-row batch from parsing the same two dozen strings 200,000 times.
+// Valid periods are at most 9,000 years of months, so the caches stay bounded.
+const indexCache = new Map<string, number>();
+const textCache: string[] = [];
+
+/** Months since year 0: consecutive months differ by one. */
+export function periodIndex(period: Period): number {
+  const cached = indexCache.get(period);
+  if (cached !== undefined) return cached;
+  const match = PERIOD_PATTERN.exec(period);
+  if (!match) throw new RangeError(`not a period (YYYY-MM): ${period}`);
+  const index = Number(match[1]) * 12 + Number(match[2]) - 1;
+  indexCache.set(period, index);
+  return index;
+}
+
+export function periodFromIndex(index: number): Period {
+  const cached = textCache[index];
+  if (cached !== undefined) return cached;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  const text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+  if (index >= 0 && index < 120_000) textCache[index] = text;
+  return text;
+}
+
+export function shiftPeriod(period: Period, months: number): Period {
+  return periodFromIndex(periodIndex(period) + months);
+}
+
+export function yearOf(period: Period): number {
+  return Number(period.slice(0, 4));
+}
+
+export function monthOf(period: Period): number {
+  return Number(period.slice(5, 7));
+}
+
+/** The same month a year earlier. */
+export function yearAgo(period: Period): Period {
+  return `${String(yearOf(period) - 1).padStart(4, '0')}${period.slice(4)}`;
+}
+
+export function januaryOf(period: Period): Period {
+  return `${period.slice(0, 4)}-01`;
+}
+
+/** Periods from `from` to `to` inclusive, oldest first. */
+export function periodRange(from: Period, to: Period): Period[] {
+  const out: Period[] = [];
+  for (let i = periodIndex(from); i <= periodIndex(to); i++) out.push(periodFromIndex(i));
+  return out;
+}
+
+/**
+ * The official label of a period on a basis: "1-6月" for year-to-date,
+ * "6月" for the month alone, "6月末" for an end-of-month level. January's
+ * cumulative figure is "1月"; `withYear` prefixes "2022年".
+ */
+export function periodLabel(period: Period, basis: Basis, withYear = false): string {
+  const month = monthOf(period);
+  let label: string;
+  if (basis === 'ytd') label = month === 1 ? '1月' : `1-${month}月`;
+  else if (basis === 'level') label = `${month}月末`;
+  else label = `${month}月`;
+  return withYear ? `${yearOf(period)}年${label}` : label;
+}

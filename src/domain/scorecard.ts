@@ -1,0 +1,62 @@
+/** One region's standing on one indicator: both rankings, change, 短板 flag. */
+import { growthAt, type Growth, type NoGrowthReason } from './growth.ts';
+import type { Period } from './period.ts';
+import { rankWithChange, type RankingWithChange } from './ranking.ts';
+import type { Indicator, RankMetric, SeriesLookup } from './types.ts';
+
+export interface Standing {
+  rank: number | null;
+  /** How many peers were ranked on this metric. */
+  ranked: number;
+  previousRank: number | null;
+  rankChange: number | null;
+  /** Why the region is not ranked on this metric. */
+  reason: NoGrowthReason | null;
+}
+
+export interface IndicatorStanding {
+  growth: Growth;
+  byValue: Standing;
+  byYoy: Standing;
+  /** Ranked in the bottom third on the indicator's default metric. */
+  weak: boolean;
+  previousPeriod: Period | null;
+}
+
+function standingOf(ranking: RankingWithChange, region: string): Standing {
+  const row = ranking.rows.find((r) => r.region === region);
+  const ranked = ranking.rows.length;
+  if (row !== undefined) return { rank: row.rank, ranked, previousRank: row.previousRank, rankChange: row.rankChange, reason: null };
+  const reason = ranking.missing.find((m) => m.region === region)?.reason ?? 'no-figure';
+  return { rank: null, ranked, previousRank: null, rankChange: null, reason };
+}
+
+/**
+ * Weak indicator (短板): ranked in the bottom third, rank above floor(2n/3)
+ * of n ranked. A region ranked alone is not weak: it is also first.
+ */
+export function isWeak(rank: number, ranked: number): boolean {
+  return ranked > 1 && rank > Math.floor((2 * ranked) / 3);
+}
+
+export function standing(
+  indicator: Indicator,
+  region: string,
+  period: Period,
+  previousPeriod: Period | null,
+  peers: readonly string[],
+  seriesOf: (region: string) => SeriesLookup,
+): IndicatorStanding {
+  const rankings: Record<RankMetric, Standing> = {
+    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf), region),
+    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf), region),
+  };
+  const main = rankings[indicator.rankBy];
+  return {
+    growth: growthAt(indicator, period, seriesOf(region)),
+    byValue: rankings.value,
+    byYoy: rankings.yoy,
+    weak: main.rank !== null && isWeak(main.rank, main.ranked),
+    previousPeriod,
+  };
+}

@@ -1,0 +1,57 @@
+/** The vocabulary of the domain core: plain data, no I/O. */
+import type { Basis, Period } from './period.ts';
+
+export type { Basis, Period };
+export type Direction = 'higher' | 'lower';
+export type ChangeKind = 'percent' | 'points';
+export type RankMetric = 'yoy' | 'value';
+/** SDMX/Eurostat observation status: provisional, estimated, revised, break in series. */
+export type Status = 'p' | 'e' | 'r' | 'b';
+export const STATUSES: readonly Status[] = ['p', 'e', 'r', 'b'];
+
+export interface Region {
+  code: string;
+  name: string;
+  parent: string | null;
+  level: string | null;
+}
+
+export interface Group {
+  code: string;
+  name: string;
+  members: string[];
+}
+
+export interface Indicator {
+  code: string;
+  name: string;
+  unit: string;
+  basis: Basis;
+  direction: Direction;
+  /** Published precision of the value. */
+  decimals: number;
+  rankBy: RankMetric;
+  change: ChangeKind;
+}
+
+/** Year-on-year change is published to one decimal (增速 to 0.1, 百分点 to 0.1). */
+export const YOY_DECIMALS = 1;
+
+/** One published figure: the whole of what the bureau sent for a key. */
+export interface Figure {
+  value: number;
+  /** Officially published growth (or change in points), if sent. */
+  yoy: number | null;
+  status: Status | null;
+}
+
+export interface ObservationKey {
+  indicator: string;
+  region: string;
+  period: Period;
+}
+
+export interface Observation extends ObservationKey, Figure {}
+
+/** Figures of one indicator for one region, by period. */
+export type SeriesLookup = (period: Period) => Figure | undefined;

@@ -1,0 +1,86 @@
+/**
+ * Every error leaves as API.md's one shape. Faults of the caller are 4xx
+ * naming the field; the service's own faults are logged with their cause and
+ * shown as a sentence.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError, StoreUnavailableError, type ErrorCode } from '../errors.ts';
+import type { ErrorDetail } from '../schemas/common.ts';
+
+/** Seconds a client should wait before repeating a request the store could not take. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
+/** Collections whose items are numbered rows in error details. */
+const BATCH_KEYS = new Set(['observations', 'regions', 'groups', 'indicators']);
+
+/** A validation path as API.md's row and field: ['regions', 3, 'parent'] is row 4, field parent. */
+export function detailOf(path: ReadonlyArray<string | number>, message: string): ErrorDetail {
+  const [first, second, ...rest] = path;
+  if (typeof first === 'string' && BATCH_KEYS.has(first) && typeof second === 'number') {
+    return { row: second + 1, field: rest.length > 0 ? rest.join('.') : first, message };
+  }
+  return { field: path.length > 0 ? path.join('.') : 'body', message };
+}
+
+function send(reply: FastifyReply, code: ErrorCode, status: number, message: string, details?: ErrorDetail[], retryAfter?: number) {
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  return reply.code(status).send({ error: code, message, ...(details === undefined ? {} : { details }) });
+}
+
+/** Fastify's own client errors, by code. */
+const FASTIFY_CODES: Record<string, { code: ErrorCode; message?: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'unsupported content type: send application/json or text/csv' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'the body is larger than this service accepts: split the batch' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'bad_request', message: 'the body is empty but the content type says JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'bad_request' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: 'the content-length does not match the body' },
+  FST_ERR_CTP_INVALID_TYPE: { code: 'bad_request', message: 'the content-type header is malformed' },
+};
+
+async function errorsPlugin(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
+      return send(reply, error.code, error.statusCode, error.message, error.details, error.retryAfter);
+    }
+    if (error instanceof StoreUnavailableError) {
+      request.log.warn({ err: error }, 'store unavailable');
+      return send(reply, 'not_ready', 503, `the data store is not reachable: ${error.message}; repeat the request later`, undefined, STORE_RETRY_AFTER_SECONDS);
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? 'request';
+      const details = error.validation.map((v) => {
+        const path = v.instancePath.split('/').filter((p) => p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+        // An unknown key is named as the field at fault, not its parent object.
+        const keys = (v.params as { keys?: unknown } | undefined)?.keys;
+        if (Array.isArray(keys) && keys.length > 0) path.push(keys.join(', '));
+        return detailOf(path, v.message ?? 'is invalid');
+      });
+      const first = details[0]!;
+      return send(reply, 'validation_failed', 400, `invalid ${where}: ${first.field} ${first.message}`, details);
+    }
+    const known = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
+    if (known !== undefined) {
+      const status = error.statusCode ?? 400;
+      const message = known.message ?? (known.code === 'bad_request' ? `the body is not valid JSON: ${error.message}` : error.message);
+      return send(reply, known.code, status, message, [{ field: 'body', message }]);
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return send(reply, 'bad_request', 400, `the request could not be read: ${error.message}`, [{ field: 'body', message: error.message }]);
+    }
+    if (error.statusCode === 429) return send(reply, 'rate_limited', 429, error.message);
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return send(reply, 'bad_request', error.statusCode, error.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, 'internal', 500, 'the service failed to answer this request; the fault is logged');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 'not_found', 404, `no route ${request.method} ${request.url.split('?')[0]}`),
+  );
+}
+
+export default fp(errorsPlugin, { name: 'errors' });

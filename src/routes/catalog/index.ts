@@ -1,0 +1,52 @@
+/** Regions, peer groups and indicators (API.md, Catalog). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  groupSchema,
+  groupsBody,
+  indicatorsBody,
+  regionsBody,
+  storedIndicatorSchema,
+  storedRegionSchema,
+  upsertedSchema,
+} from '../../schemas/catalog.ts';
+import { errorSchema } from '../../schemas/common.ts';
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema };
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  const catalog = app.services.catalog;
+
+  app.get('/v1/regions', { schema: { tags: ['catalog'], response: { 200: z.object({ regions: z.array(storedRegionSchema) }) } } }, async () => ({
+    regions: catalog.regions(),
+  }));
+  app.get('/v1/groups', { schema: { tags: ['catalog'], response: { 200: z.object({ groups: z.array(groupSchema) }) } } }, async () => ({
+    groups: catalog.groups(),
+  }));
+  app.get(
+    '/v1/indicators',
+    { schema: { tags: ['catalog'], response: { 200: z.object({ indicators: z.array(storedIndicatorSchema) }) } } },
+    async () => ({ indicators: catalog.indicators() }),
+  );
+
+  app.put(
+    '/v1/regions',
+    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge regions by code', body: regionsBody, response: { 200: upsertedSchema, ...errors } } },
+    async (request) => ({ upserted: await catalog.upsertRegions(request.body.regions) }),
+  );
+  app.put(
+    '/v1/groups',
+    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge peer groups by code', body: groupsBody, response: { 200: upsertedSchema, ...errors } } },
+    async (request) => ({ upserted: await catalog.upsertGroups(request.body.groups) }),
+  );
+  app.put(
+    '/v1/indicators',
+    {
+      config: { access: 'admin' },
+      schema: { tags: ['catalog'], summary: 'merge indicators by code', body: indicatorsBody, response: { 200: upsertedSchema, ...errors } },
+    },
+    async (request) => ({ upserted: await catalog.upsertIndicators(request.body.indicators) }),
+  );
+};
+
+export default routes;

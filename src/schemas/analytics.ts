@@ -1,0 +1,123 @@
+/** Series, rankings and scorecards (API.md). */
+import { z } from 'zod';
+import {
+  codeSchema,
+  directionSchema,
+  metricSchema,
+  peerSource,
+  peersQuery,
+  periodSchema,
+  reasonSchema,
+  statusSchema,
+  yoySourceSchema,
+} from './common.ts';
+
+export const seriesQuery = z
+  .object({
+    indicator: codeSchema,
+    region: codeSchema,
+    from: periodSchema.optional().describe('first month, inclusive'),
+    to: periodSchema.optional().describe('last month, inclusive'),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+    }
+  });
+
+export const seriesPointSchema = z.object({
+  period: z.string(),
+  value: z.number(),
+  yoy: z.number().nullable(),
+  yoySource: yoySourceSchema,
+  yoyComputed: z.number().nullable(),
+  monthValue: z.number().nullable().describe('the month alone: derived from year-to-date figures'),
+  status: statusSchema.nullable(),
+});
+
+export const seriesResultSchema = z.object({
+  indicator: z.string(),
+  region: z.string(),
+  points: z.array(seriesPointSchema),
+});
+
+export const rankingsQuery = z
+  .object({
+    indicator: codeSchema,
+    period: periodSchema,
+    ...peersQuery,
+    by: metricSchema.optional().describe("yoy (增速位次) or value (总量位次); default the indicator's rankBy"),
+  })
+  .superRefine(peerSource(true));
+
+export const rankingRowSchema = z.object({
+  region: z.string(),
+  name: z.string(),
+  value: z.number(),
+  yoy: z.number().nullable(),
+  yoySource: yoySourceSchema,
+  yoyComputed: z.number().nullable(),
+  status: statusSchema.nullable(),
+  rank: z.number().int(),
+  previousRank: z.number().int().nullable(),
+  rankChange: z.number().int().nullable().describe('previousRank - rank: positive = moved up (前移)'),
+});
+
+export const missingSchema = z.object({ region: z.string(), name: z.string(), reason: reasonSchema });
+
+export const rankingResultSchema = z
+  .object({
+    indicator: z.string(),
+    period: z.string(),
+    by: metricSchema,
+    direction: directionSchema,
+    peers: z.number().int(),
+    ranked: z.number().int(),
+    previousPeriod: z.string().nullable(),
+    rows: z.array(rankingRowSchema),
+    missing: z.array(missingSchema),
+  })
+  .meta({ id: 'Ranking' });
+
+export const scorecardQuery = z
+  .object({ region: codeSchema, period: periodSchema, ...peersQuery })
+  .superRefine(peerSource(false));
+
+const standingSchema = z.object({
+  rank: z.number().int().nullable(),
+  ranked: z.number().int().describe('how many peers were ranked'),
+  previousRank: z.number().int().nullable(),
+  rankChange: z.number().int().nullable(),
+  reason: reasonSchema.nullable(),
+});
+
+export const scorecardRowSchema = z.object({
+  indicator: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  rankBy: metricSchema,
+  value: z.number().nullable(),
+  yoy: z.number().nullable(),
+  yoySource: yoySourceSchema,
+  yoyComputed: z.number().nullable(),
+  status: statusSchema.nullable(),
+  byValue: standingSchema.describe('总量位次'),
+  byYoy: standingSchema.describe('增速位次'),
+  rank: z.number().int().nullable().describe('rank on the default metric (rankBy)'),
+  ranked: z.number().int(),
+  rankChange: z.number().int().nullable(),
+  weak: z.boolean().describe('短板: bottom third on the default metric'),
+  previousPeriod: z.string().nullable(),
+});
+
+export const scorecardResultSchema = z
+  .object({
+    region: z.string(),
+    name: z.string(),
+    period: z.string(),
+    parent: z.string().nullable(),
+    group: z.string().nullable(),
+    peers: z.number().int(),
+    indicators: z.array(scorecardRowSchema),
+  })
+  .meta({ id: 'Scorecard' });

@@ -1,0 +1,80 @@
+/** Catalog entries: regions, peer groups, indicators (API.md, Catalog). */
+import { z } from 'zod';
+import {
+  basisSchema,
+  changeSchema,
+  codeSchema,
+  directionSchema,
+  metricSchema,
+  nameSchema,
+} from './common.ts';
+
+/** The most decimals a published value carries; beyond it a float's digits are noise. */
+export const MAX_DECIMALS = 6;
+/** Published values default to two decimals (亿元 to 0.01). */
+export const DEFAULT_DECIMALS = 2;
+/** A catalog batch larger than this is a mistake, not a catalog. */
+export const MAX_CATALOG_BATCH = 20_000;
+
+const levelSchema = z.string().trim().min(1).max(32).regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
+
+export const regionSchema = z
+  .object({
+    code: codeSchema,
+    name: nameSchema,
+    parent: codeSchema.nullable().optional().describe('the region this one belongs to (省 → 市 → 县)'),
+    level: levelSchema.nullable().optional().describe('free label: province, prefecture, county …'),
+  })
+  .strict()
+  .meta({ id: 'Region' });
+
+export const groupSchema = z
+  .object({
+    code: codeSchema,
+    name: nameSchema,
+    members: z.array(codeSchema).max(MAX_CATALOG_BATCH).describe('region codes ranked together'),
+  })
+  .strict()
+  .meta({ id: 'Group' });
+
+export const indicatorSchema = z
+  .object({
+    code: codeSchema,
+    name: nameSchema,
+    unit: z.string().trim().max(32).regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' }).describe('亿元, %, 万平方米 …'),
+    basis: basisSchema.describe('ytd: 累计 (1-6月); month: 当月; level: 期末'),
+    direction: directionSchema.describe('lower: the smallest figure ranks first'),
+    decimals: z.number().int().min(0).max(MAX_DECIMALS).optional().describe(`published precision of the value, default ${DEFAULT_DECIMALS}`),
+    rankBy: metricSchema.optional().describe('default ranking metric, default yoy'),
+    change: changeSchema.optional().describe('percent growth or points difference; default points when unit is %'),
+  })
+  .strict()
+  .meta({ id: 'Indicator' });
+
+const batchLimit = { error: `at most ${MAX_CATALOG_BATCH} entries a request` };
+export const regionsBody = z.object({ regions: z.array(regionSchema).max(MAX_CATALOG_BATCH, batchLimit) }).strict();
+export const groupsBody = z.object({ groups: z.array(groupSchema).max(MAX_CATALOG_BATCH, batchLimit) }).strict();
+export const indicatorsBody = z.object({ indicators: z.array(indicatorSchema).max(MAX_CATALOG_BATCH, batchLimit) }).strict();
+
+export const upsertedSchema = z.object({ upserted: z.number().int() });
+
+export const storedRegionSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  parent: z.string().nullable(),
+  level: z.string().nullable(),
+});
+export const storedIndicatorSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  basis: basisSchema,
+  direction: directionSchema,
+  decimals: z.number().int(),
+  rankBy: metricSchema,
+  change: changeSchema,
+});
+
+export type RegionInput = z.infer<typeof regionSchema>;
+export type GroupInput = z.infer<typeof groupSchema>;
+export type IndicatorInput = z.infer<typeof indicatorSchema>;

@@ -1,0 +1,80 @@
+/** Building blocks shared by every route schema (API.md, Conventions). */
+import { z } from 'zod';
+import { PERIOD_PATTERN } from '../domain/period.ts';
+
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** Names are free text, but a control character in one is always a mistake. */
+const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]*$/u;
+export const NAME_MAX = 200;
+
+export const codeSchema = z
+  .string({ error: 'must be a code (a string)' })
+  .regex(CODE_PATTERN, { error: 'must be a code: 1 to 64 letters, digits, "_", "." or "-", starting with a letter or digit' });
+
+export const periodSchema = z
+  .string({ error: 'must be a period written YYYY-MM' })
+  .regex(PERIOD_PATTERN, { error: 'must be a month written YYYY-MM, e.g. 2022-06' });
+
+export const nameSchema = z
+  .string({ error: 'must be a name (a string)' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(NAME_MAX, { error: `must be at most ${NAME_MAX} characters` })
+  .regex(NAME_PATTERN, { error: 'must not contain control characters' });
+
+export const basisSchema = z.enum(['ytd', 'month', 'level'], { error: 'must be one of ytd, month, level' });
+export const directionSchema = z.enum(['higher', 'lower'], { error: 'must be higher or lower' });
+export const metricSchema = z.enum(['yoy', 'value'], { error: 'must be yoy or value' });
+export const changeSchema = z.enum(['percent', 'points'], { error: 'must be percent or points' });
+export const statusSchema = z.enum(['p', 'e', 'r', 'b'], { error: 'must be one of p (provisional), e (estimated), r (revised), b (break)' });
+export const yoySourceSchema = z.enum(['reported', 'computed']).nullable();
+export const reasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive']);
+
+export const errorDetailSchema = z.object({
+  row: z.number().int().optional().describe('record number from 1; 0 for a CSV header fault'),
+  field: z.string(),
+  message: z.string(),
+});
+
+export const errorSchema = z
+  .object({
+    error: z.enum([
+      'bad_request',
+      'validation_failed',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'unsupported_media_type',
+      'payload_too_large',
+      'rate_limited',
+      'not_ready',
+      'internal',
+    ]),
+    message: z.string(),
+    details: z.array(errorDetailSchema).optional(),
+  })
+  .meta({ id: 'Error' });
+
+export type ErrorDetail = z.infer<typeof errorDetailSchema>;
+
+/** Query flags arrive as text: only "true" and "false" are accepted. */
+export const booleanQuerySchema = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((v) => v === 'true');
+
+/** Peers are the children of a parent or the members of a group: exactly one. */
+export const peersQuery = {
+  parent: codeSchema.optional().describe('rank the direct children of this region'),
+  group: codeSchema.optional().describe('rank the members of this peer group'),
+};
+
+/** At most one of parent and group; with `required`, exactly one. */
+export function peerSource(required: boolean) {
+  return (q: { parent?: string | undefined; group?: string | undefined }, ctx: z.RefinementCtx): void => {
+    if (q.parent !== undefined && q.group !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'give either parent or group, not both' });
+    } else if (required && q.parent === undefined && q.group === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['parent'], message: 'give parent (rank its children) or group (rank its members)' });
+    }
+  };
+}

@@ -1,0 +1,172 @@
+/** Series, rankings and scorecards: the store's plain figures through the domain core. */
+import { growthAt, growthPeriods, monthValue } from '../domain/growth.ts';
+import { shiftPeriod, type Period } from '../domain/period.ts';
+import { rankWithChange } from '../domain/ranking.ts';
+import { standing } from '../domain/scorecard.ts';
+import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { CatalogService, Peers } from './catalog.ts';
+
+/** Figures by period then region: a ranking reads a few whole periods. */
+class FigureTable {
+  private readonly byPeriod = new Map<Period, Map<string, Figure>>();
+
+  constructor(observations: readonly Observation[]) {
+    for (const o of observations) {
+      let slice = this.byPeriod.get(o.period);
+      if (slice === undefined) this.byPeriod.set(o.period, (slice = new Map()));
+      slice.set(o.region, o);
+    }
+  }
+
+  seriesOf = (region: string): SeriesLookup => (period) => this.byPeriod.get(period)?.get(region);
+}
+
+export interface RankingQuery {
+  indicator: string;
+  period: Period;
+  parent?: string | undefined;
+  group?: string | undefined;
+  by?: RankMetric | undefined;
+}
+
+export class AnalyticsService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async series(q: { indicator: string; region: string; from?: Period | undefined; to?: Period | undefined }) {
+    const indicator = this.catalog.indicator(q.indicator);
+    this.catalog.region(q.region);
+    // Growth at `from` reads up to 13 months back (a February's previous January).
+    const readFrom = q.from === undefined ? null : shiftPeriod(q.from, -13);
+    const observations = await this.store.series(indicator.code, q.region, readFrom, q.to ?? null);
+    const lookup = new FigureTable(observations).seriesOf(q.region);
+    const points = observations
+      .filter((o) => q.from === undefined || o.period >= q.from)
+      .map((o) => {
+        const g = growthAt(indicator, o.period, lookup);
+        return {
+          period: o.period,
+          value: o.value,
+          yoy: g.yoy,
+          yoySource: g.yoySource,
+          yoyComputed: g.yoyComputed,
+          monthValue: monthValue(indicator, o.period, lookup),
+          status: o.status,
+        };
+      });
+    return { indicator: indicator.code, region: q.region, points };
+  }
+
+  /** Figures of `peers` for every period the ranking at `period` and its previous one read. */
+  private async peerFigures(indicator: Indicator, periods: Array<Period | null>, peers: readonly string[]): Promise<FigureTable> {
+    const needed = new Set<Period>();
+    for (const p of periods) if (p !== null) for (const q of growthPeriods(indicator, p)) needed.add(q);
+    return new FigureTable(await this.store.slices(indicator.code, [...needed], peers));
+  }
+
+  async ranking(q: RankingQuery) {
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const by = q.by ?? indicator.rankBy;
+    const previousPeriod = await this.store.latestPeriodBefore(indicator.code, q.period, peers.codes);
+    const table = await this.peerFigures(indicator, [q.period, previousPeriod], peers.codes);
+    const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
+    return {
+      indicator: indicator.code,
+      period: q.period,
+      by,
+      direction: indicator.direction,
+      peers: peers.codes.length,
+      ranked: result.rows.length,
+      previousPeriod,
+      rows: result.rows.map((r) => ({
+        region: r.region,
+        name: this.catalog.regionName(r.region),
+        value: r.growth.figure!.value,
+        yoy: r.growth.yoy,
+        yoySource: r.growth.yoySource,
+        yoyComputed: r.growth.yoyComputed,
+        status: r.growth.figure!.status,
+        rank: r.rank,
+        previousRank: r.previousRank,
+        rankChange: r.rankChange,
+      })),
+      missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
+    };
+  }
+
+  /** Peers for a scorecard: as given, else the region's parent's children. */
+  private scorecardPeers(region: string, q: { parent?: string | undefined; group?: string | undefined }): Peers {
+    if (q.parent !== undefined || q.group !== undefined) {
+      const peers = this.catalog.peers(q);
+      if (!peers.codes.includes(region)) {
+        const where = q.group !== undefined ? `a member of group ${q.group}` : `a child of ${q.parent}`;
+        throw new ApiError('validation_failed', `region ${region} is not ${where}`, { details: [{ field: 'region', message: `not ${where}` }] });
+      }
+      return peers;
+    }
+    const parent = this.catalog.region(region).parent;
+    if (parent === null) {
+      throw new ApiError('validation_failed', `region ${region} has no parent: name its peers with parent or group`, {
+        details: [{ field: 'parent', message: 'required for a region without a parent' }],
+      });
+    }
+    return this.catalog.peers({ parent });
+  }
+
+  async scorecard(q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
+    const region = this.catalog.region(q.region);
+    const peers = this.scorecardPeers(region.code, q);
+    const indicators = await Promise.all(
+      this.catalog.indicators().map(async (indicator) => {
+        const previousPeriod = await this.store.latestPeriodBefore(indicator.code, q.period, peers.codes);
+        const table = await this.peerFigures(indicator, [q.period, previousPeriod], peers.codes);
+        const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
+        const main = indicator.rankBy === 'value' ? s.byValue : s.byYoy;
+        return {
+          indicator: indicator.code,
+          name: indicator.name,
+          unit: indicator.unit,
+          rankBy: indicator.rankBy,
+          value: s.growth.figure?.value ?? null,
+          yoy: s.growth.yoy,
+          yoySource: s.growth.yoySource,
+          yoyComputed: s.growth.yoyComputed,
+          status: s.growth.figure?.status ?? null,
+          byValue: s.byValue,
+          byYoy: s.byYoy,
+          rank: main.rank,
+          ranked: main.ranked,
+          rankChange: main.rankChange,
+          weak: s.weak,
+          previousPeriod,
+        };
+      }),
+    );
+    return {
+      region: region.code,
+      name: region.name,
+      period: q.period,
+      parent: peers.parent,
+      group: peers.group,
+      peers: peers.codes.length,
+      indicators,
+    };
+  }
+
+  async history(q: { indicator: string; region: string; period: Period }) {
+    this.catalog.indicator(q.indicator);
+    this.catalog.region(q.region);
+    const versions = await this.store.history(q);
+    return {
+      indicator: q.indicator,
+      region: q.region,
+      period: q.period,
+      versions: versions.map((v) => ({ value: v.value, yoy: v.yoy, status: v.status, receivedAt: v.receivedAt.toISOString(), by: v.by })),
+    };
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The catalog in memory, indexed for lookups on every request, and the
+ * batch rules of API.md (Catalog): parents exist, no cycles, members exist,
+ * no code twice; all or nothing.
+ */
+import type { Group, Indicator, Region } from '../domain/types.ts';
+import { ApiError, notFound } from '../errors.ts';
+import type { ErrorDetail } from '../schemas/common.ts';
+import { DEFAULT_DECIMALS, type GroupInput, type IndicatorInput, type RegionInput } from '../schemas/catalog.ts';
+import type { CatalogData, Store } from '../store/store.ts';
+import { KeySpace } from './batch.ts';
+
+export interface Peers {
+  codes: string[];
+  parent: string | null;
+  group: string | null;
+}
+
+function duplicateCodes(entries: ReadonlyArray<{ code: string }>, details: ErrorDetail[]): void {
+  const firstRow = new Map<string, number>();
+  entries.forEach((entry, i) => {
+    const seen = firstRow.get(entry.code);
+    if (seen === undefined) firstRow.set(entry.code, i + 1);
+    else details.push({ row: i + 1, field: 'code', message: `code ${entry.code} is also given in row ${seen}` });
+  });
+}
+
+function rejectIfAny(details: ErrorDetail[], what: string): void {
+  if (details.length === 0) return;
+  details.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  throw new ApiError('validation_failed', `${details.length} problem(s) in the ${what}; nothing was stored`, { details });
+}
+
+export function indicatorFromInput(input: IndicatorInput): Indicator {
+  return {
+    code: input.code,
+    name: input.name,
+    unit: input.unit,
+    basis: input.basis,
+    direction: input.direction,
+    decimals: input.decimals ?? DEFAULT_DECIMALS,
+    rankBy: input.rankBy ?? 'yoy',
+    // Rates compare by difference in percentage points (百分点), not growth.
+    change: input.change ?? (input.unit.trim() === '%' ? 'points' : 'percent'),
+  };
+}
+
+export class CatalogService {
+  private regionsByCode = new Map<string, Region>();
+  private childrenByParent = new Map<string, string[]>();
+  private groupsByCode = new Map<string, Group>();
+  private indicatorsByCode = new Map<string, Indicator>();
+  private space = new KeySpace(new Map(), new Map());
+
+  constructor(private readonly store: Store) {}
+
+  /** Read the catalog from the store; the store is its only home. */
+  async reload(): Promise<void> {
+    this.index(await this.store.loadCatalog());
+  }
+
+  private index(data: CatalogData): void {
+    this.regionsByCode = new Map(data.regions.map((r) => [r.code, r]));
+    this.childrenByParent = new Map();
+    for (const region of [...data.regions].sort((a, b) => (a.code < b.code ? -1 : 1))) {
+      if (region.parent === null) continue;
+      const children = this.childrenByParent.get(region.parent) ?? [];
+      children.push(region.code);
+      this.childrenByParent.set(region.parent, children);
+    }
+    this.groupsByCode = new Map(data.groups.map((g) => [g.code, g]));
+    this.indicatorsByCode = new Map(data.indicators.map((i) => [i.code, i]));
+    this.space = new KeySpace(
+      new Map(data.indicators.map((indicator, ordinal) => [indicator.code, { ordinal, indicator }])),
+      new Map(data.regions.map((region, ordinal) => [region.code, { ordinal }])),
+    );
+  }
+
+  /** Ordinals of the current catalog: a request keeps the one it started with. */
+  keySpace(): KeySpace {
+    return this.space;
+  }
+
+  get isEmpty(): boolean {
+    return this.regionsByCode.size === 0 && this.indicatorsByCode.size === 0;
+  }
+
+  regions(): Region[] {
+    return [...this.regionsByCode.values()];
+  }
+  groups(): Group[] {
+    return [...this.groupsByCode.values()];
+  }
+  indicators(): Indicator[] {
+    return [...this.indicatorsByCode.values()];
+  }
+
+  findRegion(code: string): Region | undefined {
+    return this.regionsByCode.get(code);
+  }
+  findIndicator(code: string): Indicator | undefined {
+    return this.indicatorsByCode.get(code);
+  }
+
+  region(code: string, field = 'region'): Region {
+    const region = this.regionsByCode.get(code);
+    if (region === undefined) throw notFound(field, code, 'region');
+    return region;
+  }
+
+  indicator(code: string, field = 'indicator'): Indicator {
+    const indicator = this.indicatorsByCode.get(code);
+    if (indicator === undefined) throw notFound(field, code, 'indicator');
+    return indicator;
+  }
+
+  childrenOf(parent: string): string[] {
+    return this.childrenByParent.get(parent) ?? [];
+  }
+
+  regionName(code: string): string {
+    return this.regionsByCode.get(code)?.name ?? code;
+  }
+
+  /** The peers named by a query: a parent's direct children or a group's members. */
+  peers(query: { parent?: string | undefined; group?: string | undefined }): Peers {
+    if (query.group !== undefined) {
+      const group = this.groupsByCode.get(query.group);
+      if (group === undefined) throw notFound('group', query.group, 'peer group');
+      return { codes: [...group.members], parent: null, group: group.code };
+    }
+    if (query.parent === undefined) throw new ApiError('bad_request', 'give parent or group to name the peers', { details: [{ field: 'parent', message: 'required' }] });
+    this.region(query.parent, 'parent');
+    return { codes: this.childrenOf(query.parent), parent: query.parent, group: null };
+  }
+
+  async upsertRegions(inputs: RegionInput[]): Promise<number> {
+    const details: ErrorDetail[] = [];
+    duplicateCodes(inputs, details);
+    const merged = new Map<string, string | null>([...this.regionsByCode.values()].map((r) => [r.code, r.parent]));
+    const inBatch = new Set<string>();
+    for (const r of inputs) {
+      // A code given twice is reported as such; its first entry stands for the cycle check.
+      if (!inBatch.has(r.code)) merged.set(r.code, r.parent ?? null);
+      inBatch.add(r.code);
+    }
+    inputs.forEach((r, i) => {
+      const parent = r.parent ?? null;
+      if (parent === null) return;
+      if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
+      else if (!merged.has(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
+      else if (this.cycleFrom(r.code, merged)) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} makes a cycle: ${r.code} would be its own ancestor` });
+    });
+    rejectIfAny(details, 'regions');
+    await this.store.saveCatalog({
+      regions: inputs.map((r) => ({ code: r.code, name: r.name, parent: r.parent ?? null, level: r.level ?? null })),
+    });
+    await this.reload();
+    return inputs.length;
+  }
+
+  private cycleFrom(code: string, parents: Map<string, string | null>): boolean {
+    const seen = new Set<string>([code]);
+    let current = parents.get(code) ?? null;
+    // Bounded by the number of regions: every step visits a new one or stops.
+    while (current !== null) {
+      if (seen.has(current)) return true;
+      seen.add(current);
+      current = parents.get(current) ?? null;
+    }
+    return false;
+  }
+
+  async upsertGroups(inputs: GroupInput[]): Promise<number> {
+    const details: ErrorDetail[] = [];
+    duplicateCodes(inputs, details);
+    inputs.forEach((g, i) => {
+      const seen = new Set<string>();
+      for (const member of g.members) {
+        if (seen.has(member)) details.push({ row: i + 1, field: 'members', message: `member ${member} is listed twice` });
+        else if (!this.regionsByCode.has(member)) details.push({ row: i + 1, field: 'members', message: `no region ${member}` });
+        seen.add(member);
+      }
+    });
+    rejectIfAny(details, 'groups');
+    await this.store.saveCatalog({ groups: inputs.map((g) => ({ code: g.code, name: g.name, members: [...g.members] })) });
+    await this.reload();
+    return inputs.length;
+  }
+
+  async upsertIndicators(inputs: IndicatorInput[]): Promise<number> {
+    const details: ErrorDetail[] = [];
+    duplicateCodes(inputs, details);
+    rejectIfAny(details, 'indicators');
+    await this.store.saveCatalog({ indicators: inputs.map(indicatorFromInput) });
+    await this.reload();
+    return inputs.length;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * POST /v1/observations: validate every row (all or nothing), flag the
+ * implausible ones, and hand the batch to the store in one write.
+ */
+import type { z } from 'zod';
+import { growthPeriods } from '../domain/growth.ts';
+import { plausibilityWarnings } from '../domain/plausibility.ts';
+import { periodFromIndex, periodIndex } from '../domain/period.ts';
+import type { Observation, ObservationKey } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { ErrorDetail } from '../schemas/common.ts';
+import { observationSchema } from '../schemas/observations.ts';
+import type { Store, WriteCounts } from '../store/store.ts';
+import { Batch, type SeriesSlot } from './batch.ts';
+import type { CatalogService } from './catalog.ts';
+
+export interface IngestResult extends WriteCounts {
+  accepted: number;
+  dryRun: boolean;
+  warnings: Array<{ row: number; field: string; message: string }>;
+}
+
+export interface IngestOptions {
+  dryRun: boolean;
+  by: string;
+  receivedAt?: Date;
+}
+
+/** A record and its number as the caller counts it (from 1; a CSV header is not a record). */
+export interface NumberedRow {
+  row: number;
+  data: unknown;
+}
+
+function zodField(issue: z.core.$ZodIssue): string {
+  // An unknown key is named as the field at fault.
+  if (issue.code === 'unrecognized_keys') return issue.keys.join(', ');
+  return issue.path.length === 0 ? 'row' : issue.path.map(String).join('.');
+}
+
+/** Rows validated between two hand-overs to the store: small enough to overlap, large enough to cost nothing. */
+const VALIDATED_PART_ROWS = 4096;
+
+export class IngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogService,
+    private readonly maxRows: number,
+  ) {}
+
+  /** Rows from a JSON body: `{"observations": [...]}`. */
+  rowsFromJson(body: unknown): NumberedRow[] {
+    if (typeof body !== 'object' || body === null || Array.isArray(body) || !('observations' in body)) {
+      throw new ApiError('validation_failed', 'the body must be an object with an observations array', {
+        details: [{ field: 'observations', message: 'required' }],
+      });
+    }
+    const extra = Object.keys(body).filter((k) => k !== 'observations');
+    if (extra.length > 0) {
+      throw new ApiError('validation_failed', `unknown field ${extra[0]} in the body`, {
+        details: extra.map((field) => ({ field, message: 'unknown field' })),
+      });
+    }
+    const rows = (body as { observations: unknown }).observations;
+    if (!Array.isArray(rows)) {
+      throw new ApiError('validation_failed', 'observations must be an array', { details: [{ field: 'observations', message: 'must be an array' }] });
+    }
+    return rows.map((data: unknown, i: number) => ({ row: i + 1, data }));
+  }
+
+  private checkSize(rows: number): void {
+    if (rows <= this.maxRows) return;
+    throw new ApiError('payload_too_large', `a request may carry at most ${this.maxRows} rows; this one has ${rows}: split it`, {
+      details: [{ field: 'observations', message: `more than ${this.maxRows} rows` }],
+    });
+  }
+
+  /**
+   * Validate every row; throws with one detail per fault, or answers the
+   * batch. While no fault has been found, valid rows are handed to `onValid`
+   * in parts, so the store can write them as validation goes on.
+   */
+  validate(rows: ReadonlyArray<NumberedRow>, onValid: (rows: Observation[]) => void = () => {}): Batch {
+    this.checkSize(rows.length);
+    const space = this.catalog.keySpace();
+    const details: ErrorDetail[] = [];
+    const batch = new Batch(space);
+    let part: Observation[] = [];
+    for (const { row, data } of rows) {
+      if (part.length === VALIDATED_PART_ROWS) {
+        if (details.length === 0) onValid(part);
+        part = [];
+      }
+      const parsed = observationSchema.safeParse(data);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) details.push({ row, field: zodField(issue), message: issue.message });
+        continue;
+      }
+      const o = parsed.data as Observation;
+      o.yoy ??= null;
+      o.status ??= null;
+      const indicator = space.indicators.get(o.indicator);
+      const region = space.regions.get(o.region);
+      if (indicator === undefined) details.push({ row, field: 'indicator', message: `unknown indicator ${o.indicator}` });
+      if (region === undefined) details.push({ row, field: 'region', message: `unknown region ${o.region}` });
+      if (indicator === undefined || region === undefined) continue;
+      const first = batch.add(row, o, indicator.indicator, indicator.ordinal * space.regions.size + region.ordinal);
+      if (first !== undefined) details.push({ row, field: 'period', message: `${o.indicator} / ${o.region} / ${o.period} is also in row ${first}` });
+      else part.push(o);
+    }
+    if (details.length > 0) {
+      const bad = new Set(details.map((d) => d.row)).size;
+      throw new ApiError('validation_failed', `${bad} of ${rows.length} rows are invalid; nothing was stored`, { details });
+    }
+    onValid(part);
+    return batch;
+  }
+
+  /**
+   * Validate, check plausibility and store, all or nothing: the store takes
+   * valid rows while the rest are still being checked, and the whole write
+   * is abandoned at the first fault.
+   */
+  async ingest(rows: ReadonlyArray<NumberedRow>, options: IngestOptions): Promise<IngestResult> {
+    this.checkSize(rows.length);
+    const session = this.store.beginWrite({ receivedAt: options.receivedAt ?? new Date(), by: options.by }, { dryRun: options.dryRun });
+    let batch: Batch;
+    let warnings: IngestResult['warnings'];
+    try {
+      batch = this.validate(rows, (part) => session.add(part));
+      warnings = await this.warnings(batch);
+    } catch (error) {
+      await session.abort();
+      throw error;
+    }
+    const counts = await session.commit();
+    return { accepted: batch.observations.length, ...counts, dryRun: options.dryRun, warnings };
+  }
+
+  /**
+   * Plausibility of each row against the batch laid over what is stored:
+   * the neighbouring months, and the growth base where a growth was reported.
+   */
+  private async warnings(batch: Batch): Promise<IngestResult['warnings']> {
+    const wanted: ObservationKey[] = [];
+    const want = (o: Observation, slot: SeriesSlot, index: number) => {
+      if (slot.posted.has(index) || slot.wanted.has(index)) return;
+      slot.wanted.add(index);
+      wanted.push({ indicator: o.indicator, region: o.region, period: periodFromIndex(index) });
+    };
+    for (const { observation: o, slot } of batch.entries) {
+      const index = periodIndex(o.period);
+      want(o, slot, index - 1);
+      want(o, slot, index + 1);
+      if (o.yoy !== null) for (const period of growthPeriods(slot.indicator, o.period)) want(o, slot, periodIndex(period));
+    }
+    if (wanted.length > 0) {
+      for (const f of await this.store.figuresAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), f);
+    }
+    const warnings: IngestResult['warnings'] = [];
+    for (const { row, observation: o, slot } of batch.entries) {
+      for (const w of plausibilityWarnings(slot.indicator, o.period, slot.lookup)) warnings.push({ row, ...w });
+    }
+    return warnings;
+  }
+}

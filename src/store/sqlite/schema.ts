@@ -1,0 +1,109 @@
+/**
+ * Tables of the embedded store. Observations are keyed by integer ids of
+ * the catalog codes and the month as yyyymm: compact keys keep 3.6M
+ * figures and their indexes small enough to stay in the page cache.
+ */
+import type Database from 'better-sqlite3';
+
+export const SCHEMA_VERSION = 1;
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS regions (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  parent TEXT,
+  level TEXT
+);
+
+CREATE TABLE IF NOT EXISTS groups (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  members TEXT NOT NULL -- JSON array of region codes, in the order given
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS indicators (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  basis TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  decimals INTEGER NOT NULL,
+  rank_by TEXT NOT NULL,
+  change TEXT NOT NULL
+);
+
+-- The current figure of every key. Rankings read a slice (indicator, period)
+-- along the primary key; series read along observations_series.
+CREATE TABLE IF NOT EXISTS observations (
+  indicator INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  region INTEGER NOT NULL,
+  value REAL NOT NULL,
+  yoy REAL,
+  status TEXT,
+  version INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  PRIMARY KEY (indicator, period, region)
+) WITHOUT ROWID;
+
+CREATE INDEX IF NOT EXISTS observations_series ON observations (indicator, region, period);
+
+-- Every superseded version, kept when a revision replaces it (ALFRED-style vintages).
+CREATE TABLE IF NOT EXISTS revisions (
+  indicator INTEGER NOT NULL,
+  region INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  value REAL NOT NULL,
+  yoy REAL,
+  status TEXT,
+  received_at INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  PRIMARY KEY (indicator, region, period, version)
+) WITHOUT ROWID;
+
+-- In the engine, so no write path can forget it: a revision archives the figure it replaces.
+CREATE TRIGGER IF NOT EXISTS keep_revision AFTER UPDATE ON observations
+BEGIN
+  INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by)
+  VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by);
+END;
+`;
+
+/**
+ * Pages SQLite keeps in memory per connection. The writer's cache holds the
+ * B-tree paths a national batch touches; readers mostly scan one slice at a
+ * time and keep recent slices themselves. Both stay well under the RSS target.
+ */
+export const WRITER_CACHE_KIB = 16 * 1024;
+export const READER_CACHE_KIB = 8 * 1024;
+
+export function prepareDatabase(db: Database.Database, cacheKib: number): void {
+  db.pragma('journal_mode = WAL');
+  // One fsync per batch: an acknowledged batch survives a power cut, and
+  // batches are large enough that the sync is a small part of their cost.
+  db.pragma('synchronous = FULL');
+  db.pragma(`cache_size = -${cacheKib}`);
+  db.pragma('busy_timeout = 5000');
+  db.exec(DDL);
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
+  if (row === undefined) {
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+  } else if (Number(row.value) > SCHEMA_VERSION) {
+    throw new Error(`the data file was written by a newer version of the service (schema ${row.value}, this one knows ${SCHEMA_VERSION})`);
+  }
+}
+
+/** 2022-06 ↔ 202206: readable in the SQLite shell, ordered like the text. */
+export function periodToInt(period: string): number {
+  return Number(period.slice(0, 4)) * 100 + Number(period.slice(5, 7));
+}
+
+export function intToPeriod(n: number): string {
+  return `${String(Math.floor(n / 100)).padStart(4, '0')}-${String(n % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,129 @@
+/**
+ * Every write to the SQLite file, on one connection: observation batches in
+ * one transaction each, and catalog upserts. It runs in the writer worker
+ * (writer-worker.ts) so that inserts proceed while the main thread parses
+ * and validates, and reads never wait on a large batch.
+ */
+import type Database from 'better-sqlite3';
+import type { CatalogChanges, WriteCounts } from '../store.ts';
+import { decodeStatus, type EncodedRows } from './encoding.ts';
+
+export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
+
+export interface OpenBatch {
+  receivedAt: number;
+  by: string;
+  dryRun: boolean;
+  counts: WriteCounts;
+  /** Whether each (indicator, period) slice held figures before this batch. */
+  occupied: Map<number, boolean>;
+}
+
+export class Writer {
+  private readonly statements;
+  private batch: OpenBatch | null = null;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      // Rows of a slice with no stored figure cannot conflict: a plain insert, the cheapest write.
+      insertNew: db.prepare(
+        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+      ),
+      sliceHasRows: db.prepare('SELECT 1 FROM observations WHERE indicator = ? AND period = ? LIMIT 1').pluck(),
+      // Otherwise a new key is inserted; only a key already stored pays for the upsert below.
+      insert: db.prepare(
+        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      // A stored key: unchanged when identical, else a revision; the trigger keeps the old version.
+      upsert: db
+        .prepare(
+          `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
+           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+           ON CONFLICT (indicator, period, region) DO UPDATE SET
+             value = excluded.value, yoy = excluded.yoy, status = excluded.status,
+             version = version + 1, received_at = excluded.received_at, by = excluded.by
+           WHERE value IS NOT excluded.value OR yoy IS NOT excluded.yoy OR status IS NOT excluded.status
+           RETURNING version`,
+        )
+        .pluck(),
+      upsertRegion: db.prepare(
+        `INSERT INTO regions (code, name, parent, level) VALUES (?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level`,
+      ),
+      upsertGroup: db.prepare(
+        `INSERT INTO groups (code, name, members) VALUES (?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, members = excluded.members`,
+      ),
+      upsertIndicator: db.prepare(
+        `INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit, basis = excluded.basis,
+           direction = excluded.direction, decimals = excluded.decimals, rank_by = excluded.rank_by, change = excluded.change`,
+      ),
+    };
+  }
+
+  begin(receivedAt: number, by: string, dryRun: boolean): void {
+    if (this.batch !== null) throw new Error('a batch is already open');
+    this.statements.begin.run();
+    this.batch = { receivedAt, by, dryRun, counts: { created: 0, revised: 0, unchanged: 0 }, occupied: new Map() };
+  }
+
+  insert(rows: EncodedRows): void {
+    const batch = this.batch;
+    if (batch === null) throw new Error('no batch is open');
+    const { insertNew, sliceHasRows, insert, upsert } = this.statements;
+    const { indicator, period, region, value, yoy, status } = rows;
+    for (let i = 0; i < rows.length; i++) {
+      const ind = indicator[i]!;
+      const p = period[i]!;
+      const y = Number.isNaN(yoy[i]!) ? null : yoy[i]!;
+      const s = decodeStatus(status[i]!);
+      const slice = sliceKey(ind, p);
+      let held = batch.occupied.get(slice);
+      if (held === undefined) batch.occupied.set(slice, (held = sliceHasRows.get(ind, p) !== undefined));
+      if (!held) {
+        insertNew.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by);
+        batch.counts.created++;
+      } else if (insert.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by).changes === 1) {
+        batch.counts.created++;
+      } else {
+        const version = upsert.get(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by) as number | undefined;
+        if (version === undefined) batch.counts.unchanged++;
+        else batch.counts.revised++;
+      }
+    }
+  }
+
+  /** Commit (a dry run rolls back); answers the counts and the slices written. */
+  commit(): { counts: WriteCounts; slices: number[] } {
+    const batch = this.batch;
+    if (batch === null) throw new Error('no batch is open');
+    this.batch = null;
+    if (batch.dryRun) this.statements.rollback.run();
+    else this.statements.commit.run();
+    const changed = !batch.dryRun && batch.counts.created + batch.counts.revised > 0;
+    return { counts: batch.counts, slices: changed ? [...batch.occupied.keys()] : [] };
+  }
+
+  rollback(): void {
+    if (this.batch === null) return;
+    this.batch = null;
+    if (this.db.inTransaction) this.statements.rollback.run();
+  }
+
+  saveCatalog(changes: CatalogChanges): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const r of changes.regions ?? []) s.upsertRegion.run(r.code, r.name, r.parent, r.level);
+      for (const g of changes.groups ?? []) s.upsertGroup.run(g.code, g.name, JSON.stringify(g.members));
+      for (const i of changes.indicators ?? []) {
+        s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change);
+      }
+    })();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The one store interface: the embedded SQLite store and the InfluxDB store
+ * implement it, and one conformance suite (test/store/conformance.ts) runs
+ * against both. Stores read and write plain observations and the catalog;
+ * growth and ranks are computed by the domain core, never in a query.
+ */
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../domain/types.ts';
+
+export interface CatalogData {
+  regions: Region[];
+  groups: Group[];
+  indicators: Indicator[];
+}
+
+export interface CatalogChanges {
+  regions?: Region[];
+  groups?: Group[];
+  indicators?: Indicator[];
+}
+
+export interface WriteMeta {
+  receivedAt: Date;
+  /** Who posted the batch: a token holder's name or role. */
+  by: string;
+}
+
+export interface WriteCounts {
+  created: number;
+  revised: number;
+  unchanged: number;
+}
+
+/**
+ * One batch being written. A store may write parts as they are added (and
+ * undo them on abort) or keep them until commit; either way nothing of an
+ * aborted batch is stored, and a committed one is stored whole.
+ */
+export interface WriteSession {
+  add(rows: readonly Observation[]): void;
+  commit(): Promise<WriteCounts>;
+  abort(): Promise<void>;
+}
+
+export interface Version {
+  value: number;
+  yoy: number | null;
+  status: Status | null;
+  receivedAt: Date;
+  by: string;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'influxdb';
+  /**
+   * A number that changes whenever stored data or catalog change, or null
+   * when the store cannot know (another process may write to it). Answers
+   * computed at one generation may be reused until it changes.
+   */
+  readonly generation: number | null;
+  /** Throws StoreUnavailableError when the store cannot serve requests. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  loadCatalog(): Promise<CatalogData>;
+  /** Upsert every entry given, all or nothing; entries not given are kept. */
+  saveCatalog(changes: CatalogChanges): Promise<void>;
+
+  /**
+   * Start storing a batch that arrives in parts as it is validated. A row
+   * identical (value, yoy, status) to the current figure is unchanged; a
+   * differing one is a revision that keeps the earlier version. Rows name
+   * catalogued indicators and regions, and no key twice in one batch. With
+   * `dryRun`, the commit counts without storing.
+   */
+  beginWrite(meta: WriteMeta, options?: { dryRun?: boolean }): WriteSession;
+  /** A whole batch at once: begin, add, commit. */
+  write(rows: readonly Observation[], meta: WriteMeta, options?: { dryRun?: boolean }): Promise<WriteCounts>;
+
+  /** Current figures for these keys; keys without a figure are left out. */
+  figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
+  /**
+   * Current figures of one indicator at these periods, for these regions
+   * (all regions when `regions` is null).
+   */
+  slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]>;
+  /** One region's figures between two periods inclusive (open ends when null), oldest first. */
+  series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]>;
+  /** The latest period before `before` in which the indicator has any figure, for any of `regions` when given. */
+  latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null>;
+  /** Every version of one figure, oldest first; the last is current. */
+  history(key: ObservationKey): Promise<Version[]>;
+}

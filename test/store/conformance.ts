@@ -1,0 +1,197 @@
+/**
+ * The store conformance suite: every store runs it (sqlite.test.ts,
+ * influxdb.test.ts). A store change starts here.
+ */
+import type { Test } from 'tap';
+import type { Indicator, Observation, Region } from '../../src/domain/types.ts';
+import type { Store } from '../../src/store/store.ts';
+
+export interface StoreHarness {
+  /** A new, empty store. */
+  open(): Promise<Store>;
+  /** The same data opened again, as after a restart (the old one is closed first). */
+  reopen(store: Store): Promise<Store>;
+}
+
+const REGIONS: Region[] = [
+  { code: 'P', name: '省', parent: null, level: 'province' },
+  { code: 'C', name: '市', parent: 'P', level: 'prefecture' },
+  ...Array.from({ length: 40 }, (_, i) => ({ code: `K${String(i).padStart(2, '0')}`, name: `县${i}`, parent: 'C', level: 'county' })),
+  { code: 'odd.code-_1', name: "名字 with 'quotes' and \\ backslash", parent: 'C', level: null },
+];
+const INDICATORS: Indicator[] = [
+  { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent' },
+  { code: 'rate', name: '失业率', unit: '%', basis: 'level', direction: 'lower', decimals: 1, rankBy: 'value', change: 'points' },
+];
+const meta = (by = 'tester', at = '2024-03-01T00:00:00.000Z') => ({ by, receivedAt: new Date(at) });
+const obs = (region: string, period: string, value: number, yoy: number | null = null, status: Observation['status'] = null, indicator = 'inv'): Observation => ({
+  indicator,
+  region,
+  period,
+  value,
+  yoy,
+  status,
+});
+const sortKey = (o: Observation) => `${o.indicator}|${o.period}|${o.region}`;
+const sorted = (list: Observation[]) => [...list].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+
+async function seeded(h: StoreHarness): Promise<Store> {
+  const store = await h.open();
+  await store.saveCatalog({ regions: REGIONS, indicators: INDICATORS, groups: [{ code: 'G', name: '组', members: ['K01', 'K03'] }] });
+  return store;
+}
+
+export function storeConformance(t: Test, h: StoreHarness): void {
+  t.test('catalog round trip and merge by code', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    let catalog = await store.loadCatalog();
+    t.equal(catalog.regions.length, REGIONS.length);
+    t.same(catalog.regions.find((r) => r.code === 'odd.code-_1'), REGIONS.at(-1), 'names keep quotes and backslashes');
+    t.same(catalog.indicators, INDICATORS, 'indicators in the order given, every field kept');
+    t.same(catalog.groups, [{ code: 'G', name: '组', members: ['K01', 'K03'] }]);
+    await store.saveCatalog({ regions: [{ code: 'K01', name: '改名', parent: 'C', level: 'county' }] });
+    catalog = await store.loadCatalog();
+    t.equal(catalog.regions.length, REGIONS.length, 'entries not sent are kept');
+    t.equal(catalog.regions.find((r) => r.code === 'K01')?.name, '改名', 'a sent entry replaces the stored one');
+  });
+
+  t.test('created, unchanged, revised; every version kept', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    t.same(await store.write([obs('K01', '2022-06', 10.5, 12.3, 'p'), obs('K02', '2022-06', 7)], meta('a', '2024-03-01T00:00:00Z')), {
+      created: 2,
+      revised: 0,
+      unchanged: 0,
+    });
+    t.same(await store.write([obs('K01', '2022-06', 10.5, 12.3, 'p'), obs('K02', '2022-06', 7)], meta('b', '2024-03-02T00:00:00Z')), {
+      created: 0,
+      revised: 0,
+      unchanged: 2,
+    }, 'an identical row is unchanged');
+    t.same(await store.write([obs('K01', '2022-06', 10.6, 12.3, 'p')], meta('c', '2024-03-03T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 }, 'value');
+    t.same(await store.write([obs('K01', '2022-06', 10.6, null, 'p')], meta('d', '2024-03-04T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 }, 'a row without yoy withdraws it');
+    t.same(await store.write([obs('K01', '2022-06', 10.6, null, 'r')], meta('e', '2024-03-05T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 }, 'status');
+    const history = await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' });
+    t.same(
+      history.map((v) => [v.value, v.yoy, v.status, v.by, v.receivedAt.toISOString()]),
+      [
+        [10.5, 12.3, 'p', 'a', '2024-03-01T00:00:00.000Z'],
+        [10.6, 12.3, 'p', 'c', '2024-03-03T00:00:00.000Z'],
+        [10.6, null, 'p', 'd', '2024-03-04T00:00:00.000Z'],
+        [10.6, null, 'r', 'e', '2024-03-05T00:00:00.000Z'],
+      ],
+      'oldest first, the unchanged post adds no version, the last is current',
+    );
+    t.same(await store.figuresAt([{ indicator: 'inv', region: 'K01', period: '2022-06' }]), [obs('K01', '2022-06', 10.6, null, 'r')]);
+    t.same(await store.history({ indicator: 'inv', region: 'K09', period: '2022-06' }), [], 'no versions of a figure never posted');
+  });
+
+  t.test('a dry run counts and stores nothing', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    await store.write([obs('K01', '2022-06', 1)], meta());
+    const counts = await store.write([obs('K01', '2022-06', 2), obs('K02', '2022-06', 3), obs('K03', '2022-06', 4)], meta(), { dryRun: true });
+    t.same(counts, { created: 2, revised: 1, unchanged: 0 });
+    t.same(await store.slices('inv', ['2022-06'], null), [obs('K01', '2022-06', 1)], 'nothing stored');
+    t.equal((await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).length, 1, 'no version added');
+  });
+
+  t.test('reads: points, slices, series, latest earlier period', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    const rows: Observation[] = [];
+    for (let k = 0; k < 40; k++) {
+      const region = `K${String(k).padStart(2, '0')}`;
+      for (const period of ['2021-06', '2022-02', '2022-05', '2022-06']) {
+        if (k % 10 === 9 && period === '2022-05') continue; // a few gaps
+        rows.push(obs(region, period, k * 1000 + Number(period.slice(5)) + 0.25, k % 2 === 0 ? k / 10 : null, k === 3 ? 'e' : null));
+      }
+      rows.push(obs(region, '2022-06', 4 + k / 10, null, null, 'rate'));
+    }
+    rows.push(obs('odd.code-_1', '2022-06', -0.001));
+    t.same(await store.write(rows, meta()), { created: rows.length, revised: 0, unchanged: 0 });
+
+    const want = (f: (o: Observation) => boolean) => sorted(rows.filter(f));
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), want((o) => o.indicator === 'inv' && o.period === '2022-06'), 'a whole slice');
+    t.same(
+      sorted(await store.slices('inv', ['2022-06', '2021-06'], ['K01', 'K02', 'nope'])),
+      want((o) => o.indicator === 'inv' && ['2022-06', '2021-06'].includes(o.period) && ['K01', 'K02'].includes(o.region)),
+      'a few regions (point lookups)',
+    );
+    const many = Array.from({ length: 30 }, (_, i) => `K${String(i).padStart(2, '0')}`);
+    t.same(
+      sorted(await store.slices('inv', ['2022-05'], many)),
+      want((o) => o.indicator === 'inv' && o.period === '2022-05' && many.includes(o.region)),
+      'many regions (a scan), gaps left out',
+    );
+    t.same(await store.slices('inv', ['2030-01'], null), [], 'an empty slice');
+    t.same(await store.slices('unknown', ['2022-06'], null), [], 'an unknown indicator');
+
+    const keys = [
+      { indicator: 'inv', region: 'K05', period: '2022-06' },
+      { indicator: 'inv', region: 'K09', period: '2022-05' },
+      { indicator: 'rate', region: 'K05', period: '2022-06' },
+      { indicator: 'inv', region: 'odd.code-_1', period: '2022-06' },
+    ];
+    t.same(
+      sorted(await store.figuresAt(keys)),
+      want((o) => keys.some((k) => k.indicator === o.indicator && k.region === o.region && k.period === o.period)),
+      'figures at keys, missing ones left out',
+    );
+
+    t.same(await store.series('inv', 'K04', null, null), want((o) => o.indicator === 'inv' && o.region === 'K04'), 'a whole series, oldest first');
+    t.same(
+      await store.series('inv', 'K04', '2022-02', '2022-05'),
+      want((o) => o.indicator === 'inv' && o.region === 'K04' && o.period >= '2022-02' && o.period <= '2022-05'),
+      'a range, inclusive',
+    );
+    t.same(await store.series('inv', 'K04', '2023-01', null), []);
+
+    t.equal(await store.latestPeriodBefore('inv', '2022-06', null), '2022-05');
+    t.equal(await store.latestPeriodBefore('inv', '2022-06', ['K09', 'K19']), '2022-02', 'only the peers count: they skipped 2022-05');
+    t.equal(await store.latestPeriodBefore('inv', '2022-06', many), '2022-05');
+    t.equal(await store.latestPeriodBefore('inv', '2021-06', null), null);
+    t.equal(await store.latestPeriodBefore('rate', '2022-06', null), null);
+    t.equal(await store.latestPeriodBefore('inv', '2022-06', []), null);
+    const large = [...Array.from({ length: 250 }, (_, i) => `none${i}`), 'K09'];
+    t.equal(await store.latestPeriodBefore('inv', '2022-06', large), '2022-02', 'a large peer set skips periods none of them has');
+  });
+
+  t.test('reads see every acknowledged write, repeated reads included', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    await store.write([obs('K01', '2022-06', 1), obs('K02', '2022-06', 2)], meta());
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 1), obs('K02', '2022-06', 2)]);
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 1), obs('K02', '2022-06', 2)], 'read again');
+    await store.write([obs('K01', '2022-06', 5), obs('K03', '2022-06', 3)], meta());
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 5), obs('K02', '2022-06', 2), obs('K03', '2022-06', 3)], 'a revision and a new figure show at once');
+    await store.write([obs('K01', '2022-06', 9)], meta(), { dryRun: true });
+    t.equal((await store.slices('inv', ['2022-06'], null)).find((o) => o.region === 'K01')?.value, 5, 'a dry run shows nowhere');
+    await store.saveCatalog({ regions: [{ code: 'K99', name: '新', parent: 'C', level: null }] });
+    await store.write([obs('K99', '2022-06', 7)], meta());
+    t.equal((await store.slices('inv', ['2022-06'], null)).length, 4, 'a region added later is read too');
+  });
+
+  t.test('extreme values survive exactly', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    const values = [0, -0.5, 1e15, 123456789.123456, 0.000001, -987654.321, 2.675];
+    const rows = values.map((v, i) => obs(`K${String(i).padStart(2, '0')}`, '2022-06', v, i % 2 === 0 ? -99.9 : 1234.5));
+    await store.write(rows, meta());
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), sorted(rows));
+    t.same(await store.write(rows, meta()), { created: 0, revised: 0, unchanged: rows.length }, 'read back equal: no spurious revisions');
+  });
+
+  t.test('a restart loses nothing', async (t) => {
+    let store = await seeded(h);
+    await store.write([obs('K01', '2022-06', 10), obs('K02', '2022-06', 20)], meta('a', '2024-03-01T00:00:00Z'));
+    await store.write([obs('K01', '2022-06', 11)], meta('b', '2024-03-02T00:00:00Z'));
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.equal((await store.loadCatalog()).regions.length, REGIONS.length, 'catalog');
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 11), obs('K02', '2022-06', 20)], 'figures');
+    t.same((await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => [v.value, v.by]), [[10, 'a'], [11, 'b']], 'history');
+    t.same(await store.write([obs('K01', '2022-06', 11)], meta()), { created: 0, revised: 0, unchanged: 1 }, 'still current after reopening');
+  });
+}
