@@ -78,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.setSerializerCompiler(options.validateResponses === true ? serializerCompiler : () => (data: unknown) => JSON.stringify(data));
 
-  const store = options.store ?? (await createStore(config));
+  const store = options.store ?? (await createStore(config, app.log));
   app.addHook('onClose', async () => store.close());
   const catalog = new CatalogService(store);
   try {
@@ -95,6 +95,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics: new AnalyticsService(store, catalog),
   });
+
+  // Another instance may change the catalog in a shared store: re-read it now and then.
+  if (store.generation === null && config.CATALOG_REFRESH_SECONDS > 0) {
+    const timer = setInterval(() => {
+      catalog.reload().catch((error: unknown) => app.log.warn({ err: error }, 'could not re-read the catalog; keeping the one in memory'));
+    }, config.CATALOG_REFRESH_SECONDS * 1000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
 
   await app.register(errorsPlugin);
   await app.register(authPlugin, { tokens: tokensOf(config, app), publicRead: config.PUBLIC_READ });

@@ -15,6 +15,13 @@ export const DEFAULT_REPORT_TZ = 'Asia/Shanghai';
 export const DEFAULT_MAX_BODY_MB = 64;
 /** The contract promises at least 50,000 rows a request. */
 export const DEFAULT_MAX_ROWS = 100_000;
+/** An InfluxDB request slower than this counts as the store being down (the request answers 503). */
+export const DEFAULT_INFLUX_TIMEOUT_MS = 10_000;
+/**
+ * With InfluxDB several instances may share one catalog: each re-reads it this
+ * often, so a change made through one is seen by all within this time (0: never).
+ */
+export const DEFAULT_CATALOG_REFRESH_SECONDS = 30;
 /** A token shorter than this is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -80,7 +87,8 @@ const envSchema = z
     INFLUX_TOKEN: z.string().optional(),
     INFLUX_DATABASE: z.string().regex(CODE_PATTERN, { error: 'INFLUX_DATABASE must be a code (letters, digits, _ . -)' }).optional(),
     INFLUX_ORG: z.string().optional(),
-    INFLUX_API: z.enum(['v1', 'v2'], { error: 'INFLUX_API must be v1 or v2' }).default('v2'),
+    INFLUX_API: z.enum(['v1', 'v2', 'v3'], { error: 'INFLUX_API must be v1, v2 or v3' }).default('v2'),
+    INFLUX_TIMEOUT_MS: integer('INFLUX_TIMEOUT_MS', 100, 600_000, DEFAULT_INFLUX_TIMEOUT_MS),
     API_TOKENS: z.string().optional().transform((v, ctx) => (v === undefined || v.trim() === '' ? null : parseTokens(v, ctx))),
     PUBLIC_READ: flag('PUBLIC_READ', true),
     REPORT_CRON: z.string().default(DEFAULT_REPORT_CRON),
@@ -96,6 +104,7 @@ const envSchema = z
         error: 'REPORT_REGIONS must be comma-separated region codes',
       }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
+    CATALOG_REFRESH_SECONDS: integer('CATALOG_REFRESH_SECONDS', 0, 86_400, DEFAULT_CATALOG_REFRESH_SECONDS),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be a pino level such as info' }).default('info'),
     MAX_BODY_MB: integer('MAX_BODY_MB', 1, 1024, DEFAULT_MAX_BODY_MB),
     MAX_ROWS: integer('MAX_ROWS', 50_000, 10_000_000, DEFAULT_MAX_ROWS),

@@ -14,7 +14,7 @@ t.test('a bad value stops the start naming the variable', async (t) => {
     [{ STORE: 'influxdb' }, /INFLUX_URL/],
     [{ STORE: 'influxdb', INFLUX_URL: 'http://x:8086' }, /INFLUX_DATABASE/],
     [{ INFLUX_URL: 'not a url' }, /INFLUX_URL/],
-    [{ INFLUX_API: 'v3' }, /INFLUX_API/],
+    [{ INFLUX_API: 'v4' }, /INFLUX_API/],
     [{ PUBLIC_READ: 'maybe' }, /PUBLIC_READ/],
     [{ API_TOKENS: 'root:abcdefghijklmnopqrstuvwxyz' }, /API_TOKENS/],
     [{ API_TOKENS: 'admin:short' }, /API_TOKENS.*shorter/],
@@ -40,4 +40,15 @@ t.test('tokens with roles and holder names', async (t) => {
     { role: 'reader', name: 'reader', token: 'cccccccccccccccccccc' },
   ]);
   t.ok(CONFIG_VARIABLES.includes('INFLUX_TOKEN'));
+});
+
+t.test('the service refuses to start on a bad variable, naming it', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: 'eighty', STORE: 'sqlite', DATA_DIR: '/nonexistent-never-created' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  t.equal(run.status, 1, 'exits with 1');
+  t.match(run.stderr, /cannot start: invalid configuration:[\s\S]*PORT must be an integer/);
 });

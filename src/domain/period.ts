@@ -3,8 +3,11 @@
 export type Period = string;
 export type Basis = 'ytd' | 'month' | 'level';
 
-// Four-digit years from 1000 on: a stray `0022-06` is a typo, not a Han dynasty figure.
-export const PERIOD_PATTERN = /^([1-9]\d{3})-(0[1-9]|1[0-2])$/;
+/**
+ * Months from 1800-01 to 2199-12: statistics need no more, a stray `0022-06`
+ * is a typo, and InfluxDB stores only times between 1677 and 2262.
+ */
+export const PERIOD_PATTERN = /^(1[89]\d\d|2[01]\d\d)-(0[1-9]|1[0-2])$/;
 
 export function isPeriod(text: string): boolean {
   return PERIOD_PATTERN.test(text);

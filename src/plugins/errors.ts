@@ -46,8 +46,9 @@ async function errorsPlugin(app: FastifyInstance) {
       return send(reply, error.code, error.statusCode, error.message, error.details, error.retryAfter);
     }
     if (error instanceof StoreUnavailableError) {
-      request.log.warn({ err: error }, 'store unavailable');
-      return send(reply, 'not_ready', 503, `the data store is not reachable: ${error.message}; repeat the request later`, undefined, STORE_RETRY_AFTER_SECONDS);
+      request.log.warn({ err: error }, 'the store did not serve the request');
+      const message = `the data store could not serve this request: ${error.message}. Repeat it later: repeating a request is always safe.`;
+      return send(reply, 'not_ready', 503, message, undefined, STORE_RETRY_AFTER_SECONDS);
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';

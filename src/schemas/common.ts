@@ -13,7 +13,7 @@ export const codeSchema = z
 
 export const periodSchema = z
   .string({ error: 'must be a period written YYYY-MM' })
-  .regex(PERIOD_PATTERN, { error: 'must be a month written YYYY-MM, e.g. 2022-06' });
+  .regex(PERIOD_PATTERN, { error: 'must be a month from 1800-01 to 2199-12 written YYYY-MM, e.g. 2022-06' });
 
 export const nameSchema = z
   .string({ error: 'must be a name (a string)' })

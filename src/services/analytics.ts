@@ -61,19 +61,28 @@ export class AnalyticsService {
     return { indicator: indicator.code, region: q.region, points };
   }
 
-  /** Figures of `peers` for every period the ranking at `period` and its previous one read. */
-  private async peerFigures(indicator: Indicator, periods: Array<Period | null>, peers: readonly string[]): Promise<FigureTable> {
-    const needed = new Set<Period>();
-    for (const p of periods) if (p !== null) for (const q of growthPeriods(indicator, p)) needed.add(q);
-    return new FigureTable(await this.store.slices(indicator.code, [...needed], peers));
+  /**
+   * Figures of `peers` for a ranking at `period` and the one it is compared
+   * with: the latest earlier month in which any peer has a figure. The month
+   * before is read together with `period`: when a peer has a figure then,
+   * no month can lie between, and one read serves both rankings. Otherwise
+   * (1-2月 after last December, gaps) the store finds the month.
+   */
+  private async peerFigures(indicator: Indicator, period: Period, peers: readonly string[]): Promise<{ previousPeriod: Period | null; table: FigureTable }> {
+    const read = (periods: Period[]) => this.store.slices(indicator.code, periods, peers);
+    const before = shiftPeriod(period, -1);
+    const figures = await read([...new Set([...growthPeriods(indicator, period), ...growthPeriods(indicator, before)])]);
+    if (figures.some((o) => o.period === before)) return { previousPeriod: before, table: new FigureTable(figures) };
+    const previousPeriod = await this.store.latestPeriodBefore(indicator.code, period, peers);
+    if (previousPeriod !== null) figures.push(...(await read(growthPeriods(indicator, previousPeriod))));
+    return { previousPeriod, table: new FigureTable(figures) };
   }
 
   async ranking(q: RankingQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
-    const previousPeriod = await this.store.latestPeriodBefore(indicator.code, q.period, peers.codes);
-    const table = await this.peerFigures(indicator, [q.period, previousPeriod], peers.codes);
+    const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
     const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
     return {
       indicator: indicator.code,
@@ -123,8 +132,7 @@ export class AnalyticsService {
     const peers = this.scorecardPeers(region.code, q);
     const indicators = await Promise.all(
       this.catalog.indicators().map(async (indicator) => {
-        const previousPeriod = await this.store.latestPeriodBefore(indicator.code, q.period, peers.codes);
-        const table = await this.peerFigures(indicator, [q.period, previousPeriod], peers.codes);
+        const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
         const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
         const main = indicator.rankBy === 'value' ? s.byValue : s.byYoy;
         return {

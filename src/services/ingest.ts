@@ -10,7 +10,7 @@ import type { Observation, ObservationKey } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
 import { observationSchema } from '../schemas/observations.ts';
-import type { Store, WriteCounts } from '../store/store.ts';
+import type { Store, WriteCounts, WriteSession } from '../store/store.ts';
 import { Batch, type SeriesSlot } from './batch.ts';
 import type { CatalogService } from './catalog.ts';
 
@@ -128,7 +128,7 @@ export class IngestService {
     let warnings: IngestResult['warnings'];
     try {
       batch = this.validate(rows, (part) => session.add(part));
-      warnings = await this.warnings(batch);
+      warnings = await this.warnings(batch, session);
     } catch (error) {
       await session.abort();
       throw error;
@@ -141,7 +141,7 @@ export class IngestService {
    * Plausibility of each row against the batch laid over what is stored:
    * the neighbouring months, and the growth base where a growth was reported.
    */
-  private async warnings(batch: Batch): Promise<IngestResult['warnings']> {
+  private async warnings(batch: Batch, session: WriteSession): Promise<IngestResult['warnings']> {
     const wanted: ObservationKey[] = [];
     const want = (o: Observation, slot: SeriesSlot, index: number) => {
       if (slot.posted.has(index) || slot.wanted.has(index)) return;
@@ -155,7 +155,7 @@ export class IngestService {
       if (o.yoy !== null) for (const period of growthPeriods(slot.indicator, o.period)) want(o, slot, periodIndex(period));
     }
     if (wanted.length > 0) {
-      for (const f of await this.store.figuresAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), f);
+      for (const f of await session.figuresAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), f);
     }
     const warnings: IngestResult['warnings'] = [];
     for (const { row, observation: o, slot } of batch.entries) {

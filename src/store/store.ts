@@ -37,6 +37,8 @@ export interface WriteCounts {
  */
 export interface WriteSession {
   add(rows: readonly Observation[]): void;
+  /** Current figures at these keys as stored before this batch (for checks that compare with them). */
+  figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
   commit(): Promise<WriteCounts>;
   abort(): Promise<void>;
 }

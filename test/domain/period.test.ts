@@ -2,8 +2,8 @@ import t from 'tap';
 import { isPeriod, periodIndex, periodLabel, periodRange, shiftPeriod, yearAgo } from '../../src/domain/period.ts';
 
 t.test('periods are YYYY-MM months', async (t) => {
-  for (const ok of ['2022-06', '1999-12', '2022-01']) t.ok(isPeriod(ok), ok);
-  for (const bad of ['2022-13', '22-06', '2022-6', '2022-00', '2022/06', '2022-06-01', '0999-01', ' 2022-06', '']) t.notOk(isPeriod(bad), JSON.stringify(bad));
+  for (const ok of ['2022-06', '1999-12', '2022-01', '1800-01', '2199-12']) t.ok(isPeriod(ok), ok);
+  for (const bad of ['2022-13', '22-06', '2022-6', '2022-00', '2022/06', '2022-06-01', '0999-01', '1799-12', '2200-01', '9999-01', ' 2022-06', '']) t.notOk(isPeriod(bad), JSON.stringify(bad));
 });
 
 t.test('arithmetic across year boundaries', async (t) => {

@@ -4,8 +4,7 @@ import type { Test } from 'tap';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadDemo } from '../../src/services/demo.ts';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
-import type { Store } from '../../src/store/store.ts';
+import { freshDatabase, sharedInfluxd } from './influxd.ts';
 import { tempDir } from './tmp.ts';
 
 export const TOKENS = {
@@ -17,23 +16,36 @@ export type Role = keyof typeof TOKENS;
 
 export const bearer = (role: Role) => ({ authorization: `Bearer ${TOKENS[role]}` });
 
+export type StoreKind = 'sqlite' | 'influxdb';
+/** Every API test runs on both stores: the embedded default and a real influxd. */
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'influxdb'];
+
 export interface TestAppOptions {
   env?: Record<string, string>;
   demo?: boolean;
-  /** Makes the store; defaults to SQLite in a temporary directory. */
-  store?: (dataDir: string) => Promise<Store>;
+  /** The embedded SQLite store (default) or a fresh database on the file's shared influxd. */
+  store?: StoreKind;
+}
+
+/** Register `body`'s tests once per store, each under the store's name. */
+export function forEachStore(t: Test, body: (t: Test, store: StoreKind) => void): void {
+  for (const store of STORE_KINDS) t.test(store, async (t) => body(t, store));
 }
 
 export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promise<FastifyInstance> {
   const dataDir = tempDir(t);
+  const influx: Record<string, string> =
+    options.store === 'influxdb'
+      ? { STORE: 'influxdb', INFLUX_URL: (await sharedInfluxd(t)).url, INFLUX_DATABASE: freshDatabase(), INFLUX_API: 'v1' }
+      : {};
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     API_TOKENS: `admin:${TOKENS.admin},writer:alice:${TOKENS.writer},reader:${TOKENS.reader}`,
+    ...influx,
     ...options.env,
   });
-  const store = options.store === undefined ? new SqliteStore(dataDir) : await options.store(dataDir);
-  const app = await buildApp({ config, store, logger: false, validateResponses: true });
+  const app = await buildApp({ config, logger: false, validateResponses: true });
   t.teardown(() => app.close());
   if (options.demo === true) await loadDemo(app.services.ingest);
   return app;

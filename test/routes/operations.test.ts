@@ -1,32 +1,48 @@
 import t from 'tap';
-import { buildTestApp, call } from '../helpers/app.ts';
+import { buildTestApp, call, forEachStore } from '../helpers/app.ts';
+import { sharedInfluxd } from '../helpers/influxd.ts';
 
-t.test('health and readiness', async (t) => {
-  const app = await buildTestApp(t);
-  t.same((await call(app, { method: 'GET', url: '/healthz' })).body, { status: 'ok' });
-  t.same((await call(app, { method: 'GET', url: '/readyz' })).body, { status: 'ready', store: 'sqlite' });
-  await app.store.close();
-  const r = await call(app, { method: 'GET', url: '/readyz' });
-  t.same([r.status, r.body.error], [503, 'not_ready'], 'a closed store is not ready');
-});
+forEachStore(t, (t, store) => {
+  t.test('health and readiness follow the store', async (t) => {
+    const app = await buildTestApp(t, { store });
+    t.same((await call(app, { method: 'GET', url: '/healthz' })).body, { status: 'ok' });
+    t.same((await call(app, { method: 'GET', url: '/readyz' })).body, { status: 'ready', store });
+    if (store === 'sqlite') {
+      await app.store.close();
+      const r = await call(app, { method: 'GET', url: '/readyz' });
+      t.same([r.status, r.body.error], [503, 'not_ready'], 'a closed store is not ready');
+      return;
+    }
+    const influxd = await sharedInfluxd(t);
+    await influxd.stop();
+    try {
+      const r = await call(app, { method: 'GET', url: '/readyz' });
+      t.same([r.status, r.body.error], [503, 'not_ready'], 'InfluxDB down: not ready');
+      t.equal((await call(app, { method: 'GET', url: '/healthz' })).status, 200, 'the process is still up');
+    } finally {
+      await influxd.start();
+    }
+    t.equal((await call(app, { method: 'GET', url: '/readyz' })).status, 200, 'ready again without a restart');
+  });
 
-t.test('the OpenAPI document is generated from the schemas', async (t) => {
-  const app = await buildTestApp(t);
-  const doc = (await call(app, { method: 'GET', url: '/docs/json' })).body;
-  t.equal(doc.openapi, '3.1.0');
-  for (const path of ['/v1/observations', '/v1/observations/history', '/v1/series', '/v1/rankings', '/v1/scorecard', '/v1/regions', '/v1/groups', '/v1/indicators', '/healthz', '/readyz']) {
-    t.ok(doc.paths[path], `documents ${path}`);
-  }
-  const rankings = doc.paths['/v1/rankings'].get;
-  t.same(rankings.parameters.map((p: any) => p.name).sort(), ['by', 'group', 'indicator', 'parent', 'period']);
-  const body = doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema;
-  t.ok(JSON.stringify(body).includes('indicator'), 'the observations body is described');
-  const ui = await call(app, { method: 'GET', url: '/docs' });
-  t.ok([200, 302].includes(ui.status), 'the UI answers');
-});
+  t.test('the OpenAPI document is generated from the schemas', async (t) => {
+    const app = await buildTestApp(t, { store });
+    const doc = (await call(app, { method: 'GET', url: '/docs/json' })).body;
+    t.equal(doc.openapi, '3.1.0');
+    for (const path of ['/v1/observations', '/v1/observations/history', '/v1/series', '/v1/rankings', '/v1/scorecard', '/v1/regions', '/v1/groups', '/v1/indicators', '/healthz', '/readyz']) {
+      t.ok(doc.paths[path], `documents ${path}`);
+    }
+    const rankings = doc.paths['/v1/rankings'].get;
+    t.same(rankings.parameters.map((p: any) => p.name).sort(), ['by', 'group', 'indicator', 'parent', 'period']);
+    const body = doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema;
+    t.ok(JSON.stringify(body).includes('indicator'), 'the observations body is described');
+    const ui = await call(app, { method: 'GET', url: '/docs' });
+    t.ok([200, 302].includes(ui.status), 'the UI answers');
+  });
 
-t.test('unknown routes answer the error shape', async (t) => {
-  const app = await buildTestApp(t);
-  const r = await call(app, { method: 'GET', url: '/v1/nothing' });
-  t.same([r.status, r.body.error], [404, 'not_found']);
+  t.test('unknown routes answer the error shape', async (t) => {
+    const app = await buildTestApp(t, { store });
+    const r = await call(app, { method: 'GET', url: '/v1/nothing' });
+    t.same([r.status, r.body.error], [404, 'not_found']);
+  });
 });

@@ -155,6 +155,8 @@ export class SqliteStore implements Store {
         if (waiting !== null) waiting.push(encoded);
         else writer.post({ type: 'rows', id, rows: encoded });
       },
+      // Reads see committed data only: this batch's open transaction is invisible until it commits.
+      figuresAt: (keys) => this.figuresAt(keys),
       commit: () => finish('commit'),
       abort: async () => {
         await finish('abort');

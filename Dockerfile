@@ -1,0 +1,14 @@
+# The service image: Node 20 (better-sqlite3 12 builds for it), compiled once.
+FROM node:20-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY queries ./queries
+RUN npm run build && npm prune --omit=dev
+ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+EXPOSE 3000
+USER node
+CMD ["node", "--max-semi-space-size=4", "dist/server.js"]

@@ -1,0 +1,100 @@
+/**
+ * Line protocol to InfluxDB, acknowledged before the promise resolves:
+ * chunks of InfluxDB's advised size, a few in flight, each retried with
+ * backoff on 429 and 5xx. `v2`/`v3` send through the client's write API to
+ * `/api/v2/write`; `v1` posts to `/write?db=` (InfluxDB before 1.8).
+ */
+import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { InfluxHttp, InfluxWriteError, retriable } from './http.ts';
+
+/** InfluxDB advises 5,000 lines a request. */
+export const WRITE_CHUNK_LINES = 5_000;
+/** Two requests in flight keep InfluxDB busy while the next chunk is sent. */
+export const WRITE_CONCURRENCY = 2;
+/** Waits before the 2nd, 3rd and 4th attempt; then the request answers 503 and may be repeated. */
+export const RETRY_DELAYS_MS = [250, 1_000, 3_000];
+/** A server's Retry-After longer than this is not waited for inside one request. */
+const MAX_RETRY_AFTER_MS = 5_000;
+
+export interface WriteLog {
+  warn(details: object, message: string): void;
+}
+
+// The client logs to the console on its own; failures here are reported by the service.
+setLogger({ error: () => {}, warn: () => {} });
+
+export class LineWriter {
+  private readonly client: InfluxDB | null;
+
+  constructor(
+    private readonly http: InfluxHttp,
+    private readonly log: WriteLog,
+  ) {
+    const c = http.connection;
+    this.client = c.api === 'v1' ? null : new InfluxDB({ url: c.url, token: c.token, timeout: c.timeoutMs });
+  }
+
+  /**
+   * Write lines 0 … count-1, or throw (InfluxWriteError when a repeat may
+   * succeed). Lines are built a chunk at a time as chunks are sent, so
+   * building the next chunk overlaps InfluxDB taking the last one.
+   */
+  async write(count: number, lineAt: (i: number) => string): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < count) {
+        const start = next;
+        const end = Math.min(count, start + WRITE_CHUNK_LINES);
+        next = end;
+        const chunk: string[] = [];
+        for (let i = start; i < end; i++) chunk.push(lineAt(i));
+        await this.withRetry(chunk);
+      }
+    };
+    await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+  }
+
+  private async withRetry(chunk: readonly string[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.send(chunk);
+        return;
+      } catch (error) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (!(error instanceof InfluxWriteError) || !error.retriable || delay === undefined) throw error;
+        const wait = Math.max(delay, Math.min(error.retryAfterMs, MAX_RETRY_AFTER_MS));
+        this.log.warn({ attempt: attempt + 1, waitMs: wait, err: error.message }, 'InfluxDB write failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  private async send(chunk: readonly string[]): Promise<void> {
+    if (this.client === null) return this.http.writeV1(chunk.join('\n'));
+    const c = this.http.connection;
+    // One write API per chunk, never buffering beyond it: the chunk is acknowledged when close() resolves.
+    const api: WriteApi = this.client.getWriteApi(c.org ?? '', c.database, 's', {
+      batchSize: chunk.length + 1,
+      maxBufferLines: chunk.length + 1,
+      flushInterval: 0,
+      maxRetries: 0,
+    });
+    api.writeRecords(chunk as string[]);
+    try {
+      await api.close();
+    } catch (error) {
+      throw LineWriter.failure(error);
+    }
+  }
+
+  static failure(error: unknown): InfluxWriteError {
+    if (error instanceof HttpError) {
+      const said = (error.json as { message?: string } | undefined)?.message ?? error.body ?? error.message;
+      const message = `write: InfluxDB answered ${error.statusCode}: ${said}`;
+      if (error.statusCode === 401 || error.statusCode === 403) return new InfluxWriteError(`${message} (check INFLUX_TOKEN)`, false);
+      // A partial write or a refused point is not retried at once; the caller may repeat the request.
+      return new InfluxWriteError(message, retriable(error.statusCode), retriable(error.statusCode) ? error.retryAfter() : 0);
+    }
+    return new InfluxWriteError(`InfluxDB is not reachable: ${(error as Error).message}`, true);
+  }
+}

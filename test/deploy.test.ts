@@ -1,0 +1,44 @@
+/** No Docker engine runs here: the compose file and its parts are checked by reading them. */
+import { readFileSync, statSync } from 'node:fs';
+import t from 'tap';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES, loadConfig } from '../src/config.ts';
+
+const compose = parse(readFileSync('docker-compose.yml', 'utf8'));
+
+t.test('the service is wired to InfluxDB with the variables the config accepts', async (t) => {
+  const env: Record<string, string> = compose.services.service.environment;
+  for (const name of Object.keys(env)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is a variable the service reads`);
+  t.equal(env.STORE, 'influxdb');
+  t.match(env.INFLUX_URL, /^http:\/\/influxdb:8086$/, 'reaches the influxdb service by name');
+  t.equal(env.INFLUX_DATABASE, compose.services.influxdb.environment.DOCKER_INFLUXDB_INIT_BUCKET, 'the bucket InfluxDB creates');
+  t.equal(env.INFLUX_ORG, compose.services.influxdb.environment.DOCKER_INFLUXDB_INIT_ORG);
+  // The values, with the secrets filled in, pass the service's own validation.
+  const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[^}]+\}/, 'x'.repeat(24))]));
+  t.doesNotThrow(() => loadConfig({ ...filled, API_TOKENS: '' }), 'the service would start with them');
+});
+
+t.test('InfluxDB 2.7 with a named volume, a healthcheck, and long shards', async (t) => {
+  t.match(compose.services.influxdb.image, /^influxdb:2\.7/);
+  t.ok(compose.services.influxdb.healthcheck.test, 'influxdb healthcheck');
+  t.ok(compose.services.service.healthcheck.test.join(' ').includes('/readyz'), 'the service is healthy when ready');
+  t.equal(compose.services.service.depends_on.influxdb.condition, 'service_healthy');
+  t.ok('influxdb-data' in compose.volumes, 'named volume for InfluxDB');
+  t.ok(compose.services.influxdb.volumes.includes('influxdb-data:/var/lib/influxdb2'));
+  t.equal(compose.services.influxdb.environment.DOCKER_INFLUXDB_INIT_RETENTION, '0', 'figures are never expired');
+  const init = compose.services.influxdb.volumes.find((v: string) => v.includes('docker-entrypoint-initdb.d'));
+  const script = readFileSync(init.split(':')[0], 'utf8');
+  t.match(script, /--shard-group-duration 520w/, 'ten-year shard groups');
+  t.match(script, /v1 dbrp create/, 'a DBRP mapping for InfluxQL');
+  t.ok(statSync(init.split(':')[0]).mode & 0o111, 'the init script is executable');
+});
+
+t.test('the image builds the service as npm start runs it', async (t) => {
+  const dockerfile = readFileSync('Dockerfile', 'utf8');
+  t.match(dockerfile, /FROM node:20/);
+  t.match(dockerfile, /npm ci/);
+  t.match(dockerfile, /COPY queries/, 'the InfluxQL files ship with it');
+  const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const cmd = JSON.parse(/CMD (\[.*\])/.exec(dockerfile)![1]!) as string[];
+  t.equal(cmd.join(' '), start, 'the same command line as npm start');
+});

@@ -1,0 +1,89 @@
+import t from 'tap';
+import type { InfluxApi } from '../../src/store/influxdb/http.ts';
+import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import { forwarder, freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
+import { storeConformance } from './conformance.ts';
+
+const quiet = { warn() {}, info() {} };
+
+for (const api of ['v1', 'v2', 'v3'] as InfluxApi[]) {
+  t.test(`conformance on a real influxd, INFLUX_API=${api}`, async (t) => {
+    const influxd = await sharedInfluxd(t);
+    // 1.6.7 has no /api/v2/write (nor 3.x's query endpoint): a forwarder maps them onto the same server.
+    const url = api === 'v1' ? influxd.url : await forwarder(t, influxd.url, { v3query: api === 'v3' });
+    const databases = new WeakMap<Store, string>();
+    const connect = async (database: string) => {
+      const store = await InfluxStore.connect({ url, token: undefined, database, org: 'org', api, timeoutMs: 10_000 }, quiet);
+      databases.set(store, database);
+      return store;
+    };
+    if (api !== 'v1') {
+      // 2.x and 3.x buckets are made by their administrators: the store only checks.
+      const bootstrap = await InfluxStore.connect({ url: influxd.url, token: undefined, database: 'unused', org: undefined, api: 'v1', timeoutMs: 10_000 }, quiet);
+      await bootstrap.close();
+    }
+    storeConformance(t, {
+      async open() {
+        const database = freshDatabase();
+        if (api !== 'v1') await (await connect0(influxd.url, database)).close();
+        return connect(database);
+      },
+      async reopen(store) {
+        await store.close();
+        return connect(databases.get(store)!);
+      },
+    });
+  });
+}
+
+async function connect0(url: string, database: string): Promise<Store> {
+  return InfluxStore.connect({ url, token: undefined, database, org: undefined, api: 'v1', timeoutMs: 10_000 }, quiet);
+}
+
+t.test('2.x and 3.x modes refuse to start without the bucket, naming it', async (t) => {
+  const influxd = await sharedInfluxd(t);
+  const url = await forwarder(t, influxd.url);
+  await t.rejects(
+    InfluxStore.connect({ url, token: undefined, database: 'no_such_bucket', org: 'org', api: 'v2', timeoutMs: 10_000 }, quiet),
+    /no bucket or database "no_such_bucket".*shard-group duration/,
+  );
+});
+
+t.test('1.x mode creates the database with ten-year shards', async (t) => {
+  const influxd = await sharedInfluxd(t);
+  const database = freshDatabase();
+  const store = await connect0(influxd.url, database);
+  t.teardown(() => store.close());
+  const answer = await fetch(`${influxd.url}/query?db=${database}&q=${encodeURIComponent('SHOW RETENTION POLICIES')}`);
+  const json = (await answer.json()) as { results: Array<{ series: Array<{ values: unknown[][] }> }> };
+  t.equal(json.results[0]!.series[0]!.values[0]![2], '87360h0m0s', 'shard group duration 520 weeks');
+});
+
+t.test('lines of figures are what Point itself writes', async (t) => {
+  const { FigureLines } = await import('../../src/store/influxdb/lines.ts');
+  const { Point } = await import('@influxdata/influxdb-client');
+  const figure = { indicator: 'a.b-c_1', region: 'R-9.x', period: '2022-06', value: 1234.5, yoy: -3.25, status: 'p' as const, version: 3, receivedAt: 1_700_000_000_123, by: 'alice' };
+  for (const measurement of ['observation', 'observation_revision'] as const) {
+    const point = new Point(measurement)
+      .tag('indicator', figure.indicator)
+      .tag('region', figure.region)
+      .floatField('value', figure.value)
+      .floatField('yoy', figure.yoy)
+      .stringField('meta', 'v=3;t=1700000000123;b=alice;s=p;y=1')
+      .timestamp('1654041600');
+    if (measurement === 'observation_revision') point.tag('version', '3');
+    t.equal(new FigureLines(measurement).line(figure), point.toLineProtocol(), measurement);
+  }
+  const lines = new FigureLines('observation');
+  t.equal(lines.line({ ...figure, yoy: null, value: 3 }), 'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice;s=p",value=3 1654041600', 'no yoy, an integral value');
+  t.throws(() => lines.line({ ...figure, value: Number.NaN }), 'a non-finite figure is refused, as Point refuses it');
+});
+
+t.test('quotes and backslashes in a holder name are escaped as Point escapes them', async (t) => {
+  const { FigureLines } = await import('../../src/store/influxdb/lines.ts');
+  const { Point } = await import('@influxdata/influxdb-client');
+  const figure = { indicator: 'i', region: 'r', period: '2022-06', value: 1, yoy: null, status: null, version: 1, receivedAt: 5, by: 'a"b\\c' };
+  const expected = new Point('observation').tag('indicator', 'i').tag('region', 'r').floatField('value', 1).stringField('meta', 'v=1;t=5;b=a"b\\c').timestamp('1654041600');
+  t.equal(new FigureLines('observation').line(figure), expected.toLineProtocol());
+});
