@@ -7,8 +7,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY queries ./queries
+COPY charts ./charts
+COPY public ./public
 RUN npm run build && npm prune --omit=dev
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 EXPOSE 3000
 USER node
-CMD ["node", "--max-semi-space-size=4", "dist/server.js"]
+CMD ["node", "--max-semi-space-size=4", "dist/src/server.js"]

@@ -44,8 +44,8 @@ const START_FLAGS = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as
   .split(' ')
   .filter((arg) => arg.startsWith('--'));
 
-/** The service as users run it (`npm start`: compiled, then `node dist/server.js`), in its own process. */
-export async function startService(env: Record<string, string>): Promise<Service> {
+/** The service as users run it (`npm start`: compiled, then `node dist/src/server.js`), in its own process. */
+export async function startService(env: Record<string, string>, args: string[] = []): Promise<Service> {
   if (!built) {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     built = true;
@@ -53,7 +53,7 @@ export async function startService(env: Record<string, string>): Promise<Service
   const port = await freePort();
   // BENCH_NODE_ARGS adds flags to the service's node, e.g. --cpu-prof to profile it.
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [...START_FLAGS, ...extra, 'dist/server.js'], {
+  const child = spawn(process.execPath, [...START_FLAGS, ...extra, 'dist/src/server.js', ...args], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_TOKENS: `admin:${ADMIN}`, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

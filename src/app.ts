@@ -12,11 +12,14 @@ import errorsPlugin from './plugins/errors.ts';
 import responseCachePlugin from './plugins/response-cache.ts';
 import analyticsRoutes from './routes/analytics/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
+import chartRoutes from './routes/charts/index.ts';
+import dashboardRoutes from './routes/dashboard/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import observationRoutes from './routes/observations/index.ts';
 import { isDocOnly } from './schemas/doc-only.ts';
 import { AnalyticsService } from './services/analytics.ts';
 import { CatalogService } from './services/catalog.ts';
+import { ChartService } from './services/charts.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
@@ -25,6 +28,7 @@ export interface Services {
   catalog: CatalogService;
   ingest: IngestService;
   analytics: AnalyticsService;
+  charts: ChartService;
 }
 
 declare module 'fastify' {
@@ -90,10 +94,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('config', config);
   app.decorate('store', store);
+  const analytics = new AnalyticsService(store, catalog);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
-    analytics: new AnalyticsService(store, catalog),
+    analytics,
+    charts: new ChartService(catalog, analytics),
   });
 
   // Another instance may change the catalog in a shared store: re-read it now and then.
@@ -114,5 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(catalogRoutes);
   await app.register(observationRoutes);
   await app.register(analyticsRoutes);
+  await app.register(chartRoutes);
+  await app.register(dashboardRoutes);
   return app;
 }

@@ -1,11 +1,13 @@
 /**
- * Answers of read routes kept per data generation: dashboards ask for the
+ * Answers of read routes kept per data generation, with entity tags for
+ * conditional requests (If-None-Match → 304): dashboards ask for the
  * same rankings and charts again and again, and nothing changes between two
  * writes. A store that cannot tell when its data changed (another instance
  * may write to the same InfluxDB) has no generation, and nothing is cached.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { createHash } from 'node:crypto';
 
 /** Bytes of cached answers kept, least recently used dropped first. */
 export const RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
@@ -18,13 +20,30 @@ declare module 'fastify' {
 }
 
 interface Entry {
-  payload: string;
+  /** Encoded once: a hit writes the bytes as they are. */
+  payload: Buffer;
   contentType: string;
+  etag: string;
   bytes: number;
 }
 
 const CACHE_KEY = Symbol('responseCacheKey');
 type Keyed = FastifyRequest & { [CACHE_KEY]?: string };
+
+/**
+ * An entity tag from the answer's bytes alone, so every instance of the
+ * service gives the same one for the same chart, and a changed figure
+ * changes it.
+ */
+export function etagOf(payload: string): string {
+  return `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
+}
+
+function matches(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (header === undefined) return false;
+  return header === '*' || header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
 
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
@@ -40,16 +59,16 @@ export class ResponseCache {
     return entry;
   }
 
-  set(key: string, payload: string, contentType: string): void {
-    // Strings of CJK text take two bytes a character.
-    const bytes = payload.length * 2;
+  set(key: string, text: string, contentType: string, etag: string): void {
+    const payload = Buffer.from(text, 'utf8');
+    const bytes = payload.length;
     if (bytes > this.limit / 4) return;
     const old = this.entries.get(key);
     if (old !== undefined) {
       this.bytes -= old.bytes;
       this.entries.delete(key);
     }
-    this.entries.set(key, { payload, contentType, bytes });
+    this.entries.set(key, { payload, contentType, etag, bytes });
     this.bytes += bytes;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.limit) break;
@@ -70,7 +89,7 @@ async function responseCachePlugin(app: FastifyInstance) {
 
   const keyOf = (request: FastifyRequest): string | undefined => {
     const generation = app.store.generation;
-    if (generation === null || request.method !== 'GET' || request.routeOptions.config?.cache !== true) return undefined;
+    if (generation === null) return undefined;
     // Entries of older generations can never be asked for again.
     if (generation !== seen) {
       cache.clear();
@@ -79,7 +98,9 @@ async function responseCachePlugin(app: FastifyInstance) {
     return `${generation} ${request.headers.accept ?? ''} ${request.url}`;
   };
 
-  app.addHook('preHandler', async (request: Keyed, reply: FastifyReply) => {
+  // A hit is answered before validation: only answers to valid requests are ever stored.
+  app.addHook('onRequest', async (request: Keyed, reply: FastifyReply) => {
+    if (request.method !== 'GET' || request.routeOptions.config?.cache !== true) return;
     const key = keyOf(request);
     if (key === undefined) return;
     const hit = cache.get(key);
@@ -87,14 +108,24 @@ async function responseCachePlugin(app: FastifyInstance) {
       request[CACHE_KEY] = key;
       return;
     }
+    reply.header('etag', hit.etag).header('cache-control', 'no-cache');
+    if (matches(request, hit.etag)) return reply.code(304).send();
     return reply.header('content-type', hit.contentType).send(hit.payload);
   });
 
   app.addHook('onSend', async (request: Keyed, reply, payload) => {
+    if (request.method !== 'GET' || request.routeOptions.config?.cache !== true || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+    if (reply.getHeader('etag') !== undefined) return payload;
+    const etag = etagOf(payload);
+    reply.header('etag', etag).header('cache-control', 'no-cache');
     const key = request[CACHE_KEY];
-    // Only an answer computed for the generation it was asked in is kept.
-    if (key !== undefined && reply.statusCode === 200 && typeof payload === 'string' && key.startsWith(`${app.store.generation} `)) {
-      cache.set(key, payload, String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'));
+    // Only an answer computed within one generation is kept.
+    if (key !== undefined && key.startsWith(`${app.store.generation} `)) {
+      cache.set(key, payload, String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), etag);
+    }
+    if (matches(request, etag)) {
+      reply.code(304);
+      return '';
     }
     return payload;
   });

@@ -1,12 +1,15 @@
 /** Series, rankings and scorecards: the store's plain figures through the domain core. */
 import { growthAt, growthPeriods, monthValue } from '../domain/growth.ts';
-import { shiftPeriod, type Period } from '../domain/period.ts';
-import { rankWithChange } from '../domain/ranking.ts';
+import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
+import { rankPeers, rankWithChange } from '../domain/ranking.ts';
 import { standing } from '../domain/scorecard.ts';
 import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService, Peers } from './catalog.ts';
+
+/** An upper bound of every period: the latest month before it is the latest there is. */
+const LAST_PERIOD_BOUND = '2200-01';
 
 /** Figures by period then region: a ranking reads a few whole periods. */
 class FigureTable {
@@ -105,6 +108,31 @@ export class AnalyticsService {
         rankChange: r.rankChange,
       })),
       missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
+    };
+  }
+
+  /** The latest month with any figure of the indicator, or null. */
+  async latestPeriod(indicator: string): Promise<Period | null> {
+    return this.store.latestPeriodBefore(this.catalog.indicator(indicator).code, LAST_PERIOD_BOUND, null);
+  }
+
+  /**
+   * Ranks of the peers month by month from `from` to `to`: one read of every
+   * month the rankings need, then the domain core ranks each month.
+   */
+  async rankHistory(q: { indicator: string; parent?: string | undefined; group?: string | undefined; by?: RankMetric | undefined; from: Period; to: Period }) {
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const by = q.by ?? indicator.rankBy;
+    const months = periodRange(q.from, q.to);
+    const needed = new Set<Period>();
+    for (const month of months) for (const p of growthPeriods(indicator, month)) needed.add(p);
+    const table = new FigureTable(await this.store.slices(indicator.code, [...needed], peers.codes));
+    return {
+      indicator,
+      by,
+      peers,
+      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, peers.codes, table.seriesOf) })),
     };
   }
 

@@ -5,10 +5,9 @@
  * value from a request is ever pasted into the text.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QUERIES_DIR } from '../../paths.ts';
 import type { ParamValue } from './http.ts';
-
-/** The repository's queries/ folder: three levels up from src/store/influxdb or dist/store/influxdb. */
-const QUERIES = new URL('../../../queries/', import.meta.url);
 
 export type QueryName =
   | 'current-slice'
@@ -26,7 +25,7 @@ const cache = new Map<QueryName, string>();
 export function queryText(name: QueryName): string {
   let text = cache.get(name);
   if (text === undefined) {
-    text = readFileSync(new URL(`${name}.influxql`, QUERIES), 'utf8')
+    text = readFileSync(join(QUERIES_DIR, `${name}.influxql`), 'utf8')
       .split('\n')
       .filter((line) => !line.trimStart().startsWith('--'))
       .join('\n')

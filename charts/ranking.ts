@@ -1,0 +1,80 @@
+/**
+ * The ranking chart: peers' bars in rank order for one indicator and month,
+ * the highlighted region in its own colour, rank and figure labelled with
+ * units, ties marked 并列, the peers left out named beneath.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { footnote } from './footnote.ts';
+import { CHART_CONFIG, COLORS, SCHEMA } from './theme.ts';
+
+export interface RankingBar {
+  region: string;
+  name: string;
+  rank: number;
+  tied: boolean;
+  /** The figure ranked, at published precision. */
+  metric: number;
+  /** The figure as printed: 122.4%, 121.43亿元. */
+  text: string;
+}
+
+export interface RankingChartInput {
+  title: string;
+  subtitle: string[];
+  /** Axis title, with its unit. */
+  axisTitle: string;
+  bars: RankingBar[];
+  highlight: string | null;
+  /** Lines under the chart: peers not ranked, peers not shown. */
+  notes: string[];
+}
+
+const ROW_HEIGHT = 24;
+const WIDTH = 480;
+
+export function rankingChart(input: RankingChartInput): TopLevelSpec {
+  const values = input.bars.map((b, order) => ({
+    ...b,
+    order,
+    label: `${b.tied ? '并列' : ''}${b.rank}  ${b.name}`,
+    highlight: b.region === input.highlight,
+    labelAt: Math.max(b.metric, 0),
+  }));
+  const y = { field: 'label', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { labelLimit: 220, ticks: false, domain: false } };
+  // With no bar the extent would be empty (and Vega warns): a fixed domain stands in.
+  const x = { field: 'metric', type: 'quantitative' as const, title: input.axisTitle, axis: { grid: true }, ...(values.length === 0 ? { scale: { domain: [0, 1] } } : {}) };
+  // Labels sit right of the bar's end, or of the zero line for a negative bar, clear of the region names.
+  const label = {
+    mark: { type: 'text' as const, align: 'left' as const, dx: 4, fontSize: 11 },
+    encoding: {
+      y,
+      x: { field: 'labelAt', type: 'quantitative' as const },
+      text: { field: 'text', type: 'nominal' as const },
+      color: { condition: { test: 'datum.highlight', value: COLORS.highlight }, value: COLORS.text },
+    },
+  };
+  const chart = {
+    width: WIDTH,
+    height: { step: ROW_HEIGHT },
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar' as const, cornerRadiusEnd: 2, height: { band: 0.7 } },
+        encoding: {
+          y,
+          x,
+          color: { condition: { test: 'datum.highlight', value: COLORS.highlight }, value: COLORS.bar },
+          tooltip: [
+            { field: 'name', title: '地区' },
+            { field: 'rank', title: '位次' },
+            { field: 'text', title: '数值' },
+          ],
+        },
+      },
+      label,
+    ],
+  };
+  const title = { text: input.title, subtitle: input.subtitle };
+  if (input.notes.length === 0) return { $schema: SCHEMA, title, ...chart, config: CHART_CONFIG };
+  return { $schema: SCHEMA, title, vconcat: [chart, footnote(input.notes, WIDTH)], spacing: 8, config: CHART_CONFIG } as TopLevelSpec;
+}

@@ -1,0 +1,55 @@
+/** Chart endpoints (API.md, Charts): the same peers and periods as the analytics, plus presentation options. */
+import { z } from 'zod';
+import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
+
+export const MAX_TOP = 500;
+
+const top = z
+  .string()
+  .regex(/^\d+$/, { error: 'must be a whole number' })
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= MAX_TOP, { error: `must be from 1 to ${MAX_TOP}` })
+  .optional()
+  .describe('how many peers to show (the highlighted region is always shown)');
+
+const format = z.enum(['json', 'svg'], { error: 'must be json or svg' }).optional().describe('svg: the rendered chart (or send Accept: image/svg+xml)');
+const highlight = codeSchema.optional().describe('region drawn in its own colour');
+
+function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+}
+
+export const rankingChartQuery = z
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format })
+  .superRefine(peerSource(true));
+
+export const trendChartQuery = z
+  .object({
+    indicator: codeSchema,
+    region: codeSchema,
+    from: periodSchema.optional(),
+    to: periodSchema.optional(),
+    measure: z.enum(['value', 'yoy'], { error: 'must be value or yoy' }).optional().describe('value (default) or yoy'),
+    format,
+  })
+  .superRefine(fromNotAfterTo);
+
+export const rankHistoryChartQuery = z
+  .object({
+    indicator: codeSchema,
+    ...peersQuery,
+    from: periodSchema.optional().describe('default: 11 months before to'),
+    to: periodSchema.optional().describe('default: the latest month with figures'),
+    by: metricSchema.optional(),
+    highlight,
+    top,
+    format,
+  })
+  .superRefine((q, ctx) => {
+    peerSource(true)(q, ctx);
+    fromNotAfterTo(q, ctx);
+  });
+
+export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format }).superRefine(peerSource(false));
+
+export const chartSpecSchema = z.record(z.string(), z.unknown()).describe('a Vega-Lite TopLevelSpec with its data inline').meta({ id: 'VegaLiteSpec' });

@@ -1,0 +1,165 @@
+/**
+ * Chart data from the analytics results, in the words and precision a
+ * county report prints: the builders under charts/ turn it into Vega-Lite.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardChart, trendChart, type RankPoint, type ScorecardCell } from '../../charts/index.ts';
+import { periodIndex, periodLabel, shiftPeriod, type Period } from '../domain/period.ts';
+import { changeAxisUnit, changeText, figureText, metricName, rankMove } from '../domain/phrasing.ts';
+import { round } from '../domain/rounding.ts';
+import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { AnalyticsService } from './analytics.ts';
+import type { CatalogService, Peers } from './catalog.ts';
+
+/** The longest month range a trend or rank-history chart covers. */
+export const MAX_CHART_MONTHS = 120;
+/** Missing peers named one by one in a footnote before "…等N个". */
+const NAMED_MISSING = 12;
+
+const REASONS: Record<string, string> = { 'no-figure': '无数据', 'no-base': '无上年同期数', 'base-not-positive': '上年同期数非正' };
+const FLAGS: Record<Status, string> = { p: '初', e: '估', r: '修', b: '断' };
+
+function tooLong(from: Period, to: Period): void {
+  if (periodIndex(to) - periodIndex(from) + 1 > MAX_CHART_MONTHS) {
+    throw new ApiError('validation_failed', `a chart covers at most ${MAX_CHART_MONTHS} months`, { details: [{ field: 'from', message: `more than ${MAX_CHART_MONTHS} months before to` }] });
+  }
+}
+
+export class ChartService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly analytics: AnalyticsService,
+  ) {}
+
+  private scope(peers: Peers): string {
+    if (peers.group !== null) return this.catalog.groups().find((g) => g.code === peers.group)?.name ?? peers.group;
+    return `${this.catalog.regionName(peers.parent!)}所辖`;
+  }
+
+  private highlight(code: string | undefined, peers: readonly string[]): string | null {
+    if (code === undefined) return null;
+    this.catalog.region(code, 'highlight');
+    if (!peers.includes(code)) throw new ApiError('validation_failed', `highlight: ${code} is not among the peers`, { details: [{ field: 'highlight', message: 'not among the peers' }] });
+    return code;
+  }
+
+  private axisTitle(indicator: Indicator, by: RankMetric): string {
+    return by === 'yoy' ? `${metricName(indicator, 'yoy')}(${changeAxisUnit(indicator)})` : `${indicator.name}(${indicator.unit})`;
+  }
+
+  private missingNote(missing: ReadonlyArray<{ name: string; reason: string }>): string[] {
+    if (missing.length === 0) return [];
+    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASONS[m.reason] ?? m.reason})`);
+    return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
+  }
+
+  async ranking(q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    const r = await this.analytics.ranking(q);
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const highlight = this.highlight(q.highlight, peers.codes);
+    const top = q.top ?? DEFAULT_TOP;
+    const ranks = r.rows.map((row) => row.rank);
+    const bars = r.rows
+      .filter((row, i) => i < top || row.region === highlight)
+      .map((row) => {
+        const tied = ranks.filter((k) => k === row.rank).length > 1;
+        const metric = r.by === 'yoy' ? round(row.yoy!, YOY_DECIMALS) : round(row.value, indicator.decimals);
+        return { region: row.region, name: row.name, rank: row.rank, tied, metric, text: r.by === 'yoy' ? changeText(indicator, row.yoy!) : figureText(indicator, row.value) };
+      });
+    const notes = [
+      ...(r.rows.length > top ? [`仅显示前${top}名${highlight !== null && bars.at(-1)?.region === highlight && r.rows.findIndex((x) => x.region === highlight) >= top ? '及所选地区' : ''},共${r.ranked}个地区有排名`] : []),
+      ...this.missingNote(r.missing),
+    ];
+    return rankingChart({
+      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}${metricName(indicator, r.by)}排名`,
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区${r.by === 'yoy' ? ' · 增速位次' : ' · 总量位次'}`],
+      axisTitle: this.axisTitle(indicator, r.by),
+      bars,
+      highlight,
+      notes,
+    });
+  }
+
+  async trend(q: { indicator: string; region: string; from?: Period; to?: Period; measure?: 'value' | 'yoy' }): Promise<TopLevelSpec> {
+    if (q.from !== undefined && q.to !== undefined) tooLong(q.from, q.to);
+    const indicator = this.catalog.indicator(q.indicator);
+    const region = this.catalog.region(q.region);
+    const series = await this.analytics.series(q);
+    const measure = q.measure ?? 'value';
+    // Without from, the latest MAX_CHART_MONTHS months with figures.
+    const kept = series.points.slice(-MAX_CHART_MONTHS);
+    const points = kept
+      .filter((p) => measure === 'value' || p.yoy !== null)
+      .map((p) => ({
+        period: p.period,
+        label: periodLabel(p.period, indicator.basis, true),
+        metric: measure === 'value' ? round(p.value, indicator.decimals) : round(p.yoy!, YOY_DECIMALS),
+        text: measure === 'value' ? figureText(indicator, p.value) : changeText(indicator, p.yoy!),
+        source: measure === 'yoy' ? (p.yoySource === 'reported' ? ('报送' as const) : ('计算' as const)) : null,
+        flag: p.status === null ? null : FLAGS[p.status],
+      }));
+    const range = points.length === 0 ? '无数据' : `${points[0]!.label} 至 ${points.at(-1)!.label}`;
+    const flags = points.some((p) => p.flag !== null) ? ['标记:初=初步 估=估计 修=修订 断=口径变化'] : [];
+    return trendChart({
+      title: `${region.name} ${indicator.name}${measure === 'yoy' ? metricName(indicator, 'yoy') : ''}`,
+      subtitle: [range, ...flags],
+      axisTitle: this.axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
+      points,
+    });
+  }
+
+  async rankHistory(q: { indicator: string; parent?: string; group?: string; from?: Period; to?: Period; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const highlight = this.highlight(q.highlight, peers.codes);
+    const to = q.to ?? (await this.analytics.latestPeriod(indicator.code)) ?? '2000-01';
+    const from = q.from ?? shiftPeriod(to, -11);
+    if (from > to) throw new ApiError('validation_failed', 'from must not be after to', { details: [{ field: 'from', message: 'after to' }] });
+    tooLong(from, to);
+    const history = await this.analytics.rankHistory({ ...q, from, to });
+    const top = q.top ?? Math.min(DEFAULT_TOP, 10);
+    // The peers shown: the top ones in the last month that has a ranking, and the highlighted region.
+    const last = [...history.months].reverse().find((m) => m.ranking.rows.length > 0);
+    const shown = new Set((last?.ranking.rows ?? []).filter((r) => r.rank <= top).map((r) => r.region));
+    if (highlight !== null) shown.add(highlight);
+    const points: RankPoint[] = [];
+    // Months of different years would share a label such as 1-6月: name the year when the range spans several.
+    const withYear = from.slice(0, 4) !== to.slice(0, 4);
+    for (const { period, ranking } of history.months) {
+      for (const row of ranking.rows) {
+        if (shown.has(row.region)) points.push({ period, label: periodLabel(period, indicator.basis, withYear), region: row.region, name: this.catalog.regionName(row.region), rank: row.rank });
+      }
+    }
+    const maxRank = points.reduce((m, p) => Math.max(m, p.rank), 1);
+    const ranked = last?.ranking.rows.length ?? 0;
+    return rankHistoryChart({
+      title: `${indicator.name}${metricName(indicator, history.by)}位次变化`,
+      subtitle: [`${periodLabel(from, indicator.basis, true)} 至 ${periodLabel(to, indicator.basis, true)} · ${this.scope(peers)}${peers.codes.length}个地区`],
+      points,
+      highlight,
+      maxRank,
+      notes: ranked > shown.size ? [`仅显示末期前${top}名${highlight !== null ? '及所选地区' : ''}`] : points.length === 0 ? ['这段时间没有可排名的数据'] : [],
+    });
+  }
+
+  async scorecard(q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
+    const s = await this.analytics.scorecard(q);
+    const cells: ScorecardCell[] = [];
+    const position = (rank: number | null, ranked: number) => (rank === null ? null : ranked <= 1 ? 0 : (rank - 1) / (ranked - 1));
+    s.indicators.forEach((row, order) => {
+      const base = { indicator: row.indicator, name: row.name, order };
+      cells.push({ ...base, column: '增速位次', text: row.byYoy.rank === null ? '—' : `${row.byYoy.rank}/${row.byYoy.ranked}`, position: position(row.byYoy.rank, row.byYoy.ranked) });
+      cells.push({ ...base, column: '总量位次', text: row.byValue.rank === null ? '—' : `${row.byValue.rank}/${row.byValue.ranked}`, position: position(row.byValue.rank, row.byValue.ranked) });
+      cells.push({ ...base, column: '位次变化', text: row.rankChange === null ? '—' : rankMove(row.rankChange), position: null });
+      cells.push({ ...base, column: '短板', text: row.weak ? '短板' : '', position: row.weak ? 1 : null });
+    });
+    const scope = s.group !== null ? this.scope({ codes: [], parent: null, group: s.group }) : `${this.catalog.regionName(s.parent!)}所辖`;
+    return scorecardChart({
+      title: `${s.name} 各项指标位次`,
+      subtitle: [`${s.period.slice(0, 4)}年${Number(s.period.slice(5))}月 · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`],
+      cells,
+    });
+  }
+}
