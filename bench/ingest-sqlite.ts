@@ -28,7 +28,7 @@ const baselineDb = new Database(join(baselineDir, SQLITE_FILE));
 prepareDatabase(baselineDb, WRITER_CACHE_KIB);
 new Writer(baselineDb).saveCatalog({
   regions: catalog.regions,
-  indicators: catalog.indicators.map((i) => ({ ...i, basis: i.basis as 'ytd', direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const })),
+  indicators: catalog.indicators.map((i) => ({ ...i, basis: i.basis as 'ytd', direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true })),
 });
 const regionId = new Map((baselineDb.prepare('SELECT code, id FROM regions').all() as Array<{ code: string; id: number }>).map((r) => [r.code, r.id]));
 const indicatorId = new Map((baselineDb.prepare('SELECT code, id FROM indicators').all() as Array<{ code: string; id: number }>).map((r) => [r.code, r.id]));

@@ -5,6 +5,7 @@
  * in the bottom third.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { rankMove } from '../src/domain/phrasing.ts';
 import { CHART_CONFIG, SCHEMA } from './theme.ts';
 
 export interface ScorecardCell {
@@ -25,6 +26,32 @@ export interface ScorecardChartInput {
 }
 
 const COLUMNS = ['增速位次', '总量位次', '位次变化', '短板'];
+
+export interface StandingRow {
+  indicator: string;
+  name: string;
+  byYoy: { rank: number | null; ranked: number };
+  byValue: { rank: number | null; ranked: number };
+  /** Change on the indicator's default metric. */
+  rankChange: number | null;
+  weak: boolean;
+}
+
+/** 0 for first, 1 for last; null unranked. */
+const position = (rank: number | null, ranked: number) => (rank === null ? null : ranked <= 1 ? 0 : (rank - 1) / (ranked - 1));
+
+/** The table's cells: rank by growth and by size out of how many, the move, and 短板. */
+export function scorecardCells(rows: readonly StandingRow[]): ScorecardCell[] {
+  return rows.flatMap((row, order) => {
+    const base = { indicator: row.indicator, name: row.name, order };
+    return [
+      { ...base, column: '增速位次' as const, text: row.byYoy.rank === null ? '—' : `${row.byYoy.rank}/${row.byYoy.ranked}`, position: position(row.byYoy.rank, row.byYoy.ranked) },
+      { ...base, column: '总量位次' as const, text: row.byValue.rank === null ? '—' : `${row.byValue.rank}/${row.byValue.ranked}`, position: position(row.byValue.rank, row.byValue.ranked) },
+      { ...base, column: '位次变化' as const, text: row.rankChange === null ? '—' : rankMove(row.rankChange), position: null },
+      { ...base, column: '短板' as const, text: row.weak ? '短板' : '', position: row.weak ? 1 : null },
+    ];
+  });
+}
 
 export function scorecardChart(input: ScorecardChartInput): TopLevelSpec {
   const rows = new Set(input.cells.map((c) => c.indicator)).size;

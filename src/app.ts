@@ -14,12 +14,15 @@ import analyticsRoutes from './routes/analytics/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
 import chartRoutes from './routes/charts/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
+import reportRoutes from './routes/reports/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import observationRoutes from './routes/observations/index.ts';
 import { isDocOnly } from './schemas/doc-only.ts';
 import { AnalyticsService } from './services/analytics.ts';
 import { CatalogService } from './services/catalog.ts';
 import { ChartService } from './services/charts.ts';
+import { ReportService } from './services/reports.ts';
+import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
 import type { Store } from './store/store.ts';
@@ -29,6 +32,7 @@ export interface Services {
   ingest: IngestService;
   analytics: AnalyticsService;
   charts: ChartService;
+  reports: ReportService;
 }
 
 declare module 'fastify' {
@@ -100,7 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics,
     charts: new ChartService(catalog, analytics),
+    reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
   });
+  if (config.REPORTS_ENABLED) scheduleReports(app);
 
   // Another instance may change the catalog in a shared store: re-read it now and then.
   if (store.generation === null && config.CATALOG_REFRESH_SECONDS > 0) {
@@ -122,5 +128,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(analyticsRoutes);
   await app.register(chartRoutes);
   await app.register(dashboardRoutes);
+  await app.register(reportRoutes);
   return app;
 }

@@ -2,6 +2,7 @@
  * The environment, parsed once at start (API.md, Starting the service). A
  * bad value stops the start with a message naming the variable.
  */
+import { validate } from 'node-cron';
 import { z } from 'zod';
 import { CODE_PATTERN } from './schemas/common.ts';
 
@@ -91,7 +92,10 @@ const envSchema = z
     INFLUX_TIMEOUT_MS: integer('INFLUX_TIMEOUT_MS', 100, 600_000, DEFAULT_INFLUX_TIMEOUT_MS),
     API_TOKENS: z.string().optional().transform((v, ctx) => (v === undefined || v.trim() === '' ? null : parseTokens(v, ctx))),
     PUBLIC_READ: flag('PUBLIC_READ', true),
-    REPORT_CRON: z.string().default(DEFAULT_REPORT_CRON),
+    REPORT_CRON: z
+      .string()
+      .default(DEFAULT_REPORT_CRON)
+      .refine((expression) => validate(expression), { error: 'REPORT_CRON must be a cron expression such as "0 9 15 * *"' }),
     REPORT_TZ: z
       .string()
       .default(DEFAULT_REPORT_TZ)

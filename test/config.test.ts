@@ -19,6 +19,7 @@ t.test('a bad value stops the start naming the variable', async (t) => {
     [{ API_TOKENS: 'root:abcdefghijklmnopqrstuvwxyz' }, /API_TOKENS/],
     [{ API_TOKENS: 'admin:short' }, /API_TOKENS.*shorter/],
     [{ REPORT_TZ: 'Mars/Olympus' }, /REPORT_TZ/],
+    [{ REPORT_CRON: 'every monday' }, /REPORT_CRON/],
     [{ REPORT_REGIONS: '331023,bad code' }, /REPORT_REGIONS/],
     [{ MAX_ROWS: '10' }, /MAX_ROWS/],
   ];

@@ -28,9 +28,9 @@ export const DEFAULT_REGIONS: RegionInput[] = [
  * percentage points. Units and precision as the county reports print them.
  */
 export const DEFAULT_INDICATORS: IndicatorInput[] = [
-  { code: 'industrial_investment', name: '工业性投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy' },
-  { code: 'manufacturing_investment', name: '制造业投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy' },
-  { code: 'fixed_asset_investment', name: '固定资产投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy' },
+  { code: 'industrial_investment', name: '工业性投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', reportValue: false },
+  { code: 'manufacturing_investment', name: '制造业投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', reportValue: false },
+  { code: 'fixed_asset_investment', name: '固定资产投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', reportValue: false },
   { code: 'digital_core_value_added', name: '数字经济核心产业增加值', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy' },
   { code: 'online_retail_sales', name: '网络零售额', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'value' },
   { code: 'industrial_value_added', name: '工业增加值', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy' },

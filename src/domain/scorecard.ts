@@ -23,7 +23,8 @@ export interface IndicatorStanding {
   previousPeriod: Period | null;
 }
 
-function standingOf(ranking: RankingWithChange, region: string): Standing {
+/** A region's place in a ranking, or why it has none. */
+export function standingOf(ranking: RankingWithChange, region: string): Standing {
   const row = ranking.rows.find((r) => r.region === region);
   const ranked = ranking.rows.length;
   if (row !== undefined) return { rank: row.rank, ranked, previousRank: row.previousRank, rankChange: row.rankChange, reason: null };

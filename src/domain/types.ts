@@ -32,6 +32,11 @@ export interface Indicator {
   decimals: number;
   rankBy: RankMetric;
   change: ChangeKind;
+  /**
+   * Reports quote the figure beside its growth (数字经济核心产业增加值2.27亿元,
+   * 同比增长17.3%) or the growth alone (工业性投资同比增速122.4%).
+   */
+  reportValue: boolean;
 }
 
 /** Year-on-year change is published to one decimal (增速 to 0.1, 百分点 to 0.1). */

@@ -47,6 +47,7 @@ export const indicatorSchema = z
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional().describe(`published precision of the value, default ${DEFAULT_DECIMALS}`),
     rankBy: metricSchema.optional().describe('default ranking metric, default yoy'),
     change: changeSchema.optional().describe('percent growth or points difference; default points when unit is %'),
+    reportValue: z.boolean({ error: 'must be true or false' }).optional().describe('reports quote the figure beside its growth (default true) or the growth alone'),
   })
   .strict()
   .meta({ id: 'Indicator' });
@@ -73,6 +74,7 @@ export const storedIndicatorSchema = z.object({
   decimals: z.number().int(),
   rankBy: metricSchema,
   change: changeSchema,
+  reportValue: z.boolean(),
 });
 
 export type RegionInput = z.infer<typeof regionSchema>;

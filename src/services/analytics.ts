@@ -111,6 +111,20 @@ export class AnalyticsService {
     };
   }
 
+  /**
+   * Both rankings of the peers at `period`, each with its change, and each
+   * peer's growth: what a report says of every peer, computed once.
+   */
+  async peerRankings(indicator: Indicator, period: Period, peers: readonly string[]) {
+    const { previousPeriod, table } = await this.peerFigures(indicator, period, peers);
+    return {
+      previousPeriod,
+      byValue: rankWithChange(indicator, period, previousPeriod, 'value', peers, table.seriesOf),
+      byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', peers, table.seriesOf),
+      growthOf: (region: string) => growthAt(indicator, period, table.seriesOf(region)),
+    };
+  }
+
   /** The latest month with any figure of the indicator, or null. */
   async latestPeriod(indicator: string): Promise<Period | null> {
     return this.store.latestPeriodBefore(this.catalog.indicator(indicator).code, LAST_PERIOD_BOUND, null);

@@ -42,6 +42,7 @@ export function indicatorFromInput(input: IndicatorInput): Indicator {
     rankBy: input.rankBy ?? 'yoy',
     // Rates compare by difference in percentage points (百分点), not growth.
     change: input.change ?? (input.unit.trim() === '%' ? 'points' : 'percent'),
+    reportValue: input.reportValue ?? true,
   };
 }
 

@@ -3,9 +3,9 @@
  * county report prints: the builders under charts/ turn it into Vega-Lite.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardChart, trendChart, type RankPoint, type ScorecardCell } from '../../charts/index.ts';
+import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
 import { periodIndex, periodLabel, shiftPeriod, type Period } from '../domain/period.ts';
-import { changeAxisUnit, changeText, figureText, metricName, rankMove } from '../domain/phrasing.ts';
+import { changeAxisUnit, changeText, figureText, metricName } from '../domain/phrasing.ts';
 import { round } from '../domain/rounding.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
@@ -146,15 +146,7 @@ export class ChartService {
 
   async scorecard(q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
     const s = await this.analytics.scorecard(q);
-    const cells: ScorecardCell[] = [];
-    const position = (rank: number | null, ranked: number) => (rank === null ? null : ranked <= 1 ? 0 : (rank - 1) / (ranked - 1));
-    s.indicators.forEach((row, order) => {
-      const base = { indicator: row.indicator, name: row.name, order };
-      cells.push({ ...base, column: '增速位次', text: row.byYoy.rank === null ? '—' : `${row.byYoy.rank}/${row.byYoy.ranked}`, position: position(row.byYoy.rank, row.byYoy.ranked) });
-      cells.push({ ...base, column: '总量位次', text: row.byValue.rank === null ? '—' : `${row.byValue.rank}/${row.byValue.ranked}`, position: position(row.byValue.rank, row.byValue.ranked) });
-      cells.push({ ...base, column: '位次变化', text: row.rankChange === null ? '—' : rankMove(row.rankChange), position: null });
-      cells.push({ ...base, column: '短板', text: row.weak ? '短板' : '', position: row.weak ? 1 : null });
-    });
+    const cells = scorecardCells(s.indicators);
     const scope = s.group !== null ? this.scope({ codes: [], parent: null, group: s.group }) : `${this.catalog.regionName(s.parent!)}所辖`;
     return scorecardChart({
       title: `${s.name} 各项指标位次`,

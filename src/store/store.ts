@@ -51,6 +51,25 @@ export interface Version {
   by: string;
 }
 
+/** One generated report, without its content. */
+export interface ReportRecord {
+  region: string;
+  period: Period;
+  /** 1 for the first report of a region and month, then 2, 3 …: earlier versions are kept. */
+  version: number;
+  generatedAt: Date;
+  /** What made it: `schedule <slot>` or `manual <by>`. */
+  trigger: string;
+  /** SHA-256 of the facts it was written from: two versions from the same data share it. */
+  digest: string;
+  failures: number;
+}
+
+export interface StoredReport extends ReportRecord {
+  /** The structured facts (JSON) the texts are written from. */
+  facts: unknown;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'influxdb';
   /**
@@ -91,4 +110,16 @@ export interface Store {
   latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null>;
   /** Every version of one figure, oldest first; the last is current. */
   history(key: ObservationKey): Promise<Version[]>;
+
+  /** Store reports, each as the next version of its region and month. */
+  saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]>;
+  /** Every stored version, newest month first, then region, then version. */
+  reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]>;
+  /** One version of a report, or the latest when `version` is null. */
+  report(region: string, period: Period, version: number | null): Promise<StoredReport | null>;
+  /**
+   * Record `slot` under `key` if it is later than the one recorded; answers
+   * whether it was. A schedule slot is claimed once, across restarts.
+   */
+  claim(key: string, slot: string): Promise<boolean>;
 }

@@ -42,6 +42,8 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     API_TOKENS: `admin:${TOKENS.admin},writer:alice:${TOKENS.writer},reader:${TOKENS.reader}`,
+    // The schedule is tested on its own, with a controlled clock.
+    REPORTS_ENABLED: 'false',
     ...influx,
     ...options.env,
   });

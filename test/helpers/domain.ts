@@ -2,7 +2,7 @@
 import type { Basis, ChangeKind, Direction, Figure, Indicator, RankMetric, SeriesLookup } from '../../src/domain/types.ts';
 
 export function indicator(overrides: Partial<Indicator> & { basis?: Basis; change?: ChangeKind; direction?: Direction; rankBy?: RankMetric } = {}): Indicator {
-  return { code: 'x', name: 'X', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', ...overrides };
+  return { code: 'x', name: 'X', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, ...overrides };
 }
 
 /** A lookup over period → [value, yoy?, status?]. */

@@ -46,7 +46,7 @@ forEachStore(t, (t, store) => {
     t.same(r.body, { upserted: 2 });
     const indicators = (await call(app, { method: 'GET', url: '/v1/indicators' })).body.indicators;
     t.same(indicators.find((i: any) => i.code === 'completion'), {
-      code: 'completion', name: '签约完成率', unit: '%', basis: 'level', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'points',
+      code: 'completion', name: '签约完成率', unit: '%', basis: 'level', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'points', reportValue: true,
     }, 'defaults: 2 decimals, rank by yoy, points for a % unit');
     t.equal(indicators.find((i: any) => i.code === 'gdp').change, 'percent');
   });

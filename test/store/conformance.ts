@@ -20,8 +20,8 @@ const REGIONS: Region[] = [
   { code: 'odd.code-_1', name: "名字 with 'quotes' and \\ backslash", parent: 'C', level: null },
 ];
 const INDICATORS: Indicator[] = [
-  { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent' },
-  { code: 'rate', name: '失业率', unit: '%', basis: 'level', direction: 'lower', decimals: 1, rankBy: 'value', change: 'points' },
+  { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false },
+  { code: 'rate', name: '失业率', unit: '%', basis: 'level', direction: 'lower', decimals: 1, rankBy: 'value', change: 'points', reportValue: true },
 ];
 const meta = (by = 'tester', at = '2024-03-01T00:00:00.000Z') => ({ by, receivedAt: new Date(at) });
 const obs = (region: string, period: string, value: number, yoy: number | null = null, status: Observation['status'] = null, indicator = 'inv'): Observation => ({
@@ -183,12 +183,54 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same(await store.write(rows, meta()), { created: 0, revised: 0, unchanged: rows.length }, 'read back equal: no spurious revisions');
   });
 
+  t.test('reports: every version kept, the latest served, listed by month and region', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    const report = (region: string, period: string, n: number) => ({
+      region,
+      period,
+      generatedAt: new Date(Date.UTC(2024, 0, n)),
+      trigger: `manual t${n}`,
+      digest: `d${n}`,
+      failures: n % 2,
+      facts: { text: `第${n}稿 "quoted" \\ ${'长'.repeat(n === 3 ? 40_000 : 10)}`, n },
+    });
+    const first = await store.saveReports([report('K01', '2022-06', 1), report('K02', '2022-06', 2)]);
+    t.same(first.map((r) => [r.region, r.version]), [['K01', 1], ['K02', 1]]);
+    const second = await store.saveReports([report('K01', '2022-06', 3), report('K01', '2022-05', 4)]);
+    t.same(second.map((r) => [r.region, r.period, r.version]), [['K01', '2022-06', 2], ['K01', '2022-05', 1]]);
+    t.same(
+      (await store.reports({})).map((r) => [r.period, r.region, r.version]),
+      [['2022-06', 'K01', 1], ['2022-06', 'K01', 2], ['2022-06', 'K02', 1], ['2022-05', 'K01', 1]],
+      'newest month first',
+    );
+    t.same((await store.reports({ region: 'K01', period: '2022-06' })).map((r) => r.version), [1, 2]);
+    const latest = await store.report('K01', '2022-06', null);
+    t.same([latest?.version, latest?.trigger, latest?.digest, latest?.failures, latest?.generatedAt.toISOString()], [2, 'manual t3', 'd3', 1, '2024-01-03T00:00:00.000Z']);
+    t.equal((latest?.facts as { text: string }).text.length, 40_000 + 15, 'large content (beyond a 64 KB field) survives whole');
+    t.same((await store.report('K01', '2022-06', 1))?.facts, report('K01', '2022-06', 1).facts, 'an earlier version stays readable');
+    t.equal(await store.report('K03', '2022-06', null), null);
+    t.equal(await store.report('K01', '2022-06', 9), null);
+  });
+
+  t.test('a schedule slot is claimed once', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    t.equal(await store.claim('reports', '2022-07-15T01:00:00.000Z'), true);
+    t.equal(await store.claim('reports', '2022-07-15T01:00:00.000Z'), false, 'not twice');
+    t.equal(await store.claim('reports', '2022-06-15T01:00:00.000Z'), false, 'not an earlier one');
+    t.equal(await store.claim('reports', '2022-08-15T01:00:00.000Z'), true, 'a later one');
+    t.equal(await store.claim('other', '2022-06-15T01:00:00.000Z'), true, 'keys are apart');
+  });
+
   t.test('a restart loses nothing', async (t) => {
     let store = await seeded(h);
     await store.write([obs('K01', '2022-06', 10), obs('K02', '2022-06', 20)], meta('a', '2024-03-01T00:00:00Z'));
     await store.write([obs('K01', '2022-06', 11)], meta('b', '2024-03-02T00:00:00Z'));
+    await store.claim('reports', '2022-07-15T01:00:00.000Z');
     store = await h.reopen(store);
     t.teardown(() => store.close());
+    t.equal(await store.claim('reports', '2022-07-15T01:00:00.000Z'), false, 'a claimed slot stays claimed');
     t.equal((await store.loadCatalog()).regions.length, REGIONS.length, 'catalog');
     t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 11), obs('K02', '2022-06', 20)], 'figures');
     t.same((await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => [v.value, v.by]), [[10, 'a'], [11, 'b']], 'history');

@@ -36,3 +36,24 @@ t.test('a newer schema is refused, not mangled', async (t) => {
   await store.close();
   t.throws(() => new SqliteStore(dir), /newer version/);
 });
+
+t.test('a data file of schema 1 is brought up to date without losing anything', async (t) => {
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const { SQLITE_FILE } = await import('../../src/store/sqlite/sqlite-store.ts');
+  const dir = tempDir(t);
+  const old = new Database(join(dir, SQLITE_FILE));
+  old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta VALUES ('schema_version', '1');
+    CREATE TABLE indicators (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, unit TEXT NOT NULL, basis TEXT NOT NULL,
+      direction TEXT NOT NULL, decimals INTEGER NOT NULL, rank_by TEXT NOT NULL, change TEXT NOT NULL);
+    INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change) VALUES ('inv', '投资', '亿元', 'ytd', 'higher', 2, 'yoy', 'percent');`);
+  old.close();
+  const store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.same((await store.loadCatalog()).indicators, [
+    { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
+  ]);
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '2');
+  t.same(store.db.prepare('SELECT count(*) FROM reports').pluck().get(), 0, 'the new tables exist');
+});

@@ -13,9 +13,9 @@
  */
 import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, Store, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
-import { catalogDoc, catalogLine, FigureLines, figureOf, type StoredFigure } from './lines.ts';
+import { catalogDoc, catalogLine, FigureLines, figureOf, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, type WriteLog } from './line-writer.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 
@@ -374,5 +374,63 @@ export class InfluxStore implements Store {
       receivedAt: new Date(v.receivedAt),
       by: v.by,
     }));
+  }
+
+  private static recordOf(get: (column: string) => unknown): ReportRecord {
+    return {
+      region: String(get('region')),
+      period: String(get('period')),
+      version: Number(get('version')),
+      generatedAt: new Date(Number(get('generated_at'))),
+      trigger: String(get('trigger')),
+      digest: String(get('digest')),
+      failures: Number(get('failures')),
+    };
+  }
+
+  async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
+    const params: Record<string, string> = {};
+    if (filter.region !== undefined) params.region = filter.region;
+    if (filter.period !== undefined) params.period = filter.period;
+    const [result = EMPTY] = await this.run([statement('reports', 0, params, null, Object.keys(params))]);
+    return result.rows
+      .map((row) => InfluxStore.recordOf((name) => row[column(result, name)]))
+      .sort((a, b) => (a.period !== b.period ? (a.period < b.period ? 1 : -1) : a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.version - b.version));
+  }
+
+  async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
+    const wanted = version ?? Math.max(0, ...(await this.reports({ region, period })).map((r) => r.version));
+    if (wanted === 0) return null;
+    const [result = EMPTY] = await this.run([statement('report', 0, { region, period, version: String(wanted) })]);
+    const row = result.rows[0];
+    if (row === undefined) return null;
+    const get = (name: string) => row[column(result, name)];
+    return { ...InfluxStore.recordOf((name) => (name === 'region' ? region : name === 'period' ? period : name === 'version' ? wanted : get(name))), facts: catalogDoc(get) };
+  }
+
+  async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {
+    if (reports.length === 0) return [];
+    // Versions follow the latest stored; only the instance that runs reports writes them.
+    const latest = new Map<string, number>();
+    for (const period of new Set(reports.map((r) => r.period))) {
+      for (const r of await this.reports({ period })) latest.set(`${r.region} ${r.period}`, Math.max(latest.get(`${r.region} ${r.period}`) ?? 0, r.version));
+    }
+    const records = reports.map(({ facts: _facts, ...r }) => {
+      const key = `${r.region} ${r.period}`;
+      const version = (latest.get(key) ?? 0) + 1;
+      latest.set(key, version);
+      return { ...r, version };
+    });
+    const lines = records.map((r, i) => reportLine({ ...r, generatedAt: r.generatedAt.getTime(), facts: reports[i]!.facts }));
+    await this.writer.write(lines.length, (i) => lines[i]!);
+    return records;
+  }
+
+  async claim(key: string, slot: string): Promise<boolean> {
+    const [result = EMPTY] = await this.run([statement('state', 0, { key })]);
+    const current = result.rows[0]?.[column(result, 'value')];
+    if (typeof current === 'string' && current >= slot) return false;
+    await this.writer.write(1, () => stateLine(key, slot));
+    return true;
   }
 }

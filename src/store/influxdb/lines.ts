@@ -99,18 +99,49 @@ export function figureOf(value: unknown, yoy: unknown, meta: unknown): Figure & 
   };
 }
 
+/** JSON spread over string fields doc0 … docN, each under InfluxDB's 64 KB limit. */
+function withDoc(point: Point, doc: unknown): Point {
+  const json = JSON.stringify(doc);
+  const chunks = Math.max(1, Math.ceil(json.length / DOC_CHUNK_CHARS));
+  for (let i = 0; i < chunks; i++) point.stringField(`doc${i}`, json.slice(i * DOC_CHUNK_CHARS, (i + 1) * DOC_CHUNK_CHARS));
+  return point.intField('chunks', chunks);
+}
+
+export interface ReportLine {
+  region: string;
+  period: string;
+  version: number;
+  generatedAt: number;
+  trigger: string;
+  digest: string;
+  failures: number;
+  facts: unknown;
+}
+
+export function reportLine(r: ReportLine): string {
+  const point = new Point('report')
+    .tag('region', r.region)
+    .tag('period', r.period)
+    .tag('version', String(r.version))
+    .intField('generated_at', r.generatedAt)
+    .stringField('trigger', r.trigger)
+    .stringField('digest', r.digest)
+    .intField('failures', r.failures)
+    .timestamp(String(periodSeconds(r.period)));
+  return withDoc(point, r.facts).toLineProtocol()!;
+}
+
+export function stateLine(key: string, value: string): string {
+  return new Point('state').tag('key', key).stringField('value', value).timestamp('0').toLineProtocol()!;
+}
+
 export type CatalogKind = 'region' | 'group' | 'indicator';
 
 export function catalogLine(kind: CatalogKind, code: string, seq: number, doc: unknown): string {
-  const json = JSON.stringify(doc);
-  const point = new Point('catalog').tag('kind', kind).tag('code', code).intField('seq', seq).timestamp('0');
-  const chunks = Math.max(1, Math.ceil(json.length / DOC_CHUNK_CHARS));
-  for (let i = 0; i < chunks; i++) point.stringField(`doc${i}`, json.slice(i * DOC_CHUNK_CHARS, (i + 1) * DOC_CHUNK_CHARS));
-  point.intField('chunks', chunks);
-  return point.toLineProtocol()!;
+  return withDoc(new Point('catalog').tag('kind', kind).tag('code', code).intField('seq', seq).timestamp('0'), doc).toLineProtocol()!;
 }
 
-/** The JSON of a catalog row: its first `chunks` doc fields (later ones may be stale). */
+/** The JSON of a catalog or report row: its first `chunks` doc fields (later ones may be stale). */
 export function catalogDoc(get: (column: string) => unknown): unknown {
   const chunks = Number(get('chunks') ?? 0);
   let json = '';

@@ -15,6 +15,9 @@ export type QueryName =
   | 'latest-before'
   | 'revisions'
   | 'regions-with-figures'
+  | 'reports'
+  | 'report'
+  | 'state'
   | 'catalog'
   | 'database-exists'
   | 'create-database';
@@ -45,7 +48,13 @@ export interface Statement {
  * statements can be sent together; `regions` (when given) restricts it to
  * those regions through bound parameters.
  */
-export function statement(name: QueryName, n: number, params: Record<string, ParamValue>, regions: readonly string[] | null = null): Statement {
+export function statement(
+  name: QueryName,
+  n: number,
+  params: Record<string, ParamValue>,
+  regions: readonly string[] | null = null,
+  filters: readonly string[] = [],
+): Statement {
   const bound: Record<string, ParamValue> = {};
   for (const [key, value] of Object.entries(params)) bound[`${key}_${n}`] = value;
   let regionClause = '';
@@ -55,7 +64,9 @@ export function statement(name: QueryName, n: number, params: Record<string, Par
   }
   const text = queryText(name)
     .replace(/\$([A-Za-z][A-Za-z0-9]*)\b/g, (match, key: string) => (key in params ? `$${key}_${n}` : match))
-    .replace(/\{\{regions\}\}/g, regionClause);
+    .replace(/\{\{regions\}\}/g, regionClause)
+    // Optional equality filters on parameters that are given: text from the tag name, values bound.
+    .replace(/\{\{filters\}\}/g, filters.map((tag) => ` AND "${tag}" = $${tag}_${n}`).join(''));
   return { text, params: bound };
 }
 

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS indicators (
   direction TEXT NOT NULL,
   decimals INTEGER NOT NULL,
   rank_by TEXT NOT NULL,
-  change TEXT NOT NULL
+  change TEXT NOT NULL,
+  report_value INTEGER NOT NULL DEFAULT 1
 );
 
 -- The current figure of every key. Rankings read a slice (indicator, period)
@@ -67,6 +68,22 @@ CREATE TABLE IF NOT EXISTS revisions (
   PRIMARY KEY (indicator, region, period, version)
 ) WITHOUT ROWID;
 
+-- Every version of every report ever generated: a published report is never lost.
+CREATE TABLE IF NOT EXISTS reports (
+  region TEXT NOT NULL,
+  period TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  generated_at INTEGER NOT NULL,
+  trigger TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  failures INTEGER NOT NULL,
+  facts TEXT NOT NULL,
+  PRIMARY KEY (region, period, version)
+) WITHOUT ROWID;
+
+-- Small durable facts of the service itself, such as the last schedule slot run.
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
 -- In the engine, so no write path can forget it: a revision archives the figure it replaces.
 CREATE TRIGGER IF NOT EXISTS keep_revision AFTER UPDATE ON observations
 BEGIN
@@ -92,11 +109,14 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   db.pragma('busy_timeout = 5000');
   db.exec(DDL);
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
-  if (row === undefined) {
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-  } else if (Number(row.value) > SCHEMA_VERSION) {
-    throw new Error(`the data file was written by a newer version of the service (schema ${row.value}, this one knows ${SCHEMA_VERSION})`);
+  const version = row === undefined ? SCHEMA_VERSION : Number(row.value);
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the data file was written by a newer version of the service (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
+  // Version 2 added how reports quote an indicator (the new tables come from the DDL above).
+  const columns = (db.prepare('PRAGMA table_info(indicators)').all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes('report_value')) db.exec('ALTER TABLE indicators ADD COLUMN report_value INTEGER NOT NULL DEFAULT 1');
+  db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(SCHEMA_VERSION));
 }
 
 /** 2022-06 ↔ 202206: readable in the SQLite shell, ordered like the text. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, Store, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
 import { WriterClient } from './writer-client.ts';
@@ -30,6 +30,26 @@ const PROBE_REGIONS_MAX = 200;
 export const SLICE_CACHE_ENTRIES = 64;
 
 type Row = [region: number, value: number, yoy: number | null, status: Status | null];
+
+interface ReportRowOut {
+  region: string;
+  period: string;
+  version: number;
+  generated_at: number;
+  trigger: string;
+  digest: string;
+  failures: number;
+}
+
+const recordOf = (r: ReportRowOut): ReportRecord => ({
+  region: r.region,
+  period: r.period,
+  version: r.version,
+  generatedAt: new Date(r.generated_at),
+  trigger: r.trigger,
+  digest: r.digest,
+  failures: r.failures,
+});
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -68,6 +88,14 @@ export class SqliteStore implements Store {
         .raw(),
       latest: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND period < ?').pluck(),
       latestOf: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND region = ? AND period < ?').pluck(),
+      reports: db.prepare(
+        `SELECT region, period, version, generated_at, trigger, digest, failures FROM reports
+         WHERE (@region IS NULL OR region = @region) AND (@period IS NULL OR period = @period) ORDER BY period DESC, region, version`,
+      ),
+      report: db.prepare(
+        `SELECT region, period, version, generated_at, trigger, digest, failures, facts FROM reports
+         WHERE region = @region AND period = @period AND (@version IS NULL OR version = @version) ORDER BY version DESC LIMIT 1`,
+      ),
       history: db.prepare(
         `SELECT version, value, yoy, status, received_at, by FROM revisions WHERE indicator = ? AND region = ? AND period = ?
          UNION ALL
@@ -104,19 +132,16 @@ export class SqliteStore implements Store {
     const groups = (this.db.prepare('SELECT code, name, members FROM groups ORDER BY code').all() as Array<{ code: string; name: string; members: string }>).map(
       (g): Group => ({ code: g.code, name: g.name, members: JSON.parse(g.members) as string[] }),
     );
-    const indicators = this.db
-      .prepare('SELECT code, name, unit, basis, direction, decimals, rank_by AS rankBy, change FROM indicators ORDER BY id')
-      .all() as Indicator[];
+    const indicators = (
+      this.db
+        .prepare('SELECT code, name, unit, basis, direction, decimals, rank_by AS rankBy, change, report_value AS reportValue FROM indicators ORDER BY id')
+        .all() as Array<Omit<Indicator, 'reportValue'> & { reportValue: number }>
+    ).map((i) => ({ ...i, reportValue: i.reportValue === 1 }));
     return { regions, groups, indicators };
   }
 
   async saveCatalog(changes: CatalogChanges): Promise<void> {
-    const release = await this.writer.acquire().later;
-    try {
-      await this.writer.request({ type: 'catalog', id: this.writer.newId(), changes });
-    } finally {
-      release();
-    }
+    await this.exclusive({ type: 'catalog', id: this.writer.newId(), changes });
     this.sliceCache.clear();
     this.generation++;
     this.loadIds();
@@ -302,6 +327,44 @@ export class SqliteStore implements Store {
       }
       bound = p;
     }
+  }
+
+  /** Writes go through the writer thread, one at a time like batches. */
+  private async exclusive(message: Parameters<WriterClient['request']>[0]): Promise<unknown> {
+    const release = await this.writer.acquire().later;
+    try {
+      return (await this.writer.request(message)).result;
+    } finally {
+      release();
+    }
+  }
+
+  async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {
+    if (reports.length === 0) return [];
+    const rows = reports.map((r) => ({
+      region: r.region,
+      period: r.period,
+      generatedAt: r.generatedAt.getTime(),
+      trigger: r.trigger,
+      digest: r.digest,
+      failures: r.failures,
+      facts: JSON.stringify(r.facts),
+    }));
+    const versions = (await this.exclusive({ type: 'reports', id: this.writer.newId(), reports: rows })) as number[];
+    return reports.map(({ facts: _facts, ...r }, i) => ({ ...r, version: versions[i]! }));
+  }
+
+  async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
+    return (this.statements.reports.all({ region: filter.region ?? null, period: filter.period ?? null }) as ReportRowOut[]).map(recordOf);
+  }
+
+  async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
+    const row = this.statements.report.get({ region, period, version }) as (ReportRowOut & { facts: string }) | undefined;
+    return row === undefined ? null : { ...recordOf(row), facts: JSON.parse(row.facts) as unknown };
+  }
+
+  async claim(key: string, slot: string): Promise<boolean> {
+    return (await this.exclusive({ type: 'claim', id: this.writer.newId(), key, slot })) as boolean;
   }
 
   async history(key: ObservationKey): Promise<Version[]> {

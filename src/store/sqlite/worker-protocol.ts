@@ -8,8 +8,21 @@ export type WorkerRequest =
   | { type: 'commit'; id: number }
   | { type: 'abort'; id: number }
   | { type: 'catalog'; id: number; changes: CatalogChanges }
+  | { type: 'reports'; id: number; reports: ReportRow[] }
+  | { type: 'claim'; id: number; key: string; slot: string }
   | { type: 'close'; id: number };
 
+/** A report as stored: facts as JSON text, times in ms. */
+export interface ReportRow {
+  region: string;
+  period: string;
+  generatedAt: number;
+  trigger: string;
+  digest: string;
+  failures: number;
+  facts: string;
+}
+
 export type WorkerReply =
-  | { type: 'done'; id: number; counts: WriteCounts; slices: number[] }
+  | { type: 'done'; id: number; counts: WriteCounts; slices: number[]; result?: unknown }
   | { type: 'failed'; id: number; message: string; code: string | null };

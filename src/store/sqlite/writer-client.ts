@@ -9,7 +9,8 @@ import type { WriteCounts } from '../store.ts';
 import { transferList } from './encoding.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
-type Pending = { resolve: (reply: { counts: WriteCounts; slices: number[] }) => void; reject: (error: Error) => void };
+type Answer = { counts: WriteCounts; slices: number[]; result?: unknown };
+type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void };
 
 /** The worker next to this file: compiled JavaScript, or TypeScript loaded through tsx in development and tests. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -81,7 +82,7 @@ export class WriterClient {
     this.worker.postMessage(message, message.type === 'rows' ? transferList(message.rows) : []);
   }
 
-  request(message: WorkerRequest): Promise<{ counts: WriteCounts; slices: number[] }> {
+  request(message: WorkerRequest): Promise<Answer> {
     if (this.dead !== null) return Promise.reject(new StoreUnavailableError('the SQLite writer stopped', { cause: this.dead }));
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve, reject });

@@ -48,6 +48,12 @@ port.on('message', (message: WorkerRequest) => {
         writer.saveCatalog(message.changes);
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         return;
+      case 'reports':
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.saveReports(message.reports) });
+        return;
+      case 'claim':
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.claim(message.key, message.slot) });
+        return;
       case 'close':
         writer.rollback();
         db.close();

@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { CatalogChanges, WriteCounts } from '../store.ts';
 import { decodeStatus, type EncodedRows } from './encoding.ts';
+import type { ReportRow } from './worker-protocol.ts';
 
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
 
@@ -51,6 +52,14 @@ export class Writer {
            RETURNING version`,
         )
         .pluck(),
+      nextReportVersion: db.prepare('SELECT COALESCE(MAX(version), 0) + 1 FROM reports WHERE region = ? AND period = ?').pluck(),
+      insertReport: db.prepare(
+        'INSERT INTO reports (region, period, version, generated_at, trigger, digest, failures, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      claim: db.prepare(
+        `INSERT INTO state (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > state.value`,
+      ),
       upsertRegion: db.prepare(
         `INSERT INTO regions (code, name, parent, level) VALUES (?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level`,
@@ -60,9 +69,9 @@ export class Writer {
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, members = excluded.members`,
       ),
       upsertIndicator: db.prepare(
-        `INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit, basis = excluded.basis,
-           direction = excluded.direction, decimals = excluded.decimals, rank_by = excluded.rank_by, change = excluded.change`,
+        `INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change, report_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit, basis = excluded.basis, direction = excluded.direction,
+           decimals = excluded.decimals, rank_by = excluded.rank_by, change = excluded.change, report_value = excluded.report_value`,
       ),
     };
   }
@@ -116,13 +125,30 @@ export class Writer {
     if (this.db.inTransaction) this.statements.rollback.run();
   }
 
+  /** Reports in one transaction, each the next version of its region and month; answers the versions. */
+  saveReports(reports: readonly ReportRow[]): number[] {
+    const s = this.statements;
+    return this.db.transaction(() =>
+      reports.map((r) => {
+        const version = s.nextReportVersion.get(r.region, r.period) as number;
+        s.insertReport.run(r.region, r.period, version, r.generatedAt, r.trigger, r.digest, r.failures, r.facts);
+        return version;
+      }),
+    )();
+  }
+
+  /** Record `slot` under `key` if later than the one recorded. */
+  claim(key: string, slot: string): boolean {
+    return this.statements.claim.run(key, slot).changes === 1;
+  }
+
   saveCatalog(changes: CatalogChanges): void {
     const s = this.statements;
     this.db.transaction(() => {
       for (const r of changes.regions ?? []) s.upsertRegion.run(r.code, r.name, r.parent, r.level);
       for (const g of changes.groups ?? []) s.upsertGroup.run(g.code, g.name, JSON.stringify(g.members));
       for (const i of changes.indicators ?? []) {
-        s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change);
+        s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change, i.reportValue ? 1 : 0);
       }
     })();
   }

@@ -1,0 +1,259 @@
+/**
+ * The monthly comparison report as facts and the sentences county staff
+ * write by hand (seed report): "1-6月,工业性投资同比增速122.4%、全市第一",
+ * "数字经济核心产业增加值2.27亿元,同比增长17.3%、全市第四", "1-6月份网络零售额
+ * 121.43亿元,全市第一". Pure: standings in, facts and text out.
+ */
+import type { Growth, NoGrowthReason } from './growth.ts';
+import { periodLabel, yearOf, type Period } from './period.ts';
+import { changeText, chineseNumber, figureText, ordinal, rankMove } from './phrasing.ts';
+import { formatFixed } from './rounding.ts';
+import type { Standing } from './scorecard.ts';
+import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from './types.ts';
+
+export interface RankFact {
+  rank: number | null;
+  ranked: number;
+  tied: boolean;
+  previousRank: number | null;
+  rankChange: number | null;
+  reason: NoGrowthReason | null;
+}
+
+export interface PeerFigure {
+  region: string;
+  name: string;
+  rank: number;
+  tied: boolean;
+  /** The ranked figure at published precision, and as printed. */
+  metric: number;
+  text: string;
+}
+
+export interface IndicatorFacts {
+  indicator: string;
+  name: string;
+  unit: string;
+  rankBy: RankMetric;
+  direction: Indicator['direction'];
+  /** 1-6月, 6月, 6月末. */
+  label: string;
+  value: number | null;
+  valueText: string | null;
+  status: Status | null;
+  yoy: number | null;
+  yoyText: string | null;
+  yoySource: Growth['yoySource'];
+  /** Why there is no growth figure. */
+  reason: NoGrowthReason | null;
+  signChange: Growth['signChange'];
+  byYoy: RankFact;
+  byValue: RankFact;
+  weak: boolean;
+  previousPeriod: Period | null;
+  previousLabel: string | null;
+  sentence: string;
+  /** 工业性投资较1-5月前移2位,现居全市第一; null without a previous rank. */
+  moveSentence: string | null;
+  /** Peers on the indicator's default metric, for the report's charts. */
+  peers: PeerFigure[];
+  missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
+}
+
+export interface ReportSections {
+  /** 位居第一 and 前三 on the default metric. */
+  headlines: string[];
+  /** 短板: bottom third. */
+  weak: string[];
+  /** 进位 and 退位 since the previous ranking. */
+  up: string[];
+  down: string[];
+  /** 数据缺口: figures missing, peers missing, provisional figures, failures. */
+  gaps: string[];
+}
+
+export interface ReportFacts {
+  region: { code: string; name: string };
+  period: Period;
+  title: string;
+  /** 全市, 全省, or a group's name. */
+  scope: string;
+  peerScope: string;
+  peerCount: number;
+  indicators: IndicatorFacts[];
+  sections: ReportSections;
+  failures: Array<{ indicator: string | null; message: string }>;
+}
+
+/** The sections in reading order, with their headings and what to say when one is empty. */
+export const SECTION_TITLES: ReadonlyArray<[keyof ReportSections, string, string]> = [
+  ['headlines', '领先指标', '本期无位居前三的指标。'],
+  ['weak', '短板指标', '本期无处于后三分之一的指标。'],
+  ['up', '进位指标', '本期无进位指标。'],
+  ['down', '退位指标', '本期无退位指标。'],
+  ['gaps', '数据缺口', '本期数据齐全。'],
+];
+
+const REASON_TEXT: Record<NoGrowthReason, string> = {
+  'no-figure': '本期无数据',
+  'no-base': '上年同期无数据,不计算同比',
+  'base-not-positive': '上年同期数为零或负数,不计算增速',
+};
+
+/** 全市 for a city's counties, 全省 for a province's cities, a group by its name. */
+export function scopeWord(parent: { name: string; level: string | null } | null, group: { name: string } | null): string {
+  if (group !== null) return `${group.name}中`;
+  switch (parent?.level) {
+    case 'province':
+      return '全省';
+    case 'prefecture':
+      return '全市';
+    case 'county':
+      return '全县';
+    case 'country':
+      return '全国';
+    default:
+      return parent === null ? '' : `${parent.name}内`;
+  }
+}
+
+/** The period compared with, as a report names it: 1-5月, 上年1-12月, 2020年1-12月. */
+export function previousLabel(indicator: Indicator, period: Period, previous: Period): string {
+  const label = periodLabel(previous, indicator.basis);
+  const years = yearOf(period) - yearOf(previous);
+  if (years === 0) return label;
+  if (years === 1) return `上年${label}`;
+  return `${yearOf(previous)}年${label}`;
+}
+
+/** 全市第一, 全市并列第三; lower-is-better: 全市最低, 全市第三低, 增速全市最低. */
+export function rankText(indicator: Indicator, by: RankMetric, fact: RankFact, scope: string): string {
+  if (fact.rank === null) return `未参与${scope.replace(/中$/, '')}排名`;
+  if (indicator.direction === 'higher') return `${scope}${ordinal(fact.rank, fact.tied)}`;
+  const prefix = by === 'yoy' ? '增速' : '';
+  const lowest = fact.rank === 1 ? '最低' : `第${chineseNumber(fact.rank)}低`;
+  return `${prefix}${scope}${fact.tied ? '并列' : ''}${lowest}`;
+}
+
+/** 同比增速122.4%, 同比增长17.3%, 同比下降6.4%, 同比提高0.3个百分点, 同比由负转正. */
+function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
+  if (f.yoy === null) {
+    if (f.signChange === 'negative-to-positive') return '同比由负转正';
+    return REASON_TEXT[f.reason ?? 'no-base'];
+  }
+  const abs = formatFixed(Math.abs(f.yoy), YOY_DECIMALS);
+  if (indicator.change === 'points') {
+    if (abs === formatFixed(0, YOY_DECIMALS)) return '与上年同期持平';
+    return `同比${f.yoy > 0 ? '提高' : '下降'}${abs}个百分点`;
+  }
+  const turned = f.signChange === 'positive-to-negative' ? '(由正转负)' : '';
+  if (!indicator.reportValue) return `同比增速${changeText(indicator, f.yoy)}${turned}`;
+  return `同比${f.yoy < 0 ? '下降' : '增长'}${abs}%${turned}`;
+}
+
+export interface StandingInput {
+  indicator: Indicator;
+  period: Period;
+  growth: Growth;
+  byValue: Standing;
+  byYoy: Standing;
+  weak: boolean;
+  previousPeriod: Period | null;
+  tiedByValue: boolean;
+  tiedByYoy: boolean;
+  peers: PeerFigure[];
+  missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
+}
+
+export function indicatorFacts(input: StandingInput, scope: string): IndicatorFacts {
+  const { indicator, period, growth } = input;
+  const label = periodLabel(period, indicator.basis);
+  const fact = (s: Standing, tied: boolean): RankFact => ({
+    rank: s.rank,
+    ranked: s.ranked,
+    tied,
+    previousRank: s.previousRank,
+    rankChange: s.rankChange,
+    reason: s.reason,
+  });
+  const byYoy = fact(input.byYoy, input.tiedByYoy);
+  const byValue = fact(input.byValue, input.tiedByValue);
+  const main = indicator.rankBy === 'yoy' ? byYoy : byValue;
+  const figure = growth.figure;
+  const valueText = figure === undefined ? null : figureText(indicator, figure.value);
+  const prevLabel = input.previousPeriod === null ? null : previousLabel(indicator, period, input.previousPeriod);
+  const ranked = rankText(indicator, indicator.rankBy, main, scope);
+
+  let sentence: string;
+  if (figure === undefined) sentence = `${label},${indicator.name}${REASON_TEXT['no-figure']}`;
+  else if (indicator.rankBy === 'value') {
+    const suffix = indicator.basis === 'level' ? '' : '份';
+    sentence = `${label}${suffix}${indicator.name}${valueText},${ranked}`;
+  } else {
+    const growthWords = growthPhrase(indicator, growth);
+    const rank = growth.yoy === null ? '未参与增速排名' : ranked;
+    sentence = indicator.reportValue || growth.yoy === null
+      ? `${label},${indicator.name}${valueText},${growthWords}、${rank}`
+      : `${label},${indicator.name}${growthWords}、${rank}`;
+  }
+
+  let moveSentence: string | null = null;
+  if (main.rank !== null && main.rankChange !== null && prevLabel !== null) {
+    moveSentence =
+      main.rankChange === 0
+        ? `${indicator.name}位次与${prevLabel}持平,${ranked}`
+        : `${indicator.name}较${prevLabel}${rankMove(main.rankChange)},现居${ranked}`;
+  }
+
+  return {
+    indicator: indicator.code,
+    name: indicator.name,
+    unit: indicator.unit,
+    rankBy: indicator.rankBy,
+    direction: indicator.direction,
+    label,
+    value: figure?.value ?? null,
+    valueText,
+    status: figure?.status ?? null,
+    yoy: growth.yoy,
+    yoyText: growth.yoy === null ? null : changeText(indicator, growth.yoy),
+    yoySource: growth.yoySource,
+    reason: growth.yoy === null ? (figure === undefined ? 'no-figure' : growth.reason) : null,
+    signChange: growth.signChange,
+    byYoy,
+    byValue,
+    weak: input.weak,
+    previousPeriod: input.previousPeriod,
+    previousLabel: prevLabel,
+    sentence,
+    moveSentence,
+    peers: input.peers,
+    missingPeers: input.missingPeers,
+  };
+}
+
+const STATUS_TEXT: Record<Status, string> = { p: '初步数', e: '估计数', r: '修订数', b: '口径调整' };
+
+/** The sections, in the order a report reads them. */
+export function sectionsOf(indicators: readonly IndicatorFacts[], failures: ReportFacts['failures']): ReportSections {
+  const main = (f: IndicatorFacts) => (f.rankBy === 'yoy' ? f.byYoy : f.byValue);
+  // With few peers ranked a place in the top three can also be in the bottom third: it reads as a weakness.
+  const ranked = indicators.filter((f) => main(f).rank !== null && !f.weak).sort((a, b) => main(a).rank! - main(b).rank!);
+  const first = ranked.filter((f) => main(f).rank === 1).map((f) => f.sentence);
+  const top = ranked.filter((f) => main(f).rank! > 1 && main(f).rank! <= 3).map((f) => f.sentence);
+  const gaps: string[] = [];
+  for (const f of indicators) {
+    if (f.value === null) gaps.push(`${f.name}:本期无数据`);
+    // Peers missing beside others ranked; when nobody has a figure, the line above says it.
+    if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(`${f.name}:${f.missingPeers.map((m) => m.name).join('、')}未参与排名(${[...new Set(f.missingPeers.map((m) => REASON_TEXT[m.reason]))].join(';')})`);
+    if (f.status !== null) gaps.push(`${f.name}:本期数为${STATUS_TEXT[f.status]}`);
+  }
+  for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);
+  return {
+    headlines: [...first, ...top],
+    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}(短板,需向前进位)`),
+    up: indicators.filter((f) => (main(f).rankChange ?? 0) > 0).map((f) => f.moveSentence!),
+    down: indicators.filter((f) => (main(f).rankChange ?? 0) < 0).map((f) => f.moveSentence!),
+    gaps,
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The report as one self-contained, printable HTML page: inline CSS and the
+ * charts as inline SVG, nothing loaded from anywhere.
+ */
+import { rankingChart, renderSvg, scorecardCells, scorecardChart } from '../../charts/index.ts';
+import { SECTION_TITLES, type IndicatorFacts, type ReportFacts } from '../domain/report.ts';
+import type { ReportRecord } from '../store/store.ts';
+import { localTime } from './format.ts';
+
+const STYLE = `
+body { font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif; color: #222; max-width: 960px; margin: 24px auto; padding: 0 16px; line-height: 1.6; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 28px; }
+.meta { color: #666; font-size: 13px; } ul { padding-left: 20px; } li { margin: 2px 0; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } .weak { color: #c62828; font-weight: bold; } figure { margin: 12px 0; page-break-inside: avoid; } svg { max-width: 100%; height: auto; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+`;
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+
+async function rankingSvg(facts: ReportFacts, f: IndicatorFacts): Promise<string> {
+  const spec = rankingChart({
+    title: `${f.label} ${f.name}${f.rankBy === 'yoy' ? '同比增速' : ''}排名`,
+    subtitle: [facts.peerScope],
+    axisTitle: f.rankBy === 'yoy' ? '同比(%)' : `${f.name}(${f.unit})`,
+    bars: f.peers,
+    highlight: facts.region.code,
+    notes: f.missingPeers.length > 0 ? [`未排名:${f.missingPeers.map((m) => m.name).join('、')}`] : [],
+  });
+  return (await renderSvg(spec)).svg;
+}
+
+export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZone: string): Promise<string> {
+  const parts = [
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(facts.title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(facts.title)}</h1>`,
+    `<p class="meta">比较范围:${escapeHtml(facts.peerScope)};第 ${record.version} 稿,生成于 ${escapeHtml(localTime(record.generatedAt, timeZone))},${escapeHtml(record.trigger)};数据摘要 ${record.digest.slice(0, 12)}</p>`,
+  ];
+  for (const [key, heading, none] of SECTION_TITLES) {
+    const items = facts.sections[key];
+    parts.push(`<h2>${heading}</h2>`, items.length === 0 ? `<p>${none}</p>` : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
+  }
+  const rows = facts.indicators.map((f) => ({ ...f, rankChange: (f.rankBy === 'yoy' ? f.byYoy : f.byValue).rankChange }));
+  const scorecard = scorecardChart({ title: `${facts.region.name} 各项指标位次`, subtitle: [facts.peerScope], cells: scorecardCells(rows) });
+  parts.push('<h2>各项指标位次</h2>', `<figure>${(await renderSvg(scorecard)).svg}</figure>`);
+  parts.push('<h2>逐项指标</h2><table><thead><tr><th>指标</th><th>本期</th><th>同比</th><th>说明</th></tr></thead><tbody>');
+  for (const f of facts.indicators) {
+    parts.push(
+      `<tr><td>${escapeHtml(f.name)}</td><td>${escapeHtml(f.valueText ?? '—')}</td><td>${escapeHtml(f.yoyText ?? '—')}</td><td${f.weak ? ' class="weak"' : ''}>${escapeHtml(f.sentence)}${f.weak ? '(短板)' : ''}</td></tr>`,
+    );
+  }
+  parts.push('</tbody></table><h2>排名图</h2>');
+  for (const f of facts.indicators.filter((x) => x.peers.length > 0)) parts.push(`<figure>${await rankingSvg(facts, f)}</figure>`);
+  parts.push('</body></html>');
+  return parts.join('\n');
+}

@@ -1,0 +1,31 @@
+/**
+ * Wiring the report schedule into the app: started when the app is ready
+ * (after catching up a missed slot), stopped before it closes. Only an
+ * instance with REPORTS_ENABLED runs it.
+ */
+import type { FastifyInstance } from 'fastify';
+import { previousMonth } from '../services/reports.ts';
+import { ReportScheduler } from './report-scheduler.ts';
+
+export function scheduleReports(app: FastifyInstance): ReportScheduler {
+  const { config, services, store } = app;
+  const scheduler = new ReportScheduler({
+    cron: config.REPORT_CRON,
+    timeZone: config.REPORT_TZ,
+    claim: (key, slot) => store.claim(key, slot),
+    run: async (slot) => {
+      const result = await services.reports.run(previousMonth(slot, config.REPORT_TZ), services.reports.regionsToReport(), `schedule ${slot.toISOString()}`);
+      app.log.info({ period: result.period, reports: result.reports.length, failures: result.failures.length }, 'scheduled reports done');
+    },
+    log: app.log,
+  });
+  app.addHook('onReady', async () => {
+    // The catch-up may take a while at national scale: the service answers meanwhile.
+    void scheduler
+      .catchUp()
+      .catch((error: unknown) => app.log.error({ err: error }, 'catching up the report schedule failed'))
+      .finally(() => scheduler.start());
+  });
+  app.addHook('preClose', async () => scheduler.stop());
+  return scheduler;
+}

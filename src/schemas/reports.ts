@@ -1,0 +1,55 @@
+/** Reports (API.md, Reports). */
+import { z } from 'zod';
+import { codeSchema, periodSchema } from './common.ts';
+
+export const MAX_REPORT_REGIONS = 10_000;
+
+export const runBody = z
+  .object({
+    period: periodSchema.optional().describe('default: the month before this one, in REPORT_TZ'),
+    regions: z.array(codeSchema).max(MAX_REPORT_REGIONS).optional().describe('default: REPORT_REGIONS, else every region with a parent'),
+  })
+  .strict()
+  .optional();
+
+export const runResultSchema = z.object({
+  period: z.string(),
+  reports: z.array(z.object({ region: z.string(), version: z.number().int(), failures: z.number().int() })),
+  failures: z.array(z.object({ region: z.string(), indicator: z.string().nullable(), message: z.string() })),
+});
+
+export const reportRecordSchema = z.object({
+  region: z.string(),
+  period: z.string(),
+  version: z.number().int(),
+  generatedAt: z.string(),
+  trigger: z.string(),
+  digest: z.string(),
+  failures: z.number().int(),
+});
+
+export const reportListQuery = z.object({ region: codeSchema.optional(), period: periodSchema.optional() });
+export const reportListSchema = z.object({ reports: z.array(reportRecordSchema) });
+
+/** `2022-06`, `2022-06.md` or `2022-06.html`. */
+export const reportParams = z.object({
+  region: codeSchema,
+  file: z
+    .string()
+    .regex(/^[12]\d{3}-(0[1-9]|1[0-2])(\.md|\.html|\.json)?$/, { error: 'must be a month written YYYY-MM, optionally followed by .md, .html or .json' })
+    .describe('the month, with .md or .html for those formats'),
+});
+
+export const reportQuery = z.object({
+  version: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, { error: 'must be a version number from 1' })
+    .transform(Number)
+    .optional()
+    .describe('an earlier version; default the latest'),
+});
+
+export const reportSchema = reportRecordSchema.extend({
+  versions: z.array(z.number().int()).describe('every version of this report, oldest first'),
+  facts: z.unknown().describe('the structured facts the texts are written from'),
+});

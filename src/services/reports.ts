@@ -1,0 +1,163 @@
+/**
+ * Generating the monthly comparison report: rankings per peer set computed
+ * once and shared by every member, facts and sentences from the domain core,
+ * every version stored. A failing indicator or region is recorded in the
+ * report and the run goes on.
+ */
+import { createHash } from 'node:crypto';
+import type { NoGrowthReason } from '../domain/growth.ts';
+import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
+import { changeText, figureText } from '../domain/phrasing.ts';
+import type { RankingWithChange } from '../domain/ranking.ts';
+import { indicatorFacts, scopeWord, sectionsOf, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
+import { round } from '../domain/rounding.ts';
+import { isWeak, standingOf } from '../domain/scorecard.ts';
+import { YOY_DECIMALS, type Indicator } from '../domain/types.ts';
+import type { ReportRecord, Store } from '../store/store.ts';
+import type { AnalyticsService } from './analytics.ts';
+import type { CatalogService } from './catalog.ts';
+
+/** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
+const SAVE_EVERY = 200;
+
+export interface RunResult {
+  period: Period;
+  reports: Array<Pick<ReportRecord, 'region' | 'version' | 'failures'>>;
+  failures: Array<{ region: string; indicator: string | null; message: string }>;
+}
+
+/** The month before the one `now` falls in, in `timeZone`: reports on 15 July cover June. */
+export function previousMonth(now: Date, timeZone: string): Period {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(now);
+  const year = parts.find((p) => p.type === 'year')!.value;
+  const month = parts.find((p) => p.type === 'month')!.value;
+  return periodFromIndex(periodIndex(`${year}-${month}`) - 1);
+}
+
+function peerFigures(indicator: Indicator, ranking: RankingWithChange, by: 'yoy' | 'value', name: (code: string) => string): PeerFigure[] {
+  const counts = new Map<number, number>();
+  for (const row of ranking.rows) counts.set(row.rank, (counts.get(row.rank) ?? 0) + 1);
+  return ranking.rows.map((row) => {
+    const figure = row.growth.figure!;
+    const yoy = row.growth.yoy!;
+    return {
+      region: row.region,
+      name: name(row.region),
+      rank: row.rank,
+      tied: (counts.get(row.rank) ?? 0) > 1,
+      metric: by === 'yoy' ? round(yoy, YOY_DECIMALS) : round(figure.value, indicator.decimals),
+      text: by === 'yoy' ? changeText(indicator, yoy) : figureText(indicator, figure.value),
+    };
+  });
+}
+
+function tiedIn(ranking: RankingWithChange, region: string): boolean {
+  const row = ranking.rows.find((r) => r.region === region);
+  return row !== undefined && ranking.rows.some((r) => r.region !== region && r.rank === row.rank);
+}
+
+/** SHA-256 of the facts: two versions made from the same figures share it. */
+export function digestOf(facts: ReportFacts): string {
+  return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+}
+
+export class ReportService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogService,
+    private readonly analytics: AnalyticsService,
+    private readonly defaultRegions: readonly string[] | null,
+  ) {}
+
+  /** The regions reported on by default: REPORT_REGIONS, else every region with a parent. */
+  regionsToReport(): string[] {
+    return this.defaultRegions !== null ? [...this.defaultRegions] : this.catalog.regions().filter((r) => r.parent !== null).map((r) => r.code);
+  }
+
+  async run(period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
+    const result: RunResult = { period, reports: [], failures: [] };
+    const byParent = new Map<string, string[]>();
+    for (const code of regions) {
+      const region = this.catalog.findRegion(code);
+      if (region === undefined || region.parent === null) {
+        result.failures.push({ region: code, indicator: null, message: region === undefined ? 'no such region' : 'a region without a parent has no peers' });
+        continue;
+      }
+      byParent.set(region.parent, [...(byParent.get(region.parent) ?? []), code]);
+    }
+    let pending: ReportFacts[] = [];
+    const flush = async () => {
+      const saved = await this.store.saveReports(
+        pending.map((facts) => ({ region: facts.region.code, period, generatedAt: now, trigger, digest: digestOf(facts), failures: facts.failures.length, facts })),
+      );
+      for (const r of saved) result.reports.push({ region: r.region, version: r.version, failures: r.failures });
+      pending = [];
+    };
+    for (const [parent, members] of byParent) {
+      for (const facts of await this.factsOf(parent, members, period)) {
+        for (const f of facts.failures) result.failures.push({ region: facts.region.code, ...f });
+        pending.push(facts);
+      }
+      if (pending.length >= SAVE_EVERY) await flush();
+    }
+    if (pending.length > 0) await flush();
+    return result;
+  }
+
+  /** Facts for the members of one peer set: each indicator ranked once for all of them. */
+  private async factsOf(parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
+    const parent = this.catalog.region(parentCode);
+    const peers = this.catalog.childrenOf(parentCode);
+    const scope = scopeWord({ name: parent.name, level: parent.level }, null);
+    const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
+    const name = (code: string) => this.catalog.regionName(code);
+    for (const indicator of this.catalog.indicators()) {
+      try {
+        const r = await this.analytics.peerRankings(indicator, period, peers);
+        const main = indicator.rankBy === 'yoy' ? r.byYoy : r.byValue;
+        const figures = peerFigures(indicator, main, indicator.rankBy, name);
+        const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));
+        for (const member of members) {
+          const byValue = standingOf(r.byValue, member);
+          const byYoy = standingOf(r.byYoy, member);
+          const standing = indicator.rankBy === 'yoy' ? byYoy : byValue;
+          perRegion.get(member)!.indicators.push(
+            indicatorFacts(
+              {
+                indicator,
+                period,
+                growth: r.growthOf(member),
+                byValue,
+                byYoy,
+                weak: standing.rank !== null && isWeak(standing.rank, standing.ranked),
+                previousPeriod: r.previousPeriod,
+                tiedByValue: tiedIn(r.byValue, member),
+                tiedByYoy: tiedIn(r.byYoy, member),
+                peers: figures,
+                // The region's own missing figure is said of the region itself.
+                missingPeers: missing.filter((m) => m.region !== member),
+              },
+              scope,
+            ),
+          );
+        }
+      } catch (error) {
+        for (const member of members) perRegion.get(member)!.failures.push({ indicator: indicator.code, message: (error as Error).message });
+      }
+    }
+    return members.map((code) => {
+      const { indicators, failures } = perRegion.get(code)!;
+      return {
+        region: { code, name: name(code) },
+        period,
+        title: `${name(code)}${period.slice(0, 4)}年${Number(period.slice(5))}月主要指标比较`,
+        scope,
+        peerScope: `${parent.name}所辖${peers.length}个地区`,
+        peerCount: peers.length,
+        indicators,
+        sections: sectionsOf(indicators, failures),
+        failures,
+      };
+    });
+  }
+}
