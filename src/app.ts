@@ -9,6 +9,9 @@ import type { Config, TokenSpec } from './config.ts';
 import authPlugin, { generatedAdminToken } from './plugins/auth.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin from './plugins/errors.ts';
+import jsonBodyPlugin from './plugins/json-body.ts';
+import { loggerOptions } from './logging.ts';
+import protectionPlugin from './plugins/protection.ts';
 import responseCachePlugin from './plugins/response-cache.ts';
 import analyticsRoutes from './routes/analytics/index.ts';
 import catalogRoutes from './routes/catalog/index.ts';
@@ -52,10 +55,6 @@ export interface AppOptions {
   validateResponses?: boolean;
 }
 
-/** Pino options: the authorization header never reaches a log line. */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
-  return { level, redact: { paths: ['req.headers.authorization', 'headers.authorization'], censor: '[redacted]' } };
-}
 
 /** Load the default catalog on a first start (an empty catalog). */
 async function seedCatalog(catalog: CatalogService): Promise<boolean> {
@@ -77,6 +76,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.LOG_LEVEL),
     bodyLimit: config.MAX_BODY_MB * 1024 * 1024,
+    requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
     // Path parameters are codes and periods: short.
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
@@ -118,7 +118,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await app.register(errorsPlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(authPlugin, { tokens: tokensOf(config, app), publicRead: config.PUBLIC_READ });
+  await app.register(protectionPlugin, {
+    rateLimitMax: config.RATE_LIMIT_MAX,
+    rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+    corsOrigins: config.CORS_ORIGINS,
+  });
   await app.register(docsPlugin);
   await app.register(responseCachePlugin);
 

@@ -23,6 +23,15 @@ export const DEFAULT_INFLUX_TIMEOUT_MS = 10_000;
  * often, so a change made through one is seen by all within this time (0: never).
  */
 export const DEFAULT_CATALOG_REFRESH_SECONDS = 30;
+/**
+ * Requests a token (or, without one, an address) may make per window: a
+ * dashboard refreshing a dozen charts a minute and a bureau posting batches
+ * stay far below it; a runaway script does not.
+ */
+export const DEFAULT_RATE_LIMIT_MAX = 1200;
+export const DEFAULT_RATE_LIMIT_WINDOW_SECONDS = 60;
+/** A 100,000-row upload on a slow link still finishes; a stalled client does not hold a socket forever. */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
 /** A token shorter than this is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
@@ -109,6 +118,14 @@ const envSchema = z
       }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
     CATALOG_REFRESH_SECONDS: integer('CATALOG_REFRESH_SECONDS', 0, 86_400, DEFAULT_CATALOG_REFRESH_SECONDS),
+    RATE_LIMIT_MAX: integer('RATE_LIMIT_MAX', 1, 1_000_000_000, DEFAULT_RATE_LIMIT_MAX),
+    RATE_LIMIT_WINDOW_SECONDS: integer('RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
+    REQUEST_TIMEOUT_SECONDS: integer('REQUEST_TIMEOUT_SECONDS', 1, 3600, DEFAULT_REQUEST_TIMEOUT_SECONDS),
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
+      .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { error: 'CORS_ORIGINS must be comma-separated origins such as https://dash.example.gov.cn' }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be a pino level such as info' }).default('info'),
     MAX_BODY_MB: integer('MAX_BODY_MB', 1, 1024, DEFAULT_MAX_BODY_MB),
     MAX_ROWS: integer('MAX_ROWS', 50_000, 10_000_000, DEFAULT_MAX_ROWS),

@@ -6,13 +6,13 @@ import { errorSchema } from '../../schemas/common.ts';
 const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/healthz',
-    { config: { access: 'public' }, schema: { tags: ['operations'], summary: 'the process is up', response: { 200: z.object({ status: z.literal('ok') }) } } },
+    { config: { access: 'public', rateLimit: false }, schema: { tags: ['operations'], summary: 'the process is up', response: { 200: z.object({ status: z.literal('ok') }) } } },
     async () => ({ status: 'ok' as const }),
   );
   app.get(
     '/readyz',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: false },
       schema: {
         tags: ['operations'],
         summary: 'the store is reachable',

@@ -1,0 +1,29 @@
+/**
+ * Log options shared by the service and its tests. Requests are logged with
+ * their headers (user agent, content type and length help when a bureau's
+ * upload misbehaves) but the credentials in them never reach a log line.
+ */
+import type { FastifyRequest, FastifyServerOptions } from 'fastify';
+
+/** Where a credential can appear in a logged object; each is replaced by REDACTED. */
+export const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'];
+export const REDACTED = '[redacted]';
+
+function requestSerializer(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url,
+    remoteAddress: request.ip,
+    // A copy: redaction must not strip the header from the live request.
+    headers: { ...request.headers },
+  };
+}
+
+export function loggerOptions(level: string, stream?: { write(line: string): unknown }): FastifyServerOptions['logger'] {
+  return {
+    level,
+    ...(stream === undefined ? {} : { stream }),
+    serializers: { req: requestSerializer as (req: unknown) => unknown },
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
+  } as FastifyServerOptions['logger'];
+}
