@@ -8,7 +8,7 @@ import { DEFAULT_INDICATORS, DEFAULT_REGIONS } from './catalog/default-catalog.t
 import type { Config, TokenSpec } from './config.ts';
 import authPlugin, { generatedAdminToken } from './plugins/auth.ts';
 import docsPlugin from './plugins/docs.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.ts';
 import jsonBodyPlugin from './plugins/json-body.ts';
 import { loggerOptions } from './logging.ts';
 import protectionPlugin from './plugins/protection.ts';
@@ -56,6 +56,9 @@ export interface AppOptions {
 }
 
 
+/** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 /** Load the default catalog on a first start (an empty catalog). */
 async function seedCatalog(catalog: CatalogService): Promise<boolean> {
   if (!catalog.isEmpty) return false;
@@ -77,8 +80,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? loggerOptions(config.LOG_LEVEL),
     bodyLimit: config.MAX_BODY_MB * 1024 * 1024,
     requestTimeout: config.REQUEST_TIMEOUT_SECONDS * 1000,
+    // Behind a reverse proxy, the client's address (for rate limits and logs) is in X-Forwarded-For.
+    trustProxy: typeof config.TRUST_PROXY === 'number' ? trustHops(config.TRUST_PROXY) : config.TRUST_PROXY,
     // Path parameters are codes and periods: short.
     routerOptions: { maxParamLength: 200 },
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler((route) =>

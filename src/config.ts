@@ -126,6 +126,19 @@ const envSchema = z
       .optional()
       .transform((v) => (v === undefined || v.trim() === '' ? [] : v.split(',').map((o) => o.trim()).filter((o) => o !== '')))
       .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), { error: 'CORS_ORIGINS must be comma-separated origins such as https://dash.example.gov.cn' }),
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((v, ctx): boolean | number | string[] => {
+        const text = v?.trim() ?? '';
+        if (text === '' || text === 'false') return false;
+        if (text === 'true') return true;
+        if (/^\d{1,2}$/.test(text)) return Number(text);
+        const list = text.split(',').map((a) => a.trim()).filter((a) => a !== '');
+        if (list.every((a) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a))) return list;
+        ctx.addIssue({ code: 'custom', message: 'TRUST_PROXY must be true, false, a hop count, or comma-separated proxy addresses/CIDRs such as 10.0.0.0/8' });
+        return z.NEVER;
+      }),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be a pino level such as info' }).default('info'),
     MAX_BODY_MB: integer('MAX_BODY_MB', 1, 1024, DEFAULT_MAX_BODY_MB),
     MAX_ROWS: integer('MAX_ROWS', 50_000, 10_000_000, DEFAULT_MAX_ROWS),

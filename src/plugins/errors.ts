@@ -3,7 +3,7 @@
  * naming the field; the service's own faults are logged with their cause and
  * shown as a sentence.
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError, StoreUnavailableError, type ErrorCode } from '../errors.ts';
@@ -38,6 +38,21 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; message?: string }> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'bad_request', message: 'the content-length does not match the body' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'bad_request', message: 'the content-type header is malformed' },
 };
+
+/**
+ * Errors Fastify answers before routing (a URL that does not decode, a path
+ * parameter over the length limit) bypass the error handler: given to
+ * Fastify as `frameworkErrors`, this answers them in the same shape.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode ?? 400;
+  if (status >= 500) {
+    request.log.error({ err: error }, 'unhandled error before routing');
+    send(reply, 'internal', 500, 'the service failed to answer this request; the fault is logged');
+    return;
+  }
+  send(reply, 'bad_request', status, `the URL could not be read: ${error.message}`, [{ field: 'url', message: error.message }]);
+}
 
 async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {

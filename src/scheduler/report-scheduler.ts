@@ -97,5 +97,6 @@ export class ReportScheduler {
     await this.matcher.destroy();
     this.task = null;
     await this.running;
+    this.options.log.info({}, 'report schedule stopped');
   }
 }

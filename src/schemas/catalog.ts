@@ -16,7 +16,9 @@ export const DEFAULT_DECIMALS = 2;
 /** A catalog batch larger than this is a mistake, not a catalog. */
 export const MAX_CATALOG_BATCH = 20_000;
 
-const levelSchema = z.string().trim().min(1).max(32).regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
+/** As names: a control character or a lone surrogate (which SQLite would store as U+FFFD) is always a mistake. */
+const FREE_TEXT = /^[^\p{Cc}\p{Cs}]*$/u;
+const levelSchema = z.string().trim().min(1).max(32).regex(FREE_TEXT, { error: 'must not contain control characters or lone surrogates' });
 
 export const regionSchema = z
   .object({
@@ -41,7 +43,7 @@ export const indicatorSchema = z
   .object({
     code: codeSchema,
     name: nameSchema,
-    unit: z.string().trim().max(32).regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' }).describe('亿元, %, 万平方米 …'),
+    unit: z.string().trim().max(32).regex(FREE_TEXT, { error: 'must not contain control characters or lone surrogates' }).describe('亿元, %, 万平方米 …'),
     basis: basisSchema.describe('ytd: 累计 (1-6月); month: 当月; level: 期末'),
     direction: directionSchema.describe('lower: the smallest figure ranks first'),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional().describe(`published precision of the value, default ${DEFAULT_DECIMALS}`),

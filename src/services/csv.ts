@@ -104,7 +104,8 @@ export function parseCsv(text: string): NumberedRow[] {
   const details: ErrorDetail[] = [];
   const columns: Array<Column | null> = header.map((raw) => {
     const name = raw.trim();
-    const column = (CSV_COLUMNS as readonly string[]).includes(name.toLowerCase()) ? (name.toLowerCase() as Column) : ALIASES[name];
+    // Own keys only: a column named toString or __proto__ is unknown, not Object.prototype's.
+    const column = (CSV_COLUMNS as readonly string[]).includes(name.toLowerCase()) ? (name.toLowerCase() as Column) : Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (column === undefined) {
       details.push({ row: 0, field: name, message: `unknown column "${name}"; expected ${CSV_COLUMNS.join(', ')}` });
       return null;

@@ -180,3 +180,18 @@ t.test('the log never shows a token: read back from the log', async (t) => {
   const stillThere = await app.inject({ method: 'GET', url: '/v1/regions', headers: bearer('admin') });
   t.equal(stillThere.statusCode, 200, 'redaction does not touch the live request');
 });
+
+t.test('behind a trusted proxy, the client address comes from X-Forwarded-For', async (t) => {
+  for (const trust of ['true', '1', '127.0.0.1/8']) {
+    const app = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '1', TRUST_PROXY: trust } });
+    const get = (client: string) => call(app, { method: 'GET', url: '/v1/regions', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
+    t.equal((await get('203.0.113.7')).status, 200, `${trust}: the first client`);
+    t.equal((await get('203.0.113.7')).status, 429, `${trust}: limited`);
+    t.equal((await get('203.0.113.8')).status, 200, `${trust}: another client behind the same proxy is not`);
+  }
+  const untrusting = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '1' } });
+  const get = (client: string) => call(untrusting, { method: 'GET', url: '/v1/regions', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': client } });
+  t.equal((await get('203.0.113.7')).status, 200);
+  t.equal((await get('203.0.113.8')).status, 429, 'by default a forged X-Forwarded-For buys nothing');
+  t.throws(() => loadConfig({ TRUST_PROXY: 'the proxy' }), /TRUST_PROXY/);
+});
