@@ -13,4 +13,4 @@ RUN npm run build && npm prune --omit=dev
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 EXPOSE 3000
 USER node
-CMD ["node", "--max-semi-space-size=4", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=16", "dist/src/server.js"]

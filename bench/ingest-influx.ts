@@ -7,7 +7,7 @@
  * Run: npx tsx bench/ingest-influx.ts [--batches N]
  */
 import { Influxd } from '../test/helpers/influxd.ts';
-import { median, NATIONAL, nationalCatalog, nationalRows, request, rssMiB, startService, timed } from './lib.ts';
+import { cpuSeconds, median, NATIONAL, nationalCatalog, nationalRows, request, rssMiB, startService, timed } from './lib.ts';
 
 const BATCH = 50_000;
 const RANKING_SAMPLES = 31;
@@ -51,6 +51,9 @@ try {
   const straightRates: number[] = [];
   const serviceRates: number[] = [];
   let total = 0;
+  let straightInfluxCpu = 0;
+  let serviceInfluxCpu = 0;
+  let serviceOwnCpu = 0;
   type Row = { indicator: string; region: string; period: string; value: number; yoy: number | null };
   const inFlight = async <T,>(items: T[], fn: (item: T) => Promise<void>) => {
     let next = 0;
@@ -65,14 +68,20 @@ try {
     );
     const bodies = batches.map((b) => JSON.stringify({ observations: b }));
     let t0 = performance.now();
+    let influxCpu = cpuSeconds(influxd.pid!);
     await inFlight(lines, postStraight);
     straightRates.push(rows / ((performance.now() - t0) / 1000));
+    straightInfluxCpu += cpuSeconds(influxd.pid!) - influxCpu;
     t0 = performance.now();
+    influxCpu = cpuSeconds(influxd.pid!);
+    const serviceCpu = cpuSeconds(service.pid);
     await inFlight(bodies, async (body) => {
       const { json } = await timed(`${service.url}/v1/observations`, 'POST', body);
       if (json.created + json.unchanged + json.revised !== JSON.parse(body).observations.length) throw new Error(`unexpected answer ${JSON.stringify(json).slice(0, 200)}`);
     });
     serviceRates.push(rows / ((performance.now() - t0) / 1000));
+    serviceInfluxCpu += cpuSeconds(influxd.pid!) - influxCpu;
+    serviceOwnCpu += cpuSeconds(service.pid) - serviceCpu;
     total += rows;
     console.log(`  ${total} rows: straight ${Math.round(straightRates.at(-1)!)} points/s, service ${Math.round(serviceRates.at(-1)!)} rows/s; influxd RSS ${rssMiB(influxd.pid!).toFixed(0)} MiB`);
   };
@@ -99,6 +108,8 @@ try {
   console.log(`  straight line protocol, one point a row: median ${Math.round(median(straightRates))} points/s`);
   console.log(`  service over HTTP (current + checks):    median ${Math.round(median(serviceRates))} rows/s`);
   console.log(`  ratio service/straight: ${(median(serviceRates) / median(straightRates)).toFixed(2)} (target >= 0.33)`);
+  const us = (seconds: number) => ((seconds / total) * 1e6).toFixed(1);
+  console.log(`  CPU per row (2 cores shared by all): straight influxd ${us(straightInfluxCpu)} µs; service ${us(serviceOwnCpu)} µs + its influxd ${us(serviceInfluxCpu)} µs`);
   console.log(`  influxd RSS after the load: ${rssMiB(influxd.pid!).toFixed(0)} MiB; service RSS ${rssMiB(service.pid).toFixed(0)} MiB`);
 
   // Let influxd finish compacting the load, so both sides below see the same quiet server.

@@ -10,7 +10,7 @@ import { YOY_DECIMALS, type Figure, type Indicator, type SeriesLookup } from './
 
 export type YoySource = 'reported' | 'computed';
 /** Why a region has no growth figure (API.md `missing[].reason`). */
-export type NoGrowthReason = 'no-figure' | 'no-base' | 'base-not-positive';
+export type NoGrowthReason = 'no-figure' | 'no-base' | 'base-not-positive' | 'out-of-range';
 /** 由负转正 / 由正转负: how a change of sign is worded. */
 export type SignChange = 'negative-to-positive' | 'positive-to-negative';
 
@@ -101,7 +101,8 @@ export function growthKey(indicator: Indicator, period: Period, lookup: SeriesLo
   if (base === null) return 'no-base';
   if (indicator.change === 'points') return differenceUnits(current, base, YOY_DECIMALS);
   if (base <= 0) return 'base-not-positive';
-  return growthUnits(current, base, YOY_DECIMALS);
+  const units = growthUnits(current, base, YOY_DECIMALS);
+  return Number.isFinite(units) ? units : 'out-of-range';
 }
 
 export function growthAt(indicator: Indicator, period: Period, lookup: SeriesLookup): Growth {
@@ -125,6 +126,12 @@ export function growthAt(indicator: Indicator, period: Period, lookup: SeriesLoo
     yoyComputed = denoise((current / base - 1) * 100);
     computedUnits = growthUnits(current, base, YOY_DECIMALS);
     if (current < 0) signChange = 'positive-to-negative';
+    // A base vanishingly small beside the figure: no number can say how much.
+    if (!Number.isFinite(yoyComputed) || !Number.isFinite(computedUnits)) {
+      yoyComputed = null;
+      computedUnits = null;
+      reason = 'out-of-range';
+    }
   }
 
   if (figure.yoy !== null) {

@@ -98,6 +98,7 @@ const REASON_TEXT: Record<NoGrowthReason, string> = {
   'no-figure': '本期无数据',
   'no-base': '上年同期无数据,不计算同比',
   'base-not-positive': '上年同期数为零或负数,不计算增速',
+  'out-of-range': '上年同期数过小,增速无法计算',
 };
 
 /** 全市 for a city's counties, 全省 for a province's cities, a group by its name. */

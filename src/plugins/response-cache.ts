@@ -98,8 +98,9 @@ async function responseCachePlugin(app: FastifyInstance) {
     return `${generation} ${request.headers.accept ?? ''} ${request.url}`;
   };
 
-  // A hit is answered before validation: only answers to valid requests are ever stored.
-  app.addHook('onRequest', async (request: Keyed, reply: FastifyReply) => {
+  // A hit is answered before validation (only answers to valid requests are
+  // ever stored), and after every onRequest hook: auth and the rate limit.
+  app.addHook('preParsing', async (request: Keyed, reply: FastifyReply) => {
     if (request.method !== 'GET' || request.routeOptions.config?.cache !== true) return;
     const key = keyOf(request);
     if (key === undefined) return;

@@ -28,7 +28,7 @@ export const metricSchema = z.enum(['yoy', 'value'], { error: 'must be yoy or va
 export const changeSchema = z.enum(['percent', 'points'], { error: 'must be percent or points' });
 export const statusSchema = z.enum(['p', 'e', 'r', 'b'], { error: 'must be one of p (provisional), e (estimated), r (revised), b (break)' });
 export const yoySourceSchema = z.enum(['reported', 'computed']).nullable();
-export const reasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive']);
+export const reasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive', 'out-of-range']);
 
 export const errorDetailSchema = z.object({
   row: z.number().int().optional().describe('record number from 1; 0 for a CSV header fault'),

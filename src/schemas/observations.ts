@@ -4,13 +4,26 @@ import { booleanQuerySchema, codeSchema, periodSchema, statusSchema } from './co
 
 const finite = { error: 'must be a finite number' };
 
+/**
+ * No published figure comes near these (China's GDP in 元 is about 1.3e14),
+ * and below them sums, differences and growth of two figures stay finite and
+ * decimal rounding stays exact enough to rank.
+ */
+export const MAX_ABS_VALUE = 1e15;
+/** A reported growth rate, in percent or points. */
+export const MAX_ABS_YOY = 1e9;
+function bounded(max: number) {
+  const range = { error: `must be a number between -${max.toExponential()} and ${max.toExponential()}` };
+  return z.number(finite).min(-max, range).max(max, range);
+}
+
 export const observationSchema = z
   .object({
     indicator: codeSchema,
     region: codeSchema,
     period: periodSchema,
-    value: z.number(finite),
-    yoy: z.number(finite).nullable().optional().describe('officially published growth in percent, or change in points for rates'),
+    value: bounded(MAX_ABS_VALUE),
+    yoy: bounded(MAX_ABS_YOY).nullable().optional().describe('officially published growth in percent, or change in points for rates'),
     status: statusSchema.nullable().optional(),
   })
   .strict()

@@ -17,7 +17,7 @@ export const MAX_CHART_MONTHS = 120;
 /** Missing peers named one by one in a footnote before "…等N个". */
 const NAMED_MISSING = 12;
 
-const REASONS: Record<string, string> = { 'no-figure': '无数据', 'no-base': '无上年同期数', 'base-not-positive': '上年同期数非正' };
+const REASONS: Record<string, string> = { 'no-figure': '无数据', 'no-base': '无上年同期数', 'base-not-positive': '上年同期数非正', 'out-of-range': '上年同期数过小' };
 const FLAGS: Record<Status, string> = { p: '初', e: '估', r: '修', b: '断' };
 
 function tooLong(from: Period, to: Period): void {

@@ -51,6 +51,21 @@ t.test('rate limits: per token, per address without one, with Retry-After', asyn
   }
 });
 
+t.test('answers from the response cache, and 304s, count against the limit too', async (t) => {
+  const app = await buildTestApp(t, { demo: true, env: { RATE_LIMIT_MAX: String(LIMIT) } });
+  const url = '/v1/charts/ranking?indicator=industrial_investment&period=2022-06&parent=331000';
+  const first = await call(app, { method: 'GET', url, remoteAddress: '10.0.1.1' });
+  t.equal(first.status, 200);
+  const etag = String(first.response.headers.etag);
+  for (let i = 1; i < LIMIT; i++) {
+    const r = await call(app, { method: 'GET', url, remoteAddress: '10.0.1.1', headers: i % 2 === 0 ? { 'if-none-match': etag } : {} });
+    t.equal(r.status, i % 2 === 0 ? 304 : 200, `request ${i + 1}: from the cache`);
+    t.equal(r.response.headers['x-ratelimit-remaining'], String(LIMIT - i - 1), 'and counted');
+  }
+  t.equal((await call(app, { method: 'GET', url, remoteAddress: '10.0.1.1' })).status, 429, 'the cache does not get round the limit');
+  t.equal((await call(app, { method: 'GET', url, remoteAddress: '10.0.1.1', headers: { 'if-none-match': etag } })).status, 429, 'nor does a conditional request');
+});
+
 t.test('a writer over its limit posts nothing', async (t) => {
   const app = await buildTestApp(t, { env: { RATE_LIMIT_MAX: '1' } });
   const postOne = (period: string) =>
@@ -117,6 +132,13 @@ t.test('security headers on the page and the API', async (t) => {
   t.notOk(page.response.headers['x-powered-by']);
   const api = await call(app, { method: 'GET', url: '/v1/regions' });
   t.equal(api.response.headers['x-content-type-options'], 'nosniff', 'the API too');
+  t.equal(api.response.headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'", 'JSON may load nothing and be framed nowhere');
+  t.ok(api.response.headers['strict-transport-security']);
+  const refused = await call(app, { method: 'GET', url: '/v1/rankings?indicator=nope' });
+  t.equal(refused.response.headers['x-content-type-options'], 'nosniff', 'errors too');
+  const svg = await call(app, { method: 'GET', url: '/v1/charts/ranking?indicator=industrial_investment&period=2022-06&parent=331000&format=svg' });
+  t.match(String(svg.response.headers['content-type']), /svg/);
+  t.match(String(svg.response.headers['content-security-policy']), /script-src 'self'/, 'an SVG is a document: the full policy');
 });
 
 t.test('CORS: only the configured dashboard origins', async (t) => {

@@ -67,7 +67,8 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const outcomes = await load;
 
     t.equal(readyWhileDown, 503, '/readyz says not ready while influxd is down');
-    t.ok(refusals.length > 0 && refusals.every((s) => s === 503), `${refusals.length} posts refused with 503 while down, nothing else`);
+    const errors = service.lines.filter((l) => /"level":(50|60)/.test(l));
+    t.ok(refusals.length > 0 && refusals.every((s) => s === 503), `${refusals.length} posts refused with 503 while down, nothing else`, { errors });
     t.same([...retryAfters], ['5'], 'each with Retry-After');
     t.same(outcomes.filter((o) => o !== 'acked'), [], 'every batch acknowledged in the end, the service never restarted');
     t.equal((await send(service.url, 'GET', '/readyz')).status, 200, 'ready again');

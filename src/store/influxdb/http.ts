@@ -64,6 +64,19 @@ export function retriable(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+const NOT_EXECUTED = 'not executed';
+/**
+ * What InfluxDB says when it could not run a query rather than when the query
+ * is wrong: it is stopping (closing shards, aborting queries) or overloaded.
+ * Seen from 1.x while influxd shuts down; a repeat succeeds once it is back.
+ */
+const TRANSIENT_QUERY_ERROR = /not executed|closed|shutting down|timeout|timed out|killed|too many/i;
+
+function queryFailure(said: string): Error {
+  const message = `query: ${said}`;
+  return TRANSIENT_QUERY_ERROR.test(said) ? new StoreUnavailableError(`${message} (InfluxDB could not run it now; repeat the request)`) : new InfluxQueryError(message);
+}
+
 export class InfluxHttp {
   private readonly base: URL;
   private readonly agent: http.Agent;
@@ -149,9 +162,11 @@ export class InfluxHttp {
       error?: string;
       results?: Array<{ error?: string; series?: Array<{ columns: string[]; values?: unknown[][] }> }>;
     };
-    if (json.error !== undefined) throw new InfluxQueryError(`query: ${json.error}`);
+    if (json.error !== undefined) throw queryFailure(json.error);
+    const failed = (json.results ?? []).map((r) => r.error).filter((e): e is string => e !== undefined);
+    // Statements after a failed one answer "not executed": the first other error is the cause.
+    if (failed.length > 0) throw queryFailure(failed.find((e) => e !== NOT_EXECUTED) ?? NOT_EXECUTED);
     return (json.results ?? []).map((result) => {
-      if (result.error !== undefined) throw new InfluxQueryError(`query: ${result.error}`);
       const series = result.series ?? [];
       // Without GROUP BY a statement answers one series; SHOW statements may answer several alike.
       return { columns: series[0]?.columns ?? [], rows: series.flatMap((s) => s.values ?? []) };

@@ -13,7 +13,7 @@
  * Writing a point with the same tags and time replaces it field by field,
  * so a withdrawn growth leaves a stale `yoy` behind: no `y=1` says to ignore it.
  */
-import { escape, Point } from '@influxdata/influxdb-client';
+import { Point } from '@influxdata/influxdb-client';
 import type { Figure, Observation, Status } from '../../domain/types.ts';
 import { periodSeconds } from './queries.ts';
 
@@ -30,24 +30,22 @@ const NEEDS_ESCAPE = /["\\]/;
 /** Characters of JSON per string field: 16,000 CJK characters stay under 64 KB of UTF-8. */
 export const DOC_CHUNK_CHARS = 16_000;
 
-/** `s` (status) and `y` (growth reported) are left out when empty: every byte of a line costs InfluxDB time. */
-export function metaOf(f: Figure & Bookkeeping): string {
-  return `v=${f.version};t=${f.receivedAt};b=${f.by}${f.status === null ? '' : `;s=${f.status}`}${f.yoy === null ? '' : ';y=1'}`;
-}
-
 /**
  * Lines of figures for one batch. Each series' key (measurement and tags) is
  * built once with the client's Point and reused for the series' figures;
  * fields are formatted and escaped as Point does. A fresh Point per line
  * cost 3.5 µs, which made building lines, not InfluxDB, the slowest part of
- * a large write.
+ * a large write; so does every string built per line that could be built
+ * per series or per batch.
  */
 export class FigureLines {
-  private readonly keys = new Map<string, string>();
+  /** indicator → region (→ version for revisions) → series key. */
+  private readonly keys = new Map<string, Map<string, string | Map<number, string>>>();
+  private readonly times = new Map<string, number>();
+  /** `;t=…;b=…` of the last receive time and poster, escaped: the same for a whole batch. */
+  private tail = { receivedAt: Number.NaN, by: '', text: '' };
 
   constructor(private readonly measurement: 'observation' | 'observation_revision') {}
-
-  private readonly times = new Map<string, number>();
 
   private seconds(period: string): number {
     let seconds = this.times.get(period);
@@ -55,27 +53,45 @@ export class FigureLines {
     return seconds;
   }
 
+  private build(f: StoredFigure, versioned: boolean): string {
+    const point = new Point(this.measurement).tag('indicator', f.indicator).tag('region', f.region).floatField('value', 0);
+    if (versioned) point.tag('version', String(f.version));
+    const line = point.toLineProtocol()!;
+    return line.slice(0, line.lastIndexOf(' value=0'));
+  }
+
   private seriesKey(f: StoredFigure): string {
-    const versioned = this.measurement === 'observation_revision';
-    const id = `${f.indicator}\u0000${f.region}${versioned ? `\u0000${f.version}` : ''}`;
-    let key = this.keys.get(id);
-    if (key === undefined) {
-      const point = new Point(this.measurement).tag('indicator', f.indicator).tag('region', f.region).floatField('value', 0);
-      if (versioned) point.tag('version', String(f.version));
-      const line = point.toLineProtocol()!;
-      key = line.slice(0, line.lastIndexOf(' value=0'));
-      this.keys.set(id, key);
+    let regions = this.keys.get(f.indicator);
+    if (regions === undefined) this.keys.set(f.indicator, (regions = new Map()));
+    const found = regions.get(f.region);
+    if (this.measurement === 'observation') {
+      if (found !== undefined) return found as string;
+      const key = this.build(f, false);
+      regions.set(f.region, key);
+      return key;
     }
+    let versions = found as Map<number, string> | undefined;
+    if (versions === undefined) regions.set(f.region, (versions = new Map()));
+    let key = versions.get(f.version);
+    if (key === undefined) versions.set(f.version, (key = this.build(f, true)));
     return key;
+  }
+
+  private tailOf(receivedAt: number, by: string): string {
+    const tail = this.tail;
+    if (tail.receivedAt !== receivedAt || tail.by !== by) {
+      const text = `;t=${receivedAt};b=${by}`;
+      // Inside a quoted field only " and \ are escaped; the rest of meta is digits and letters.
+      this.tail = { receivedAt, by, text: NEEDS_ESCAPE.test(text) ? text.replace(/["\\]/g, '\\$&') : text };
+    }
+    return this.tail.text;
   }
 
   line(f: StoredFigure): string {
     if (!Number.isFinite(f.value) || (f.yoy !== null && !Number.isFinite(f.yoy))) throw new Error('figures must be finite');
-    const yoy = f.yoy === null ? '' : `,yoy=${String(f.yoy)}`;
-    const meta = metaOf(f);
-    // Point's escaper walks every character; meta is codes and digits, so it rarely has anything to escape.
-    const quoted = NEEDS_ESCAPE.test(meta) ? escape.quoted(meta) : `"${meta}"`;
-    return `${this.seriesKey(f)} meta=${quoted},value=${String(f.value)}${yoy} ${this.seconds(f.period)}`;
+    const flags = (f.status === null ? '' : `;s=${f.status}`) + (f.yoy === null ? '' : ';y=1');
+    const yoy = f.yoy === null ? '' : `,yoy=${f.yoy}`;
+    return `${this.seriesKey(f)} meta="v=${f.version}${this.tailOf(f.receivedAt, f.by)}${flags}",value=${f.value}${yoy} ${this.seconds(f.period)}`;
   }
 }
 
