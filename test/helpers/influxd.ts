@@ -107,6 +107,13 @@ export class Influxd {
     return this.process !== null;
   }
 
+  /** Points of a measurement in a database, asked of influxd itself (not through the service). */
+  async count(database: string, measurement: string): Promise<number> {
+    const q = new URLSearchParams({ db: database, q: `SELECT count("value") FROM "${measurement}"` });
+    const json = (await (await fetch(`${this.url}/query?${q}`)).json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
+    return json.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+  }
+
   async destroy(): Promise<void> {
     await this.stop();
     rmSync(this.dir, { recursive: true, force: true });

@@ -20,12 +20,6 @@ const CONCURRENCY = 3;
 /** Kill once this many batches are acknowledged: well into the load, with others in flight. */
 const KILL_AFTER = 4;
 
-async function influxCount(influxd: Influxd, database: string, measurement: string): Promise<number> {
-  const q = new URLSearchParams({ db: database, q: `SELECT count("value") FROM "${measurement}"` });
-  const json = (await (await fetch(`${influxd.url}/query?${q}`)).json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
-  return json.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
-
 interface WriteGate {
   url: string;
   /** Writes waiting at the gate. */
@@ -112,10 +106,10 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
       // time until InfluxDB holds part of a batch the service has not acknowledged.
       gate.hold();
       await until('writes held at the gate', 30_000, () => gate!.held >= 2);
-      let figures = await influxCount(influxd, database, 'observation');
+      let figures = await influxd.count(database, 'observation');
       for (let n = 0; n < 20 && figures % batchSize(SHAPE) === 0 && gate.held > 0; n++) {
         await gate.releaseOne();
-        figures = await influxCount(influxd, database, 'observation');
+        figures = await influxd.count(database, 'observation');
       }
       t.comment(`killed when InfluxDB held ${figures} figures`);
     }
@@ -164,8 +158,8 @@ for (const kind of ['sqlite', 'influxdb'] as const) {
     }
     t.equal(once, samples.length, `${samples.length} sampled figures have exactly one version each`);
     if (influxd !== null) {
-      t.equal(await influxCount(influxd, database, 'observation'), SHAPE.batches * batchSize(SHAPE), 'InfluxDB holds each figure once');
-      t.equal(await influxCount(influxd, database, 'observation_revision'), 0, 'and no superseded version: the repeats changed nothing already there');
+      t.equal(await influxd.count(database, 'observation'), SHAPE.batches * batchSize(SHAPE), 'InfluxDB holds each figure once');
+      t.equal(await influxd.count(database, 'observation_revision'), 0, 'and no superseded version: the repeats changed nothing already there');
     }
     await service.kill('SIGTERM');
   });

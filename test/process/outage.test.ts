@@ -16,12 +16,6 @@ const STOP_AFTER = 8;
 /** How long influxd stays down: several of the clients' retries. */
 const DOWN_MS = 4_000;
 
-async function count(influxd: Influxd, database: string, measurement: string): Promise<number> {
-  const q = new URLSearchParams({ db: database, q: `SELECT count("value") FROM "${measurement}"` });
-  const json = (await (await fetch(`${influxd.url}/query?${q}`)).json()) as { results: Array<{ series?: Array<{ values: number[][] }> }> };
-  return json.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
-}
-
 for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
   t.test(`influxd stopped (${signal}) during ingest and started again`, async (t) => {
     const influxd = await Influxd.create();
@@ -77,8 +71,8 @@ for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     const held = await presence(service.url, SHAPE);
     t.same(held.present, Array(SHAPE.batches).fill(batchSize(SHAPE)), 'every figure of every batch is there');
     t.equal(held.wrong, 0);
-    t.equal(await count(influxd, database, 'observation'), SHAPE.batches * batchSize(SHAPE), 'each figure once');
-    t.equal(await count(influxd, database, 'observation_revision'), 0, 'no figure has a second version from a repeat');
+    t.equal(await influxd.count(database, 'observation'), SHAPE.batches * batchSize(SHAPE), 'each figure once');
+    t.equal(await influxd.count(database, 'observation_revision'), 0, 'no figure has a second version from a repeat');
     const h = await send(service.url, 'GET', `/v1/observations/history?indicator=industrial_investment&region=LR000&period=1950-01`, undefined, TOKENS.reader);
     t.equal(h.body.versions.length, 1);
     t.equal((await service.kill('SIGTERM')).code, 0, 'and it still shuts down cleanly');
