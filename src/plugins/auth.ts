@@ -78,31 +78,36 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions) {
   }
 
   app.decorateRequest('principal', null as unknown as Principal);
-  app.addHook('onRequest', async (request: FastifyRequest) => {
+  /** The caller's principal, or the reason it may not go on. */
+  function admit(request: FastifyRequest): ApiError | undefined {
     request.principal = ANONYMOUS;
     const access = request.routeOptions.config?.access ?? 'read';
-    if (access === 'public') return;
+    if (access === 'public') return undefined;
     const header = request.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header);
       const principal = match === null ? undefined : principalOf(match[1]!);
       if (principal === undefined) {
-        throw new ApiError('unauthorized', 'the bearer token is not valid', { details: [{ field: 'authorization', message: 'invalid token' }] });
+        return new ApiError('unauthorized', 'the bearer token is not valid', { details: [{ field: 'authorization', message: 'invalid token' }] });
       }
       request.principal = principal;
     } else if (access !== 'read' || !options.publicRead) {
-      throw new ApiError('unauthorized', 'this request needs a bearer token: Authorization: Bearer <token>', {
+      return new ApiError('unauthorized', 'this request needs a bearer token: Authorization: Bearer <token>', {
         details: [{ field: 'authorization', message: 'missing' }],
       });
     }
-    if (access === 'read') return;
+    if (access === 'read') return undefined;
     const role = request.principal.role;
     if (role === 'anonymous' || !ALLOWED[access].includes(role)) {
-      throw new ApiError('forbidden', `the ${role} role may not do this; it needs ${ALLOWED[access].join(' or ')}`, {
+      return new ApiError('forbidden', `the ${role} role may not do this; it needs ${ALLOWED[access].join(' or ')}`, {
         details: [{ field: 'authorization', message: `role ${role} not allowed` }],
       });
     }
-  });
+    return undefined;
+  }
+
+  // A callback hook: every answer passes here, and a promise per request is time.
+  app.addHook('onRequest', (request, _reply, done) => done(admit(request)));
 }
 
 export default fp(authPlugin, { name: 'auth' });

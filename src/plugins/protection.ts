@@ -5,11 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import fp from 'fastify-plugin';
-import { ApiError } from '../errors.ts';
+import rateLimitPlugin from './rate-limit.ts';
 
 export interface ProtectionOptions {
   rateLimitMax: number;
@@ -82,18 +81,9 @@ async function protectionPlugin(app: FastifyInstance, options: ProtectionOptions
       maxAge: 600,
     });
   }
-  await app.register(rateLimit, {
-    max: options.rateLimitMax,
-    timeWindow: options.rateLimitWindowSeconds * 1000,
-    keyGenerator: rateKey,
-    // After auth's onRequest hook (registered first) has named the caller, and
-    // before the response cache's: a cached answer is counted like any other.
-    hook: 'onRequest',
-    errorResponseBuilder: (_request, context) =>
-      new ApiError('rate_limited', `too many requests: at most ${context.max} every ${Math.round(context.ttl / 1000) || 1} s for this caller; wait and repeat`, {
-        retryAfter: Math.ceil(context.ttl / 1000),
-      }),
-  });
+  // After auth's onRequest hook (registered first) has named the caller, and
+  // before the response cache's: a cached answer is counted like any other.
+  await app.register(rateLimitPlugin, { max: options.rateLimitMax, windowSeconds: options.rateLimitWindowSeconds, keyOf: rateKey });
 }
 
 export default fp(protectionPlugin, { name: 'protection', dependencies: ['auth'] });

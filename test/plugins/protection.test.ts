@@ -217,3 +217,25 @@ t.test('behind a trusted proxy, the client address comes from X-Forwarded-For', 
   t.equal((await get('203.0.113.8')).status, 429, 'by default a forged X-Forwarded-For buys nothing');
   t.throws(() => loadConfig({ TRUST_PROXY: 'the proxy' }), /TRUST_PROXY/);
 });
+
+t.test('an answer from the response cache carries the same headers as the first, and its own CORS and limits', async (t) => {
+  const origin = 'https://dash.example.gov.cn';
+  const other = 'https://other.example.gov.cn';
+  const app = await buildTestApp(t, { demo: true, env: { CORS_ORIGINS: `${origin}, ${other}`, RATE_LIMIT_MAX: '10' } });
+  const url = '/v1/charts/ranking?indicator=industrial_investment&period=2022-06&parent=331000';
+  const first = await call(app, { method: 'GET', url, headers: { origin }, remoteAddress: '10.0.2.1' });
+  await call(app, { method: 'GET', url, remoteAddress: '10.0.2.2' });
+  const again = await call(app, { method: 'GET', url, headers: { origin: other }, remoteAddress: '10.0.2.2' });
+  const stranger = await call(app, { method: 'GET', url, headers: { origin: 'https://evil.example.com' } });
+  t.equal(again.status, 200);
+  t.same(again.body, first.body, 'the same chart');
+  const own = new Set(['date', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'access-control-allow-origin']);
+  const rest = (h: Record<string, unknown>) => Object.fromEntries(Object.entries(h).filter(([k]) => !own.has(k)).sort(([a], [b]) => a.localeCompare(b)));
+  t.same(rest(again.response.headers), rest(first.response.headers), 'every other header as the first answer had it');
+  t.ok(first.response.headers['content-security-policy'] && first.response.headers.etag && first.response.headers['content-length'], 'security headers, the tag and the length among them');
+  t.equal(first.response.headers['access-control-allow-origin'], origin);
+  t.equal(again.response.headers['access-control-allow-origin'], other, "the second caller's origin, not the first's");
+  t.notOk(stranger.response.headers['access-control-allow-origin'], 'an origin not configured gets no allowance from the cache either');
+  t.equal(again.response.headers['x-ratelimit-remaining'], '8', "each caller's own allowance");
+  t.equal(Number(again.response.headers['content-length']), Buffer.byteLength(again.response.payload), 'the length of what was sent');
+});
