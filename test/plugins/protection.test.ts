@@ -238,4 +238,11 @@ t.test('an answer from the response cache carries the same headers as the first,
   t.notOk(stranger.response.headers['access-control-allow-origin'], 'an origin not configured gets no allowance from the cache either');
   t.equal(again.response.headers['x-ratelimit-remaining'], '8', "each caller's own allowance");
   t.equal(Number(again.response.headers['content-length']), Buffer.byteLength(again.response.payload), 'the length of what was sent');
+
+  const svgs = [];
+  for (let i = 0; i < 2; i++) svgs.push(await call(app, { method: 'GET', url: `${url}&format=svg`, remoteAddress: '10.0.2.3' }));
+  t.equal(svgs[1]!.response.payload, svgs[0]!.response.payload, 'an SVG from the cache: the same bytes, CJK labels and all');
+  t.match(svgs[1]!.response.payload, /全市|台州|亿元|%/, 'with its Chinese text intact');
+  t.match(String(svgs[1]!.response.headers['content-type']), /^image\/svg\+xml/);
+  t.match(String(svgs[1]!.response.headers['content-security-policy']), /script-src 'self'/, 'and the full policy of a document');
 });
