@@ -68,11 +68,13 @@ const NOT_EXECUTED = 'not executed';
 /**
  * What InfluxDB says when it could not run a query rather than when the query
  * is wrong: it is stopping (closing shards, aborting queries) or overloaded.
- * Seen from 1.x while influxd shuts down; a repeat succeeds once it is back.
+ * Seen from 1.x while influxd shuts down ("query engine shutdown", "not
+ * executed", "engine is closed"); a repeat succeeds once it is back.
  */
-const TRANSIENT_QUERY_ERROR = /not executed|closed|shutting down|timeout|timed out|killed|too many/i;
+const TRANSIENT_QUERY_ERROR = /not executed|closed|shut ?down|shutting down|interrupted|aborted|disabled|timeout|timed out|killed|too many|max-concurrent-queries/i;
 
-function queryFailure(said: string): Error {
+/** The error for what InfluxDB said about a failed query: unavailable (503) when a repeat may succeed. */
+export function queryFailure(said: string): Error {
   const message = `query: ${said}`;
   return TRANSIENT_QUERY_ERROR.test(said) ? new StoreUnavailableError(`${message} (InfluxDB could not run it now; repeat the request)`) : new InfluxQueryError(message);
 }
