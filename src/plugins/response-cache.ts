@@ -5,7 +5,7 @@
  * writes. A store that cannot tell when its data changed (another instance
  * may write to the same InfluxDB) has no generation, and nothing is cached.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
