@@ -7,7 +7,7 @@
 import type { Growth, NoGrowthReason } from './growth.ts';
 import { periodLabel, yearOf, type Period } from './period.ts';
 import { changeText, chineseNumber, figureText, ordinal, rankMove } from './phrasing.ts';
-import { formatFixed } from './rounding.ts';
+import { formatFixed, round } from './rounding.ts';
 import type { Standing } from './scorecard.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from './types.ts';
 
@@ -28,6 +28,31 @@ export interface PeerFigure {
   /** The ranked figure at published precision, and as printed. */
   metric: number;
   text: string;
+}
+
+/** Ranks held by more than one peer. */
+export function tiedRanks(ranks: Iterable<number>): Set<number> {
+  const seen = new Set<number>();
+  const tied = new Set<number>();
+  for (const rank of ranks) (seen.has(rank) ? tied : seen).add(rank);
+  return tied;
+}
+
+/** A ranked peer as a report prints it and a ranking chart draws it. */
+export function peerFigure(
+  indicator: Indicator,
+  by: RankMetric,
+  peer: { region: string; name: string; rank: number; value: number; yoy: number },
+  tied: ReadonlySet<number>,
+): PeerFigure {
+  return {
+    region: peer.region,
+    name: peer.name,
+    rank: peer.rank,
+    tied: tied.has(peer.rank),
+    metric: by === 'yoy' ? round(peer.yoy, YOY_DECIMALS) : round(peer.value, indicator.decimals),
+    text: by === 'yoy' ? changeText(indicator, peer.yoy) : figureText(indicator, peer.value),
+  };
 }
 
 export interface IndicatorFacts {

@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
 import { periodIndex, periodLabel, shiftPeriod, type Period } from '../domain/period.ts';
 import { changeAxisUnit, changeText, figureText, metricName } from '../domain/phrasing.ts';
+import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
@@ -60,14 +61,10 @@ export class ChartService {
     const peers = this.catalog.peers(q);
     const highlight = this.highlight(q.highlight, peers.codes);
     const top = q.top ?? DEFAULT_TOP;
-    const ranks = r.rows.map((row) => row.rank);
+    const tied = tiedRanks(r.rows.map((row) => row.rank));
     const bars = r.rows
       .filter((row, i) => i < top || row.region === highlight)
-      .map((row) => {
-        const tied = ranks.filter((k) => k === row.rank).length > 1;
-        const metric = r.by === 'yoy' ? round(row.yoy!, YOY_DECIMALS) : round(row.value, indicator.decimals);
-        return { region: row.region, name: row.name, rank: row.rank, tied, metric, text: r.by === 'yoy' ? changeText(indicator, row.yoy!) : figureText(indicator, row.value) };
-      });
+      .map((row) => peerFigure(indicator, r.by, { ...row, yoy: row.yoy! }, tied));
     const notes = [
       ...(r.rows.length > top ? [`仅显示前${top}名${highlight !== null && bars.at(-1)?.region === highlight && r.rows.findIndex((x) => x.region === highlight) >= top ? '及所选地区' : ''},共${r.ranked}个地区有排名`] : []),
       ...this.missingNote(r.missing),

@@ -7,12 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { NoGrowthReason } from '../domain/growth.ts';
 import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
-import { changeText, figureText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
-import { indicatorFacts, scopeWord, sectionsOf, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
-import { round } from '../domain/rounding.ts';
+import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
 import { isWeak, standingOf } from '../domain/scorecard.ts';
-import { YOY_DECIMALS, type Indicator } from '../domain/types.ts';
+import type { Indicator, RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService } from './catalog.ts';
@@ -34,21 +32,11 @@ export function previousMonth(now: Date, timeZone: string): Period {
   return periodFromIndex(periodIndex(`${year}-${month}`) - 1);
 }
 
-function peerFigures(indicator: Indicator, ranking: RankingWithChange, by: 'yoy' | 'value', name: (code: string) => string): PeerFigure[] {
-  const counts = new Map<number, number>();
-  for (const row of ranking.rows) counts.set(row.rank, (counts.get(row.rank) ?? 0) + 1);
-  return ranking.rows.map((row) => {
-    const figure = row.growth.figure!;
-    const yoy = row.growth.yoy!;
-    return {
-      region: row.region,
-      name: name(row.region),
-      rank: row.rank,
-      tied: (counts.get(row.rank) ?? 0) > 1,
-      metric: by === 'yoy' ? round(yoy, YOY_DECIMALS) : round(figure.value, indicator.decimals),
-      text: by === 'yoy' ? changeText(indicator, yoy) : figureText(indicator, figure.value),
-    };
-  });
+function peerFigures(indicator: Indicator, ranking: RankingWithChange, by: RankMetric, name: (code: string) => string): PeerFigure[] {
+  const tied = tiedRanks(ranking.rows.map((row) => row.rank));
+  return ranking.rows.map((row) =>
+    peerFigure(indicator, by, { region: row.region, name: name(row.region), rank: row.rank, value: row.growth.figure!.value, yoy: row.growth.yoy! }, tied),
+  );
 }
 
 function tiedIn(ranking: RankingWithChange, region: string): boolean {

@@ -4,7 +4,7 @@
  * 127.0.0.1, its pino log lines kept, stopped by pid.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
+import { request, type Agent } from 'node:http';
 import type { Test } from 'tap';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import { TOKENS } from './app.ts';
@@ -104,10 +104,11 @@ export interface Answer {
 }
 
 /**
- * One HTTP request on its own connection (no keep-alive, so a killed service
- * shows as an error at once). A refused or reset connection answers status 0.
+ * One HTTP request, by default on its own connection (no keep-alive, so a
+ * killed service shows as an error at once); a load that needs kept-alive
+ * connections passes its agent. A refused or reset connection answers status 0.
  */
-export function send(url: string, method: string, path: string, body?: unknown, token: string = TOKENS.admin): Promise<Answer> {
+export function send(url: string, method: string, path: string, body?: unknown, token: string = TOKENS.admin, agent: Agent | false = false): Promise<Answer> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const target = new URL(path, url);
   return new Promise((resolve) => {
@@ -117,10 +118,10 @@ export function send(url: string, method: string, path: string, body?: unknown, 
         port: target.port,
         path: `${target.pathname}${target.search}`,
         method,
-        agent: false,
+        agent,
         headers: {
           authorization: `Bearer ${token}`,
-          connection: 'close',
+          ...(agent === false ? { connection: 'close' } : {}),
           ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(payload.length) }),
         },
       },

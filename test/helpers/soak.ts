@@ -6,8 +6,9 @@
  * test and `bench/soak.ts`.
  */
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { periodFromIndex, periodIndex } from '../../src/domain/period.ts';
+import { send, type Answer } from './service.ts';
 
 export const SOAK_PARENT = 'SOAKP';
 const REGIONS = Array.from({ length: 30 }, (_, i) => `SK${String(i).padStart(2, '0')}`);
@@ -46,35 +47,8 @@ export interface SoakResult {
   seconds: number;
 }
 
-interface Reply {
-  status: number;
-  text: string;
-}
-
-function call(agent: Agent, url: string, method: string, path: string, token: string, body?: unknown): Promise<Reply> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  const target = new URL(path, url);
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        path: `${target.pathname}${target.search}`,
-        method,
-        agent,
-        headers: { authorization: `Bearer ${token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(payload.length) }) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', (e) => resolve({ status: 0, text: String(e) }));
-      },
-    );
-    req.on('error', (e) => resolve({ status: 0, text: String(e) }));
-    req.end(payload);
-  });
-}
+/** An answer's body as text, for a failure's message. */
+const textOf = (answer: Answer) => (typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -85,11 +59,11 @@ const figures = (indicator: string, period: string, shift: number) =>
 export async function prepareSoak(url: string, adminToken: string): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const regions = [{ code: SOAK_PARENT, name: '浸泡市', parent: null }, ...REGIONS.map((code, i) => ({ code, name: `浸泡县${i}`, parent: SOAK_PARENT }))];
-  const put = await call(agent, url, 'PUT', '/v1/regions', adminToken, { regions });
-  if (put.status !== 200) throw new Error(`regions: ${put.status} ${put.text}`);
+  const put = await send(url, 'PUT', '/v1/regions', { regions }, adminToken, agent);
+  if (put.status !== 200) throw new Error(`regions: ${put.status} ${textOf(put)}`);
   const observations = INDICATORS.flatMap((indicator) => Array.from({ length: MONTHS }, (_, m) => figures(indicator, periodFromIndex(FIRST + m), 0)).flat());
-  const post = await call(agent, url, 'POST', '/v1/observations', adminToken, { observations });
-  if (post.status !== 200) throw new Error(`figures: ${post.status} ${post.text}`);
+  const post = await send(url, 'POST', '/v1/observations', { observations }, adminToken, agent);
+  if (post.status !== 200) throw new Error(`figures: ${post.status} ${textOf(post)}`);
   agent.destroy();
 }
 
@@ -117,9 +91,9 @@ function readPath(n: number): string {
 }
 
 /** A revision of one month of one indicator: history grows as the bureau's does. */
-function postRevision(agent: Agent, options: { url: string; writerToken: string }, k: number): Promise<Reply> {
+function postRevision(agent: Agent, options: { url: string; writerToken: string }, k: number): Promise<Answer> {
   const observations = figures(INDICATORS[k % INDICATORS.length]!, periodFromIndex(FIRST + (k % MONTHS)), (k % 50) + 1);
-  return call(agent, options.url, 'POST', '/v1/observations', options.writerToken, { observations });
+  return send(options.url, 'POST', '/v1/observations', { observations }, options.writerToken, agent);
 }
 
 /**
@@ -136,7 +110,7 @@ export async function capacity(options: Omit<SoakOptions, 'rate' | 'pid'>, conne
   const client = async () => {
     while (performance.now() < end) {
       const k = n++;
-      const reply = k % postEvery === 0 ? await postRevision(agent, options, k) : await call(agent, options.url, 'GET', readPath(k), options.readerToken);
+      const reply = k % postEvery === 0 ? await postRevision(agent, options, k) : await send(options.url, 'GET', readPath(k), undefined, options.readerToken, agent);
       if (reply.status === 200 || reply.status === 304) done++;
       else errors++;
     }
@@ -178,7 +152,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
       continue;
     }
     const isPost = n % postEvery === 0;
-    const work = isPost ? postRevision(agent, options, posts++) : call(agent, options.url, 'GET', readPath(n), options.readerToken);
+    const work = isPost ? postRevision(agent, options, posts++) : send(options.url, 'GET', readPath(n), undefined, options.readerToken, agent);
     inFlight++;
     pending.push(
       work.then((reply) => {
@@ -186,7 +160,7 @@ export async function soak(options: SoakOptions): Promise<SoakResult> {
         latencies.push(performance.now() - due);
         if (reply.status !== 200 && reply.status !== 304) {
           errors++;
-          if (errorSamples.length < 5) errorSamples.push(`${reply.status} ${reply.text.slice(0, 200)}`);
+          if (errorSamples.length < 5) errorSamples.push(`${reply.status} ${textOf(reply).slice(0, 200)}`);
         }
       }),
     );
