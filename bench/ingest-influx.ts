@@ -108,6 +108,9 @@ try {
   console.log(`  straight line protocol, one point a row: median ${Math.round(median(straightRates))} points/s`);
   console.log(`  service over HTTP (current + checks):    median ${Math.round(median(serviceRates))} rows/s`);
   console.log(`  ratio service/straight: ${(median(serviceRates) / median(straightRates)).toFixed(3)} (target >= 1/3)`);
+  // Each round pairs the two sides minutes apart at most: the machine's speed drifts less within a round.
+  const paired = serviceRates.map((rate, i) => rate / straightRates[i]!);
+  console.log(`  median of the rounds' own ratios: ${median(paired).toFixed(3)} (lowest ${Math.min(...paired).toFixed(2)}, highest ${Math.max(...paired).toFixed(2)})`);
   const us = (seconds: number) => ((seconds / total) * 1e6).toFixed(1);
   console.log(`  CPU per row (2 cores shared by all): straight influxd ${us(straightInfluxCpu)} µs; service ${us(serviceOwnCpu)} µs + its influxd ${us(serviceInfluxCpu)} µs`);
   console.log(`  influxd RSS after the load: ${rssMiB(influxd.pid!).toFixed(0)} MiB; service RSS ${rssMiB(service.pid).toFixed(0)} MiB`);
@@ -121,7 +124,7 @@ try {
   const months = ['2024-12', '2024-11', '2023-12', '2023-11'];
   for (let i = 0; i < RANKING_SAMPLES; i++) {
     const indicator = `ind${String(i % loaded).padStart(2, '0')}`;
-    const statements = months.map((_, k) => `SELECT "region", "value", "yoy", "meta" FROM "observation" WHERE "indicator" = $i AND time = $t${k}`);
+    const statements = months.map((_, k) => `SELECT "region", "value", "yoy", "status", "meta" FROM "observation" WHERE "indicator" = $i AND time = $t${k}`);
     const params = Object.fromEntries([['i', indicator], ...months.map((m, k) => [`t${k}`, `${m}-01T00:00:00Z`])]);
     const t0 = performance.now();
     const json = await influxQuery('service', statements.join(';'), params);

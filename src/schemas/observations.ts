@@ -1,6 +1,8 @@
 /** Observations in and out (API.md, Observations). */
 import { z } from 'zod';
-import { booleanQuerySchema, codeSchema, periodSchema, statusSchema } from './common.ts';
+import { PERIOD_PATTERN } from '../domain/period.ts';
+import type { Observation, Status } from '../domain/types.ts';
+import { booleanQuerySchema, CODE_PATTERN, codeSchema, periodSchema, statusSchema } from './common.ts';
 
 const finite = { error: 'must be a finite number' };
 
@@ -30,6 +32,29 @@ export const observationSchema = z
   .meta({ id: 'Observation' });
 
 export type ObservationInput = z.infer<typeof observationSchema>;
+
+const OBSERVATION_KEYS = new Set(Object.keys(observationSchema.shape));
+const STATUSES = new Set<unknown>(statusSchema.options);
+const within = (x: unknown, max: number): x is number => typeof x === 'number' && x >= -max && x <= max;
+
+/**
+ * observationSchema's verdict on a well-formed row, with growth and status
+ * defaulted to null, without zod's cost (a fifth of the service's CPU in a
+ * 50,000-row post). It answers a row only where the schema accepts the same
+ * row and gives the same figure (test/schemas/observation-fast.test.ts
+ * checks this against zod), and undefined otherwise: the caller then asks
+ * the schema for its verdict and its messages. The rules are the schema's
+ * own parts: its keys, patterns, bounds and statuses.
+ */
+export function observationFast(data: unknown): Observation | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return undefined;
+  for (const key in data) if (!Object.hasOwn(data, key) || !OBSERVATION_KEYS.has(key)) return undefined;
+  const { indicator, region, period, value, yoy, status } = data as Record<string, unknown>;
+  if (typeof indicator !== 'string' || !CODE_PATTERN.test(indicator) || typeof region !== 'string' || !CODE_PATTERN.test(region)) return undefined;
+  if (typeof period !== 'string' || !PERIOD_PATTERN.test(period) || !within(value, MAX_ABS_VALUE)) return undefined;
+  if (!(yoy === undefined || yoy === null || within(yoy, MAX_ABS_YOY)) || !(status === undefined || status === null || STATUSES.has(status))) return undefined;
+  return { indicator, region, period, value, yoy: (yoy as number | null | undefined) ?? null, status: (status as Status | null | undefined) ?? null };
+}
 
 /** The documented body; rows are validated one by one by the ingest service so every bad row is reported. */
 export const observationsBody = z

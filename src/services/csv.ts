@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
-import type { NumberedRow } from './ingest.ts';
+import type { Records } from './ingest.ts';
 
 export const CSV_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status'] as const;
 type Column = (typeof CSV_COLUMNS)[number];
@@ -84,7 +84,7 @@ function numberCell(text: string, allowPercent: boolean): number | string | unde
  * reporting header faults as row 0. Records of empty cells (Excel leaves
  * them below a table) are skipped but still counted.
  */
-export function parseCsv(text: string): NumberedRow[] {
+export function parseCsv(text: string): Records {
   const firstLine = text.slice(0, text.search(/\r?\n|$/));
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
   let records: string[][];
@@ -99,7 +99,7 @@ export function parseCsv(text: string): NumberedRow[] {
     });
   }
   const header = records.shift();
-  if (header === undefined) return [];
+  if (header === undefined) return { data: [], numbers: [] };
 
   const details: ErrorDetail[] = [];
   const columns: Array<Column | null> = header.map((raw) => {
@@ -120,7 +120,8 @@ export function parseCsv(text: string): NumberedRow[] {
   });
   if (details.length > 0) throw new ApiError('validation_failed', 'the CSV header is not usable; nothing was stored', { details });
 
-  const rows: NumberedRow[] = [];
+  const data: Array<Record<string, unknown>> = [];
+  const numbers: number[] = [];
   records.forEach((cells, i) => {
     if (cells.every((c) => c.trim() === '')) return;
     const row: Record<string, unknown> = {};
@@ -131,7 +132,8 @@ export function parseCsv(text: string): NumberedRow[] {
       else if (column === 'status') row.status = cell.trim() === '' ? null : cell.trim().toLowerCase();
       else if (column !== null) row[column] = cell.trim();
     });
-    rows.push({ row: i + 1, data: row });
+    data.push(row);
+    numbers.push(i + 1);
   });
-  return rows;
+  return { data, numbers };
 }

@@ -8,7 +8,7 @@ const DEMO_REVISED = new Date('2024-02-18T02:00:00Z');
 
 export async function loadDemo(ingest: IngestService): Promise<{ rows: number; created: number; revised: number }> {
   const rows = demoObservations();
-  const numbered = (list: typeof rows) => list.map((data, i) => ({ row: i + 1, data }));
+  const numbered = (list: typeof rows) => ({ data: list, numbers: null });
   const first = await ingest.ingest(numbered(rows), { dryRun: false, by: DEMO_BY, receivedAt: DEMO_RECEIVED });
   const later = await ingest.ingest(numbered(demoRevision(rows)), { dryRun: false, by: DEMO_BY, receivedAt: DEMO_REVISED });
   return { rows: rows.length, created: first.created + later.created, revised: first.revised + later.revised };

@@ -87,6 +87,22 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same(await store.history({ indicator: 'inv', region: 'K09', period: '2022-06' }), [], 'no versions of a figure never posted');
   });
 
+  t.test('a withdrawn status and growth stay withdrawn, from the first version on', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    await store.write([obs('K01', '2022-06', 1, 2, 'p'), obs('K02', '2022-06', 1, null, 'e')], meta('a', '2024-03-01T00:00:00Z'));
+    t.same(await store.write([obs('K01', '2022-06', 1), obs('K02', '2022-06', 1, 4)], meta('b', '2024-03-02T00:00:00Z')), { created: 0, revised: 2, unchanged: 0 });
+    t.same(sorted(await store.figuresAt(['K01', 'K02'].map((region) => ({ indicator: 'inv', region, period: '2022-06' })))), [obs('K01', '2022-06', 1), obs('K02', '2022-06', 1, 4)]);
+    t.same(
+      (await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => [v.yoy, v.status, v.by]),
+      [
+        [2, 'p', 'a'],
+        [null, null, 'b'],
+      ],
+    );
+    t.same(await store.write([obs('K01', '2022-06', 1), obs('K02', '2022-06', 1, 4)], meta('c')), { created: 0, revised: 0, unchanged: 2 }, 'read back equal');
+  });
+
   t.test('a dry run counts and stores nothing', async (t) => {
     const store = await seeded(h);
     t.teardown(() => store.close());

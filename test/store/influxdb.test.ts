@@ -70,20 +70,48 @@ t.test('lines of figures are what Point itself writes', async (t) => {
       .tag('region', figure.region)
       .floatField('value', figure.value)
       .floatField('yoy', figure.yoy)
-      .stringField('meta', 'v=3;t=1700000000123;b=alice;s=p;y=1')
+      .stringField('status', 'p')
+      .stringField('meta', 'v=3;t=1700000000123;b=alice;y=1')
       .timestamp('1654041600');
     if (measurement === 'observation_revision') point.tag('version', '3');
     t.equal(new FigureLines(measurement).line(figure), point.toLineProtocol(), measurement);
   }
   const lines = new FigureLines('observation');
-  t.equal(lines.line({ ...figure, yoy: null, value: 3 }), 'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice;s=p",value=3 1654041600', 'no yoy, an integral value');
+  t.equal(lines.line({ ...figure, yoy: null, value: 3 }), 'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice",status="p",value=3 1654041600', 'no yoy, an integral value');
+  t.equal(
+    lines.line({ ...figure, status: null }),
+    'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice;y=1",status="",value=1234.5,yoy=-3.25 1654041600',
+    'a later version without status clears the one before',
+  );
+  t.equal(
+    new FigureLines('observation_revision').line({ ...figure, status: null }),
+    'observation_revision,indicator=a.b-c_1,region=R-9.x,version=3 meta="v=3;t=1700000000123;b=alice;y=1",value=1234.5,yoy=-3.25 1654041600',
+    'a superseded version without status has none',
+  );
+  t.equal(lines.line({ ...figure, version: 1 }), 'observation,indicator=a.b-c_1,region=R-9.x status="p",value=1234.5,yoy=-3.25 1654041600', 'a first version: the bare figure');
+  t.equal(lines.line({ ...figure, version: 1, status: null, yoy: null, value: -0.5 }), 'observation,indicator=a.b-c_1,region=R-9.x value=-0.5 1654041600', 'a first version without growth or status');
   t.throws(() => lines.line({ ...figure, value: Number.NaN }), 'a non-finite figure is refused, as Point refuses it');
+});
+
+t.test('figures read back from either form of point', async (t) => {
+  const { figureOf } = await import('../../src/store/influxdb/lines.ts');
+  t.same(figureOf(5, 1.5, null, null), { value: 5, yoy: 1.5, status: null, version: 1, receivedAt: Number.NaN, by: '', receipted: true }, 'first version: bookkeeping from its receipt');
+  t.same(figureOf(5, null, 'e', undefined), { value: 5, yoy: null, status: 'e', version: 1, receivedAt: Number.NaN, by: '', receipted: true });
+  t.same(figureOf(5, 1.5, '', 'v=2;t=7;b=x'), { value: 5, yoy: null, status: null, version: 2, receivedAt: 7, by: 'x', receipted: false }, 'stale yoy and status cleared');
+  t.same(figureOf(5, 1.5, null, 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'r', version: 4, receivedAt: 7, by: 'x', receipted: false }, 'a point written before the status field');
+  t.same(figureOf(5, 1.5, 'b', 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'b', version: 4, receivedAt: 7, by: 'x', receipted: false }, 'the status field wins');
 });
 
 t.test('quotes and backslashes in a holder name are escaped as Point escapes them', async (t) => {
   const { FigureLines } = await import('../../src/store/influxdb/lines.ts');
   const { Point } = await import('@influxdata/influxdb-client');
-  const figure = { indicator: 'i', region: 'r', period: '2022-06', value: 1, yoy: null, status: null, version: 1, receivedAt: 5, by: 'a"b\\c' };
-  const expected = new Point('observation').tag('indicator', 'i').tag('region', 'r').floatField('value', 1).stringField('meta', 'v=1;t=5;b=a"b\\c').timestamp('1654041600');
+  const figure = { indicator: 'i', region: 'r', period: '2022-06', value: 1, yoy: null, status: null, version: 2, receivedAt: 5, by: 'a"b\\c' };
+  const expected = new Point('observation')
+    .tag('indicator', 'i')
+    .tag('region', 'r')
+    .floatField('value', 1)
+    .stringField('status', '')
+    .stringField('meta', 'v=2;t=5;b=a"b\\c')
+    .timestamp('1654041600');
   t.equal(new FigureLines('observation').line(figure), expected.toLineProtocol());
 });

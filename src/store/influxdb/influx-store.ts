@@ -7,9 +7,10 @@
  * InfluxDB has no transactions. A write is made idempotent instead: each
  * row is compared with the current figure; a revision first stores the
  * superseded version under its own version number (a point that a repeat
- * rewrites identically), then the new current figure. A request cut short
- * leaves part of its batch; repeating it completes the batch without a
- * duplicate version.
+ * rewrites identically), then the new current figure; first versions are
+ * listed in their batch's receipt (receipts.ts) before they are written. A
+ * request cut short leaves part of its batch; repeating it completes the
+ * batch without a duplicate version.
  */
 import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
@@ -17,6 +18,7 @@ import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Ve
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
 import { catalogDoc, catalogLine, FigureLines, figureOf, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, type WriteLog } from './line-writer.ts';
+import { type Receipt, receiptFor, receiptLines, receiptOf, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 
 /**
@@ -41,13 +43,30 @@ const keyOf = (indicator: string, region: string, period: Period) => `${indicato
 
 /** Figures of a current-slice, current-series or revisions answer. */
 function figuresOf(result: Result, indicator: string, fixed: { period?: Period; region?: string }): StoredFigure[] {
-  const [time, region, value, yoy, meta] = ['time', 'region', 'value', 'yoy', 'meta'].map((c) => column(result, c)) as [number, number, number, number, number];
+  const [time, region, value, yoy, status, meta] = ['time', 'region', 'value', 'yoy', 'status', 'meta'].map((c) => column(result, c)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return result.rows.map((row) => ({
     indicator,
     region: fixed.region ?? String(row[region]),
     period: fixed.period ?? secondsToPeriod(Number(row[time])),
-    ...figureOf(row[value], row[yoy], row[meta]),
+    ...figureOf(row[value], row[yoy], row[status], row[meta]),
   }));
+}
+
+const receiptsOf = (result: Result): Receipt[] => result.rows.map((row) => receiptOf((name) => row[column(result, name)]));
+
+/** A first version's receive time and poster, from its batch's receipt (none found: the epoch, nobody). */
+function stamp(f: StoredFigure, receipts: readonly Receipt[]): void {
+  const receipt = receiptFor(receipts, f.region);
+  f.receivedAt = receipt?.at ?? 0;
+  f.by = receipt?.by ?? '';
+  f.receipted = false;
 }
 
 const plain = ({ indicator, region, period, value, yoy, status }: StoredFigure): Observation => ({ indicator, region, period, value, yoy, status });
@@ -288,7 +307,9 @@ export class InfluxStore implements Store {
     if (rows.length === 0) return counts;
     const receivedAt = meta.receivedAt.getTime();
     const superseded: StoredFigure[] = [];
-    const changed: Array<{ row: Observation; version: number }> = [];
+    // Parallel arrays, not an object per row: a 50,000-row batch is held until its last chunk is sent.
+    const changed: Observation[] = [];
+    const versions: number[] = [];
     for (const row of rows) {
       const before = stored.size === 0 ? undefined : stored.get(keyOf(row.indicator, row.region, row.period));
       if (before !== undefined && before.value === row.value && before.yoy === row.yoy && before.status === row.status) {
@@ -300,19 +321,43 @@ export class InfluxStore implements Store {
         counts.revised++;
         superseded.push(before);
       }
-      changed.push({ row, version: (before?.version ?? 0) + 1 });
+      changed.push(row);
+      versions.push((before?.version ?? 0) + 1);
     }
     if (dryRun) return counts;
-    // Superseded versions first: once a new current figure is visible, the one it replaced is kept.
+    // The superseded copy of a first version keeps when and by whom its batch created it.
+    await this.fillFromReceipts(superseded);
+    const receipts = receiptLines(changed, versions, receivedAt, meta.by);
+    // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
     const revisionLines = new FigureLines('observation_revision');
-    await this.writer.write(superseded.length, (i) => revisionLines.line(superseded[i]!));
+    await this.writer.write(receipts.length + superseded.length, (i) => (i < receipts.length ? receipts[i]! : revisionLines.line(superseded[i - receipts.length]!)));
     const currentLines = new FigureLines('observation');
+    const bookkeeping = { version: 0, receivedAt, by: meta.by };
     await this.writer.write(changed.length, (i) => {
-      const { row, version } = changed[i]!;
-      const { indicator, region, period, value, yoy, status } = row;
-      return currentLines.line({ indicator, region, period, value, yoy, status, version, receivedAt, by: meta.by });
+      bookkeeping.version = versions[i]!;
+      return currentLines.line(changed[i]!, bookkeeping);
     });
     return counts;
+  }
+
+  /** Receipts of the batches that created figures of these indicators and months. */
+  private async receipts(slices: ReadonlyArray<{ indicator: string; period: Period }>): Promise<Map<string, Receipt[]>> {
+    const out = new Map<string, Receipt[]>();
+    (await this.run(slices.map(({ indicator, period }, n) => statement('receipts', n, { indicator, time: periodTime(period) })))).forEach((result, n) => {
+      const { indicator, period } = slices[n]!;
+      out.set(sliceKey(indicator, period), receiptsOf(result));
+    });
+    return out;
+  }
+
+  /** Receive time and poster of first versions, from their receipts. */
+  private async fillFromReceipts(figures: StoredFigure[]): Promise<void> {
+    const open = figures.filter((f) => f.receipted === true);
+    if (open.length === 0) return;
+    const slices = new Map<string, { indicator: string; period: Period }>();
+    for (const f of open) slices.set(sliceKey(f.indicator, f.period), { indicator: f.indicator, period: f.period });
+    const found = await this.receipts([...slices.values()]);
+    for (const f of open) stamp(f, found.get(sliceKey(f.indicator, f.period)) ?? []);
   }
 
   async figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]> {
@@ -359,12 +404,15 @@ export class InfluxStore implements Store {
   }
 
   async history(key: ObservationKey): Promise<Version[]> {
-    const [currentResult = EMPTY, revisionResult = EMPTY] = await this.run([
-      statement('current-slice', 0, { indicator: key.indicator, time: periodTime(key.period) }, [key.region]),
-      statement('revisions', 1, { indicator: key.indicator, region: key.region, time: periodTime(key.period) }),
+    const time = periodTime(key.period);
+    const [currentResult = EMPTY, revisionResult = EMPTY, receiptResult = EMPTY] = await this.run([
+      statement('current-slice', 0, { indicator: key.indicator, time }, [key.region]),
+      statement('revisions', 1, { indicator: key.indicator, region: key.region, time }),
+      statement('receipts', 2, { indicator: key.indicator, time }),
     ]);
     const current = figuresOf(currentResult, key.indicator, { period: key.period })[0];
     if (current === undefined) return [];
+    if (current.receipted === true) stamp(current, receiptsOf(receiptResult));
     // A revision point of a version not (yet) superseded is left from a write cut short: not history.
     const earlier = figuresOf(revisionResult, key.indicator, { period: key.period, region: key.region }).filter((v) => v.version < current.version);
     return [...earlier.sort((a, b) => a.version - b.version), current].map((v) => ({

@@ -3,15 +3,21 @@
  * Tags hold only codes; figures are fields; a figure's time is 00:00 UTC on
  * the first day of its month (second precision).
  *
- * observation          tags indicator, region           fields value, yoy (when reported), meta
- * observation_revision tags indicator, region, version  the same fields, one point per superseded version
+ * observation          tags indicator, region           fields value, yoy (when reported), status (when set), meta (from version 2)
+ * observation_revision tags indicator, region, version  fields value, yoy, status, meta: one point per superseded version
+ * receipt              tags indicator, batch            fields at, by, parts, regions0 … (receipts.ts)
  * catalog              tags kind, code                  fields seq, chunks, doc0 … docN (the entry as JSON)
  *
- * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;s=<status>][;y=1 if yoy reported]`:
- * each field is a separate series inside InfluxDB, and folding the
- * bookkeeping into one triples the write rate against a field apiece.
+ * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported]`.
+ * A figure's first version carries no meta: its receive time and poster are
+ * in the receipt of the batch that created it. Every field is a series of
+ * its own inside InfluxDB, and a bookkeeping field on every figure made a
+ * first load cost influxd about a third more than the bare figures.
  * Writing a point with the same tags and time replaces it field by field,
- * so a withdrawn growth leaves a stale `yoy` behind: no `y=1` says to ignore it.
+ * so a withdrawn growth leaves a stale `yoy` behind: from version 2 on, no
+ * `y=1` says to ignore it, and `status` is always written ("" for none).
+ * Points written before receipts (meta on every version, status as `s=` in
+ * meta) read as they did.
  */
 import { Point } from '@influxdata/influxdb-client';
 import type { Figure, Observation, Status } from '../../domain/types.ts';
@@ -23,7 +29,10 @@ export interface Bookkeeping {
   by: string;
 }
 
-export interface StoredFigure extends Observation, Bookkeeping {}
+export interface StoredFigure extends Observation, Bookkeeping {
+  /** A first version without meta: receivedAt and by are to be read from its batch's receipt. */
+  receipted?: boolean;
+}
 
 const NEEDS_ESCAPE = /["\\]/;
 
@@ -53,27 +62,27 @@ export class FigureLines {
     return seconds;
   }
 
-  private build(f: StoredFigure, versioned: boolean): string {
+  private build(f: Observation, version: number | null): string {
     const point = new Point(this.measurement).tag('indicator', f.indicator).tag('region', f.region).floatField('value', 0);
-    if (versioned) point.tag('version', String(f.version));
+    if (version !== null) point.tag('version', String(version));
     const line = point.toLineProtocol()!;
     return line.slice(0, line.lastIndexOf(' value=0'));
   }
 
-  private seriesKey(f: StoredFigure): string {
+  private seriesKey(f: Observation, version: number): string {
     let regions = this.keys.get(f.indicator);
     if (regions === undefined) this.keys.set(f.indicator, (regions = new Map()));
     const found = regions.get(f.region);
     if (this.measurement === 'observation') {
       if (found !== undefined) return found as string;
-      const key = this.build(f, false);
+      const key = this.build(f, null);
       regions.set(f.region, key);
       return key;
     }
     let versions = found as Map<number, string> | undefined;
     if (versions === undefined) regions.set(f.region, (versions = new Map()));
-    let key = versions.get(f.version);
-    if (key === undefined) versions.set(f.version, (key = this.build(f, true)));
+    let key = versions.get(version);
+    if (key === undefined) versions.set(version, (key = this.build(f, version)));
     return key;
   }
 
@@ -87,31 +96,58 @@ export class FigureLines {
     return this.tail.text;
   }
 
-  line(f: StoredFigure): string {
+  /** The line of a figure, with its own bookkeeping or the one given (a batch's, without a copy per row). */
+  line(f: Observation & Partial<Bookkeeping>, bookkeeping: Bookkeeping = f as Bookkeeping): string {
     if (!Number.isFinite(f.value) || (f.yoy !== null && !Number.isFinite(f.yoy))) throw new Error('figures must be finite');
-    const flags = (f.status === null ? '' : `;s=${f.status}`) + (f.yoy === null ? '' : ';y=1');
     const yoy = f.yoy === null ? '' : `,yoy=${f.yoy}`;
-    return `${this.seriesKey(f)} meta="v=${f.version}${this.tailOf(f.receivedAt, f.by)}${flags}",value=${f.value}${yoy} ${this.seconds(f.period)}`;
+    const seconds = this.seconds(f.period);
+    const { version } = bookkeeping;
+    // Fields in Point's order (sorted by name): meta, status, value, yoy.
+    if (this.measurement === 'observation' && version === 1) {
+      // Only ever written where no point was: nothing stale to overwrite.
+      return `${this.seriesKey(f, version)} ${f.status === null ? '' : `status="${f.status}",`}value=${f.value}${yoy} ${seconds}`;
+    }
+    const status = f.status !== null ? `,status="${f.status}"` : this.measurement === 'observation' ? ',status=""' : '';
+    const tail = this.tailOf(bookkeeping.receivedAt, bookkeeping.by);
+    return `${this.seriesKey(f, version)} meta="v=${version}${tail}${f.yoy === null ? '' : ';y=1'}"${status},value=${f.value}${yoy} ${seconds}`;
   }
 }
 
 const STATUSES = new Set<string>(['p', 'e', 'r', 'b']);
 
-/** A figure from the value, yoy and meta fields of either measurement. */
-export function figureOf(value: unknown, yoy: unknown, meta: unknown): Figure & Bookkeeping {
+/**
+ * A figure from the value, yoy, status and meta fields of either
+ * measurement. Without meta it is a first version, whose yoy and status
+ * fields were written only when reported.
+ */
+export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: unknown): Figure & Bookkeeping & { receipted: boolean } {
+  if (meta === null || meta === undefined) {
+    const s = String(status ?? '');
+    return {
+      value: Number(value),
+      yoy: typeof yoy === 'number' ? yoy : null,
+      status: STATUSES.has(s) ? (s as Status) : null,
+      version: 1,
+      receivedAt: Number.NaN,
+      by: '',
+      receipted: true,
+    };
+  }
   const parts = new Map<string, string>();
-  for (const part of String(meta ?? '').split(';')) {
+  for (const part of String(meta).split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0) parts.set(part.slice(0, eq), part.slice(eq + 1));
   }
-  const status = parts.get('s') ?? '';
+  // A status field ("" for none) wins over the s= of points written before it.
+  const s = typeof status === 'string' ? status : (parts.get('s') ?? '');
   return {
     value: Number(value),
     yoy: parts.get('y') === '1' && typeof yoy === 'number' ? yoy : null,
-    status: STATUSES.has(status) ? (status as Status) : null,
+    status: STATUSES.has(s) ? (s as Status) : null,
     version: Number(parts.get('v') ?? 1),
     receivedAt: Number(parts.get('t') ?? 0),
     by: parts.get('b') ?? '',
+    receipted: false,
   };
 }
 

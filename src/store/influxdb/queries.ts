@@ -14,6 +14,7 @@ export type QueryName =
   | 'current-series'
   | 'latest-before'
   | 'revisions'
+  | 'receipts'
   | 'regions-with-figures'
   | 'reports'
   | 'report'
