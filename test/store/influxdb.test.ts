@@ -1,6 +1,7 @@
 import t from 'tap';
 import type { InfluxApi } from '../../src/store/influxdb/http.ts';
 import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
+import type { StoredFigure } from '../../src/store/influxdb/lines.ts';
 import type { Store } from '../../src/store/store.ts';
 import { forwarder, freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
 import { storeConformance } from './conformance.ts';
@@ -74,23 +75,24 @@ t.test('lines of figures are what Point itself writes', async (t) => {
       .stringField('meta', 'v=3;t=1700000000123;b=alice;y=1')
       .timestamp('1654041600');
     if (measurement === 'observation_revision') point.tag('version', '3');
-    t.equal(new FigureLines(measurement).line(figure), point.toLineProtocol(), measurement);
+    t.equal(new FigureLines(measurement).line(figure, figure), point.toLineProtocol(), measurement);
   }
   const lines = new FigureLines('observation');
-  t.equal(lines.line({ ...figure, yoy: null, value: 3 }), 'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice",status="p",value=3 1654041600', 'no yoy, an integral value');
+  const own = (lines: InstanceType<typeof FigureLines>, f: StoredFigure) => lines.line(f, f);
+  t.equal(own(lines, { ...figure, yoy: null, value: 3 }), 'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice",status="p",value=3 1654041600', 'no yoy, an integral value');
   t.equal(
-    lines.line({ ...figure, status: null }),
+    own(lines, { ...figure, status: null }),
     'observation,indicator=a.b-c_1,region=R-9.x meta="v=3;t=1700000000123;b=alice;y=1",status="",value=1234.5,yoy=-3.25 1654041600',
     'a later version without status clears the one before',
   );
   t.equal(
-    new FigureLines('observation_revision').line({ ...figure, status: null }),
+    own(new FigureLines('observation_revision'), { ...figure, status: null }),
     'observation_revision,indicator=a.b-c_1,region=R-9.x,version=3 meta="v=3;t=1700000000123;b=alice;y=1",value=1234.5,yoy=-3.25 1654041600',
     'a superseded version without status has none',
   );
-  t.equal(lines.line({ ...figure, version: 1 }), 'observation,indicator=a.b-c_1,region=R-9.x status="p",value=1234.5,yoy=-3.25 1654041600', 'a first version: the bare figure');
-  t.equal(lines.line({ ...figure, version: 1, status: null, yoy: null, value: -0.5 }), 'observation,indicator=a.b-c_1,region=R-9.x value=-0.5 1654041600', 'a first version without growth or status');
-  t.throws(() => lines.line({ ...figure, value: Number.NaN }), 'a non-finite figure is refused, as Point refuses it');
+  t.equal(own(lines, { ...figure, version: 1 }), 'observation,indicator=a.b-c_1,region=R-9.x status="p",value=1234.5,yoy=-3.25 1654041600', 'a first version: the bare figure');
+  t.equal(own(lines, { ...figure, version: 1, status: null, yoy: null, value: -0.5 }), 'observation,indicator=a.b-c_1,region=R-9.x value=-0.5 1654041600', 'a first version without growth or status');
+  t.throws(() => own(lines, { ...figure, value: Number.NaN }), 'a non-finite figure is refused, as Point refuses it');
 });
 
 t.test('figures read back from either form of point', async (t) => {
@@ -113,5 +115,5 @@ t.test('quotes and backslashes in a holder name are escaped as Point escapes the
     .stringField('status', '')
     .stringField('meta', 'v=2;t=5;b=a"b\\c')
     .timestamp('1654041600');
-  t.equal(new FigureLines('observation').line(figure), expected.toLineProtocol());
+  t.equal(new FigureLines('observation').line(figure, figure), expected.toLineProtocol());
 });

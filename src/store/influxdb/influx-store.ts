@@ -330,7 +330,11 @@ export class InfluxStore implements Store {
     const receipts = receiptLines(changed, versions, receivedAt, meta.by);
     // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
     const revisionLines = new FigureLines('observation_revision');
-    await this.writer.write(receipts.length + superseded.length, (i) => (i < receipts.length ? receipts[i]! : revisionLines.line(superseded[i - receipts.length]!)));
+    await this.writer.write(receipts.length + superseded.length, (i) => {
+      if (i < receipts.length) return receipts[i]!;
+      const figure = superseded[i - receipts.length]!;
+      return revisionLines.line(figure, figure);
+    });
     const currentLines = new FigureLines('observation');
     const bookkeeping = { version: 0, receivedAt, by: meta.by };
     await this.writer.write(changed.length, (i) => {

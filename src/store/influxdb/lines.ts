@@ -96,8 +96,8 @@ export class FigureLines {
     return this.tail.text;
   }
 
-  /** The line of a figure, with its own bookkeeping or the one given (a batch's, without a copy per row). */
-  line(f: Observation & Partial<Bookkeeping>, bookkeeping: Bookkeeping = f as Bookkeeping): string {
+  /** The line of a figure with its bookkeeping (a stored figure's own, or its batch's: no copy per row). */
+  line(f: Observation, bookkeeping: Bookkeeping): string {
     if (!Number.isFinite(f.value) || (f.yoy !== null && !Number.isFinite(f.yoy))) throw new Error('figures must be finite');
     const yoy = f.yoy === null ? '' : `,yoy=${f.yoy}`;
     const seconds = this.seconds(f.period);
