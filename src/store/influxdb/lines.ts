@@ -20,7 +20,7 @@
  * meta) read as they did.
  */
 import { Point } from '@influxdata/influxdb-client';
-import type { Figure, Observation, Status } from '../../domain/types.ts';
+import { type Figure, type Observation, type Status, STATUSES } from '../../domain/types.ts';
 import { periodSeconds } from './queries.ts';
 
 export interface Bookkeeping {
@@ -113,41 +113,33 @@ export class FigureLines {
   }
 }
 
-const STATUSES = new Set<string>(['p', 'e', 'r', 'b']);
+const KNOWN_STATUSES = new Set<string>(STATUSES);
 
 /**
  * A figure from the value, yoy, status and meta fields of either
  * measurement. Without meta it is a first version, whose yoy and status
- * fields were written only when reported.
+ * fields were written only when reported, and whose receive time and
+ * poster are in its batch's receipt.
  */
 export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: unknown): Figure & Bookkeeping & { receipted: boolean } {
-  if (meta === null || meta === undefined) {
-    const s = String(status ?? '');
-    return {
-      value: Number(value),
-      yoy: typeof yoy === 'number' ? yoy : null,
-      status: STATUSES.has(s) ? (s as Status) : null,
-      version: 1,
-      receivedAt: Number.NaN,
-      by: '',
-      receipted: true,
-    };
-  }
+  const first = meta === null || meta === undefined;
   const parts = new Map<string, string>();
-  for (const part of String(meta).split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) parts.set(part.slice(0, eq), part.slice(eq + 1));
+  if (!first) {
+    for (const part of String(meta).split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) parts.set(part.slice(0, eq), part.slice(eq + 1));
+    }
   }
   // A status field ("" for none) wins over the s= of points written before it.
   const s = typeof status === 'string' ? status : (parts.get('s') ?? '');
   return {
     value: Number(value),
-    yoy: parts.get('y') === '1' && typeof yoy === 'number' ? yoy : null,
-    status: STATUSES.has(s) ? (s as Status) : null,
-    version: Number(parts.get('v') ?? 1),
-    receivedAt: Number(parts.get('t') ?? 0),
+    yoy: (first || parts.get('y') === '1') && typeof yoy === 'number' ? yoy : null,
+    status: KNOWN_STATUSES.has(s) ? (s as Status) : null,
+    version: first ? 1 : Number(parts.get('v') ?? 1),
+    receivedAt: first ? Number.NaN : Number(parts.get('t') ?? 0),
     by: parts.get('b') ?? '',
-    receipted: false,
+    receipted: first,
   };
 }
 
