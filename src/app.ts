@@ -20,11 +20,17 @@ import dashboardRoutes from './routes/dashboard/index.ts';
 import reportRoutes from './routes/reports/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import observationRoutes from './routes/observations/index.ts';
+import releaseRoutes from './routes/releases/index.ts';
 import { isDocOnly } from './schemas/doc-only.ts';
 import { AnalyticsService } from './services/analytics.ts';
 import { CatalogService } from './services/catalog.ts';
+import { ChangeWatcher } from './services/change-watcher.ts';
+import { ChangesFeed } from './services/changes-feed.ts';
 import { ChartService } from './services/charts.ts';
+import { ReleaseCalendar } from './services/release-calendar.ts';
+import { ReleaseService } from './services/releases.ts';
 import { ReportService } from './services/reports.ts';
+import { Views } from './services/views.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
@@ -36,6 +42,11 @@ export interface Services {
   analytics: AnalyticsService;
   charts: ChartService;
   reports: ReportService;
+  releases: ReleaseService;
+  changes: ChangesFeed;
+  /** Each request's read view: what its caller may see. */
+  views: Views;
+  watcher: ChangeWatcher;
 }
 
 declare module 'fastify' {
@@ -53,6 +64,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Check every response against its schema (tests); production trusts its own code. */
   validateResponses?: boolean;
+  /** The time (ms) release times are compared with; tests may move it. */
+  clock?: () => number;
 }
 
 
@@ -94,9 +107,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const store = options.store ?? (await createStore(config, app.log));
   app.addHook('onClose', async () => store.close());
+  const clock = options.clock ?? Date.now;
   const catalog = new CatalogService(store);
+  const calendar = new ReleaseCalendar(store);
   try {
     await catalog.reload();
+    await calendar.reload();
     if (await seedCatalog(catalog)) app.log.info('first start: loaded the default catalog (Zhejiang, Taizhou and its nine counties)');
   } catch (error) {
     await store.close();
@@ -104,21 +120,39 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   app.decorate('config', config);
   app.decorate('store', store);
-  const analytics = new AnalyticsService(store, catalog);
+  const watcher = new ChangeWatcher(
+    store,
+    {
+      catalog: () => catalog.reload(),
+      releases: () => calendar.reload(),
+      failed: (error) => app.log.warn({ err: error }, 'could not ask the store what changed; answers are not reused until it answers'),
+    },
+    config.CHANGE_CHECK_MS,
+  );
+  const analytics = new AnalyticsService(catalog);
+  const views = new Views(store, calendar, watcher, config.REPORT_TZ, clock);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics,
     charts: new ChartService(catalog, analytics),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
+    releases: new ReleaseService(calendar, catalog, clock),
+    changes: new ChangesFeed(store, calendar, catalog, watcher, clock),
+    views,
+    watcher,
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 
-  // Another instance may change the catalog in a shared store: re-read it now and then.
-  if (store.generation === null && config.CATALOG_REFRESH_SECONDS > 0) {
-    const timer = setInterval(() => {
-      catalog.reload().catch((error: unknown) => app.log.warn({ err: error }, 'could not re-read the catalog; keeping the one in memory'));
-    }, config.CATALOG_REFRESH_SECONDS * 1000);
+  if (store.shared) {
+    // Another instance may change figures, catalog or calendar: every request asks (at most every
+    // CHANGE_CHECK_MS) before it is answered, and an idle instance keeps up on its own.
+    app.addHook('onRequest', (_request, _reply, done) => {
+      const checking = watcher.fresh();
+      if (checking === null) done();
+      else void checking.then(() => done());
+    });
+    const timer = setInterval(() => void watcher.fresh(), config.CHANGE_CHECK_MS);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
@@ -141,5 +175,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(chartRoutes);
   await app.register(dashboardRoutes);
   await app.register(reportRoutes);
+  await app.register(releaseRoutes);
   return app;
 }

@@ -5,6 +5,7 @@
 import { validate } from 'node-cron';
 import { z } from 'zod';
 import { CODE_PATTERN } from './schemas/common.ts';
+import { DEFAULT_CHANGE_CHECK_MS } from './services/change-watcher.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -19,11 +20,6 @@ export const DEFAULT_MAX_ROWS = 100_000;
 /** An InfluxDB request slower than this counts as the store being down (the request answers 503). */
 export const DEFAULT_INFLUX_TIMEOUT_MS = 10_000;
 /**
- * With InfluxDB several instances may share one catalog: each re-reads it this
- * often, so a change made through one is seen by all within this time (0: never).
- */
-export const DEFAULT_CATALOG_REFRESH_SECONDS = 30;
-/**
  * Requests a token (or, without one, an address) may make per window: a
  * dashboard refreshing a dozen charts a minute and a bureau posting batches
  * stay far below it; a runaway script does not.
@@ -35,7 +31,8 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
 /** A token shorter than this is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
-export type Role = 'admin' | 'writer' | 'reader';
+export type Role = 'admin' | 'writer' | 'reader' | 'preview';
+const ROLES: readonly Role[] = ['admin', 'writer', 'reader', 'preview'];
 export interface TokenSpec {
   role: Role;
   /** Who holds it: recorded as `by` on what it posts. Defaults to the role. */
@@ -70,8 +67,8 @@ function parseTokens(text: string, ctx: z.RefinementCtx): TokenSpec[] {
     const role = parts[0] as Role;
     const name = parts.length === 3 ? parts[1]! : role;
     const token = parts[parts.length - 1]!;
-    if (parts.length < 2 || parts.length > 3 || !['admin', 'writer', 'reader'].includes(role)) {
-      ctx.addIssue({ code: 'custom', message: 'API_TOKENS must be comma-separated role:token (or role:name:token) pairs, roles admin, writer, reader' });
+    if (parts.length < 2 || parts.length > 3 || !ROLES.includes(role)) {
+      ctx.addIssue({ code: 'custom', message: 'API_TOKENS must be comma-separated role:token (or role:name:token) pairs, roles admin, writer, reader, preview' });
       return [];
     }
     if (token.length < MIN_TOKEN_LENGTH) {
@@ -117,7 +114,7 @@ const envSchema = z
         error: 'REPORT_REGIONS must be comma-separated region codes',
       }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
-    CATALOG_REFRESH_SECONDS: integer('CATALOG_REFRESH_SECONDS', 0, 86_400, DEFAULT_CATALOG_REFRESH_SECONDS),
+    CHANGE_CHECK_MS: integer('CHANGE_CHECK_MS', 10, 60_000, DEFAULT_CHANGE_CHECK_MS),
     RATE_LIMIT_MAX: integer('RATE_LIMIT_MAX', 1, 1_000_000_000, DEFAULT_RATE_LIMIT_MAX),
     RATE_LIMIT_WINDOW_SECONDS: integer('RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
     REQUEST_TIMEOUT_SECONDS: integer('REQUEST_TIMEOUT_SECONDS', 1, 3600, DEFAULT_REQUEST_TIMEOUT_SECONDS),

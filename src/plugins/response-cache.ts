@@ -1,14 +1,17 @@
 /**
- * Answers of read routes kept per data generation, with entity tags for
- * conditional requests (If-None-Match → 304): dashboards ask for the
- * same rankings and charts again and again, and nothing changes between two
- * writes. A store that cannot tell when its data changed (another instance
- * may write to the same InfluxDB) has no generation, and nothing is cached.
+ * Answers of read routes kept per version of what the public sees, with
+ * entity tags for conditional requests (If-None-Match → 304): dashboards
+ * ask for the same rankings and charts again and again, and nothing changes
+ * between two writes or two release times. Only answers to the public are
+ * kept: an answer to a caller who sees embargoed figures is never stored,
+ * and says so (`Cache-Control: private, no-store`). When the version is not
+ * known (a shared store that could not be asked), nothing is reused.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { createHash } from 'node:crypto';
 import type { OutgoingHttpHeaders } from 'node:http';
+import { audienceOf } from '../services/views.ts';
 
 /** Bytes of cached answers kept, least recently used dropped first. */
 export const RESPONSE_CACHE_BYTES = 32 * 1024 * 1024;
@@ -52,6 +55,7 @@ function pushHeaders(flat: Array<string | number>, headers: Headers): Array<stri
 }
 
 const CACHE_KEY = Symbol('responseCacheKey');
+const DAY_AS_OF = /[?&]asOf=\d{4}-\d{2}-\d{2}(&|$)/;
 /** Names of the headers a request had before its handler: its own, never cached. */
 const OWN_HEADERS = Symbol('responseCacheOwnHeaders');
 type Keyed = FastifyRequest & { [CACHE_KEY]?: string; [OWN_HEADERS]?: string[] };
@@ -113,17 +117,22 @@ export class ResponseCache {
 
 async function responseCachePlugin(app: FastifyInstance) {
   const cache = new ResponseCache(RESPONSE_CACHE_BYTES);
-  let seen: number | null = null;
+  const views = app.services.views;
+  let seen: string | null = null;
+
+  const privileged = (request: FastifyRequest) => audienceOf(request.principal.role) === 'privileged';
 
   const keyOf = (request: FastifyRequest): string | undefined => {
-    const generation = app.store.generation;
-    if (generation === null) return undefined;
-    // Entries of older generations can never be asked for again.
-    if (generation !== seen) {
+    // A day read as "now while the day lasts" echoes a moving instant.
+    if (privileged(request) || DAY_AS_OF.test(request.url)) return undefined;
+    const version = views.publicVersion();
+    if (version === null) return undefined;
+    // Entries of older versions can never be asked for again.
+    if (version !== seen) {
       cache.clear();
-      seen = generation;
+      seen = version;
     }
-    return `${generation} ${request.headers.accept ?? ''} ${request.url}`;
+    return `${version} ${request.headers.accept ?? ''} ${request.url}`;
   };
 
   // A hit is answered before validation (only answers to valid requests are
@@ -151,13 +160,16 @@ async function responseCachePlugin(app: FastifyInstance) {
   });
 
   app.addHook('onSend', (request: Keyed, reply, payload, done) => {
+    // Every answer to a caller who sees embargoed figures: no shared cache, no browser cache, may hold it.
+    if (privileged(request)) reply.header('cache-control', 'private, no-store');
     if (request.method !== 'GET' || request.routeOptions.config?.cache !== true || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
     if (reply.getHeader('etag') !== undefined) return done(null, payload);
     const etag = etagOf(payload);
-    reply.header('etag', etag).header('cache-control', 'no-cache');
+    reply.header('etag', etag);
+    if (!privileged(request)) reply.header('cache-control', 'no-cache');
     const key = request[CACHE_KEY];
-    // Only an answer computed within one generation is kept.
-    if (key !== undefined && key.startsWith(`${app.store.generation} `)) {
+    // Only an answer computed within one version is kept.
+    if (key !== undefined && key.startsWith(`${views.publicVersion()} `)) {
       const headers = { 'content-type': 'application/json; charset=utf-8', ...reply.getHeaders() } as Headers;
       for (const name of [...(request[OWN_HEADERS] ?? []), 'content-length']) delete headers[name];
       cache.set(key, payload, etag, headers);

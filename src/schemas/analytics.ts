@@ -11,6 +11,7 @@ import {
   statusSchema,
   yoySourceSchema,
 } from './common.ts';
+import { asOfField, pinQuery } from './publication.ts';
 
 export const seriesQuery = z
   .object({
@@ -18,6 +19,7 @@ export const seriesQuery = z
     region: codeSchema,
     from: periodSchema.optional().describe('first month, inclusive'),
     to: periodSchema.optional().describe('last month, inclusive'),
+    ...pinQuery,
   })
   .superRefine((q, ctx) => {
     if (q.from !== undefined && q.to !== undefined && q.from > q.to) {
@@ -38,6 +40,7 @@ export const seriesPointSchema = z.object({
 export const seriesResultSchema = z.object({
   indicator: z.string(),
   region: z.string(),
+  ...asOfField,
   points: z.array(seriesPointSchema),
 });
 
@@ -47,6 +50,7 @@ export const rankingsQuery = z
     period: periodSchema,
     ...peersQuery,
     by: metricSchema.optional().describe("yoy (增速位次) or value (总量位次); default the indicator's rankBy"),
+    ...pinQuery,
   })
   .superRefine(peerSource(true));
 
@@ -69,6 +73,7 @@ export const rankingResultSchema = z
   .object({
     indicator: z.string(),
     period: z.string(),
+    ...asOfField,
     by: metricSchema,
     direction: directionSchema,
     peers: z.number().int(),
@@ -80,7 +85,7 @@ export const rankingResultSchema = z
   .meta({ id: 'Ranking' });
 
 export const scorecardQuery = z
-  .object({ region: codeSchema, period: periodSchema, ...peersQuery })
+  .object({ region: codeSchema, period: periodSchema, ...peersQuery, ...pinQuery })
   .superRefine(peerSource(false));
 
 const standingSchema = z.object({
@@ -115,9 +120,13 @@ export const scorecardResultSchema = z
     region: z.string(),
     name: z.string(),
     period: z.string(),
+    ...asOfField,
     parent: z.string().nullable(),
     group: z.string().nullable(),
     peers: z.number().int(),
     indicators: z.array(scorecardRowSchema),
+    notReleased: z
+      .array(z.object({ indicator: z.string(), releaseAt: z.string().nullable() }))
+      .describe('indicators left out: their month is not released yet for this caller'),
   })
   .meta({ id: 'Scorecard' });

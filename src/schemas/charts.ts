@@ -1,6 +1,7 @@
 /** Chart endpoints (API.md, Charts): the same peers and periods as the analytics, plus presentation options. */
 import { z } from 'zod';
 import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
+import { pinQuery } from './publication.ts';
 
 export const MAX_TOP = 500;
 
@@ -20,7 +21,7 @@ function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined 
 }
 
 export const rankingChartQuery = z
-  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format })
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format, ...pinQuery })
   .superRefine(peerSource(true));
 
 export const trendChartQuery = z
@@ -31,6 +32,7 @@ export const trendChartQuery = z
     to: periodSchema.optional(),
     measure: z.enum(['value', 'yoy'], { error: 'must be value or yoy' }).optional().describe('value (default) or yoy'),
     format,
+    ...pinQuery,
   })
   .superRefine(fromNotAfterTo);
 
@@ -44,12 +46,13 @@ export const rankHistoryChartQuery = z
     highlight,
     top,
     format,
+    ...pinQuery,
   })
   .superRefine((q, ctx) => {
     peerSource(true)(q, ctx);
     fromNotAfterTo(q, ctx);
   });
 
-export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format }).superRefine(peerSource(false));
+export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format, ...pinQuery }).superRefine(peerSource(false));
 
 export const chartSpecSchema = z.record(z.string(), z.unknown()).describe('a Vega-Lite TopLevelSpec with its data inline').meta({ id: 'VegaLiteSpec' });

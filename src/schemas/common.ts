@@ -34,6 +34,7 @@ export const errorDetailSchema = z.object({
   row: z.number().int().optional().describe('record number from 1; 0 for a CSV header fault'),
   field: z.string(),
   message: z.string(),
+  releaseAt: z.string().nullable().optional().describe('not_released: when the month is released (RFC 3339, UTC), null when not scheduled'),
 });
 
 export const errorSchema = z
@@ -44,6 +45,7 @@ export const errorSchema = z
       'unauthorized',
       'forbidden',
       'not_found',
+      'not_released',
       'unsupported_media_type',
       'payload_too_large',
       'rate_limited',

@@ -81,10 +81,13 @@ export const ingestResultSchema = z
 export const historyQuery = z.object({ indicator: codeSchema, region: codeSchema, period: periodSchema });
 
 export const versionSchema = z.object({
-  value: z.number(),
+  version: z.number().int().describe('1 for the first version, then 2, 3 …'),
+  action: z.enum(['I', 'D']).describe('I: a figure; D: a withdrawal (the figure was posted in error)'),
+  value: z.number().nullable().describe('null for a withdrawal'),
   yoy: z.number().nullable(),
   status: statusSchema.nullable(),
-  receivedAt: z.string().describe('ISO 8601 time the version was received'),
+  receivedAt: z.string().describe('RFC 3339 time the version was received'),
+  publishedAt: z.string().nullable().describe('when it first became public (its receipt, or the end of its month’s embargo); null while unpublished'),
   by: z.string().describe('who posted it: the token holder name or role'),
 });
 

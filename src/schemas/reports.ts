@@ -26,6 +26,7 @@ export const reportRecordSchema = z.object({
   trigger: z.string(),
   digest: z.string(),
   failures: z.number().int(),
+  quotes: z.array(z.string()).describe('the indicators’ months it states figures of (indicator|YYYY-MM): the public reads it once all are released'),
 });
 
 export const reportListQuery = z.object({ region: codeSchema.optional(), period: periodSchema.optional() });

@@ -4,9 +4,10 @@ import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
 import { standing } from '../domain/scorecard.ts';
 import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
+import { iso } from '../domain/instant.ts';
 import { ApiError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
 import type { CatalogService, Peers } from './catalog.ts';
+import { notReleasedError, type ReadView } from './read-view.ts';
 
 /** An upper bound of every period: the latest month before it is the latest there is. */
 const LAST_PERIOD_BOUND = '2200-01';
@@ -24,6 +25,10 @@ class FigureTable {
   }
 
   seriesOf = (region: string): SeriesLookup => (period) => this.byPeriod.get(period)?.get(region);
+
+  has(period: Period): boolean {
+    return (this.byPeriod.get(period)?.size ?? 0) > 0;
+  }
 }
 
 export interface RankingQuery {
@@ -34,18 +39,18 @@ export interface RankingQuery {
   by?: RankMetric | undefined;
 }
 
-export class AnalyticsService {
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: CatalogService,
-  ) {}
+/** The instant an answer is as of, when the caller pinned one (API.md: echoed in every answer). */
+const pinned = (view: ReadView) => (view.asOf === undefined ? {} : { asOf: view.asOf });
 
-  async series(q: { indicator: string; region: string; from?: Period | undefined; to?: Period | undefined }) {
+export class AnalyticsService {
+  constructor(private readonly catalog: CatalogService) {}
+
+  async series(view: ReadView, q: { indicator: string; region: string; from?: Period | undefined; to?: Period | undefined }) {
     const indicator = this.catalog.indicator(q.indicator);
     this.catalog.region(q.region);
     // Growth at `from` reads up to 13 months back (a February's previous January).
     const readFrom = q.from === undefined ? null : shiftPeriod(q.from, -13);
-    const observations = await this.store.series(indicator.code, q.region, readFrom, q.to ?? null);
+    const observations = await view.series(indicator.code, q.region, readFrom, q.to ?? null);
     const lookup = new FigureTable(observations).seriesOf(q.region);
     const points = observations
       .filter((o) => q.from === undefined || o.period >= q.from)
@@ -61,7 +66,7 @@ export class AnalyticsService {
           status: o.status,
         };
       });
-    return { indicator: indicator.code, region: q.region, points };
+    return { indicator: indicator.code, region: q.region, ...pinned(view), points };
   }
 
   /**
@@ -71,25 +76,38 @@ export class AnalyticsService {
    * no month can lie between, and one read serves both rankings. Otherwise
    * (1-2月 after last December, gaps) the store finds the month.
    */
-  private async peerFigures(indicator: Indicator, period: Period, peers: readonly string[]): Promise<{ previousPeriod: Period | null; table: FigureTable }> {
-    const read = (periods: Period[]) => this.store.slices(indicator.code, periods, peers);
+  private async peerFigures(view: ReadView, indicator: Indicator, period: Period, peers: readonly string[]): Promise<{ previousPeriod: Period | null; table: FigureTable }> {
+    const read = (periods: Period[]) => view.slices(indicator.code, periods, peers);
     const before = shiftPeriod(period, -1);
     const figures = await read([...new Set([...growthPeriods(indicator, period), ...growthPeriods(indicator, before)])]);
     if (figures.some((o) => o.period === before)) return { previousPeriod: before, table: new FigureTable(figures) };
-    const previousPeriod = await this.store.latestPeriodBefore(indicator.code, period, peers);
+    const previousPeriod = await view.latestPeriodBefore(indicator.code, period, peers);
     if (previousPeriod !== null) figures.push(...(await read(growthPeriods(indicator, previousPeriod))));
     return { previousPeriod, table: new FigureTable(figures) };
   }
 
-  async ranking(q: RankingQuery) {
+  /**
+   * Refuse a ranking of a month the caller may not see (the month, or its
+   * growth base for a growth ranking); pinned to an instant, also a month
+   * with no figure public then.
+   */
+  private requireReleased(view: ReadView, indicator: Indicator, period: Period, by: RankMetric, table: FigureTable | null): void {
+    view.requireReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, period) : [period]);
+    if (table !== null && view.asOf !== undefined && !table.has(period)) throw notReleasedError({ indicator: indicator.code, period, releaseAt: null });
+  }
+
+  async ranking(view: ReadView, q: RankingQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
-    const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
+    this.requireReleased(view, indicator, q.period, by, null);
+    const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
+    this.requireReleased(view, indicator, q.period, by, table);
     const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
     return {
       indicator: indicator.code,
       period: q.period,
+      ...pinned(view),
       by,
       direction: indicator.direction,
       peers: peers.codes.length,
@@ -115,8 +133,8 @@ export class AnalyticsService {
    * Both rankings of the peers at `period`, each with its change, and each
    * peer's growth: what a report says of every peer, computed once.
    */
-  async peerRankings(indicator: Indicator, period: Period, peers: readonly string[]) {
-    const { previousPeriod, table } = await this.peerFigures(indicator, period, peers);
+  async peerRankings(view: ReadView, indicator: Indicator, period: Period, peers: readonly string[]) {
+    const { previousPeriod, table } = await this.peerFigures(view, indicator, period, peers);
     return {
       previousPeriod,
       byValue: rankWithChange(indicator, period, previousPeriod, 'value', peers, table.seriesOf),
@@ -126,22 +144,23 @@ export class AnalyticsService {
   }
 
   /** The latest month with any figure of the indicator, or null. */
-  async latestPeriod(indicator: string): Promise<Period | null> {
-    return this.store.latestPeriodBefore(this.catalog.indicator(indicator).code, LAST_PERIOD_BOUND, null);
+  async latestPeriod(view: ReadView, indicator: string): Promise<Period | null> {
+    return view.latestPeriodBefore(this.catalog.indicator(indicator).code, LAST_PERIOD_BOUND, null);
   }
 
   /**
    * Ranks of the peers month by month from `from` to `to`: one read of every
    * month the rankings need, then the domain core ranks each month.
    */
-  async rankHistory(q: { indicator: string; parent?: string | undefined; group?: string | undefined; by?: RankMetric | undefined; from: Period; to: Period }) {
+  async rankHistory(view: ReadView, q: { indicator: string; parent?: string | undefined; group?: string | undefined; by?: RankMetric | undefined; from: Period; to: Period }) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
-    const months = periodRange(q.from, q.to);
+    // Months the caller may not see are left out, not shown unranked.
+    const months = periodRange(q.from, q.to).filter((month) => view.notReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, month) : [month]) === undefined);
     const needed = new Set<Period>();
     for (const month of months) for (const p of growthPeriods(indicator, month)) needed.add(p);
-    const table = new FigureTable(await this.store.slices(indicator.code, [...needed], peers.codes));
+    const table = new FigureTable(await view.slices(indicator.code, [...needed], peers.codes));
     return {
       indicator,
       by,
@@ -169,12 +188,18 @@ export class AnalyticsService {
     return this.catalog.peers({ parent });
   }
 
-  async scorecard(q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
+  async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
     const region = this.catalog.region(q.region);
     const peers = this.scorecardPeers(region.code, q);
+    const notReleased: Array<{ indicator: string; releaseAt: string | null }> = [];
+    const shown = this.catalog.indicators().filter((indicator) => {
+      const hidden = view.notReleased(indicator.code, growthPeriods(indicator, q.period));
+      if (hidden !== undefined) notReleased.push({ indicator: indicator.code, releaseAt: hidden.releaseAt === null ? null : iso(hidden.releaseAt) });
+      return hidden === undefined;
+    });
     const indicators = await Promise.all(
-      this.catalog.indicators().map(async (indicator) => {
-        const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
+      shown.map(async (indicator) => {
+        const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
         const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
         const main = indicator.rankBy === 'value' ? s.byValue : s.byYoy;
         return {
@@ -201,22 +226,33 @@ export class AnalyticsService {
       region: region.code,
       name: region.name,
       period: q.period,
+      ...pinned(view),
       parent: peers.parent,
       group: peers.group,
       peers: peers.codes.length,
       indicators,
+      notReleased,
     };
   }
 
-  async history(q: { indicator: string; region: string; period: Period }) {
+  async history(view: ReadView, q: { indicator: string; region: string; period: Period }) {
     this.catalog.indicator(q.indicator);
     this.catalog.region(q.region);
-    const versions = await this.store.history(q);
+    const versions = await view.history(q);
     return {
       indicator: q.indicator,
       region: q.region,
       period: q.period,
-      versions: versions.map((v) => ({ value: v.value, yoy: v.yoy, status: v.status, receivedAt: v.receivedAt.toISOString(), by: v.by })),
+      versions: versions.map((v) => ({
+        version: v.version,
+        action: v.withdrawn ? ('D' as const) : ('I' as const),
+        value: v.value,
+        yoy: v.yoy,
+        status: v.status,
+        receivedAt: iso(v.receivedAt),
+        publishedAt: v.publishedAt === null ? null : iso(v.publishedAt),
+        by: v.by,
+      })),
     };
   }
 }

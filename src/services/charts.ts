@@ -12,6 +12,7 @@ import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../d
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
+import type { ReadView } from './read-view.ts';
 
 /** The longest month range a trend or rank-history chart covers. */
 export const MAX_CHART_MONTHS = 120;
@@ -55,8 +56,8 @@ export class ChartService {
     return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
   }
 
-  async ranking(q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
-    const r = await this.analytics.ranking(q);
+  async ranking(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    const r = await this.analytics.ranking(view, q);
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const highlight = this.highlight(q.highlight, peers.codes);
@@ -79,11 +80,11 @@ export class ChartService {
     });
   }
 
-  async trend(q: { indicator: string; region: string; from?: Period; to?: Period; measure?: 'value' | 'yoy' }): Promise<TopLevelSpec> {
+  async trend(view: ReadView, q: { indicator: string; region: string; from?: Period; to?: Period; measure?: 'value' | 'yoy' }): Promise<TopLevelSpec> {
     if (q.from !== undefined && q.to !== undefined) tooLong(q.from, q.to);
     const indicator = this.catalog.indicator(q.indicator);
     const region = this.catalog.region(q.region);
-    const series = await this.analytics.series(q);
+    const series = await this.analytics.series(view, q);
     const measure = q.measure ?? 'value';
     // Without from, the latest MAX_CHART_MONTHS months with figures.
     const kept = series.points.slice(-MAX_CHART_MONTHS);
@@ -107,15 +108,15 @@ export class ChartService {
     });
   }
 
-  async rankHistory(q: { indicator: string; parent?: string; group?: string; from?: Period; to?: Period; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+  async rankHistory(view: ReadView, q: { indicator: string; parent?: string; group?: string; from?: Period; to?: Period; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const highlight = this.highlight(q.highlight, peers.codes);
-    const to = q.to ?? (await this.analytics.latestPeriod(indicator.code)) ?? '2000-01';
+    const to = q.to ?? (await this.analytics.latestPeriod(view, indicator.code)) ?? '2000-01';
     const from = q.from ?? shiftPeriod(to, -11);
     if (from > to) throw new ApiError('validation_failed', 'from must not be after to', { details: [{ field: 'from', message: 'after to' }] });
     tooLong(from, to);
-    const history = await this.analytics.rankHistory({ ...q, from, to });
+    const history = await this.analytics.rankHistory(view, { ...q, from, to });
     const top = q.top ?? Math.min(DEFAULT_TOP, 10);
     // The peers shown: the top ones in the last month that has a ranking, and the highlighted region.
     const last = [...history.months].reverse().find((m) => m.ranking.rows.length > 0);
@@ -141,13 +142,16 @@ export class ChartService {
     });
   }
 
-  async scorecard(q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
-    const s = await this.analytics.scorecard(q);
+  async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
+    const s = await this.analytics.scorecard(view, q);
     const cells = scorecardCells(s.indicators);
     const scope = s.group !== null ? this.scope({ codes: [], parent: null, group: s.group }) : `${this.catalog.regionName(s.parent!)}所辖`;
     return scorecardChart({
       title: `${s.name} 各项指标位次`,
-      subtitle: [`${s.period.slice(0, 4)}年${Number(s.period.slice(5))}月 · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`],
+      subtitle: [
+        `${s.period.slice(0, 4)}年${Number(s.period.slice(5))}月 · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`,
+        ...(s.notReleased.length > 0 ? [`尚未发布:${s.notReleased.map((n) => this.catalog.findIndicator(n.indicator)?.name ?? n.indicator).join('、')}`] : []),
+      ],
       cells,
     });
   }

@@ -131,7 +131,7 @@ export class IngestService {
    */
   async ingest(rows: Records, options: IngestOptions): Promise<IngestResult> {
     this.checkSize(rows.data.length);
-    const session = this.store.beginWrite({ receivedAt: options.receivedAt ?? new Date(), by: options.by }, { dryRun: options.dryRun });
+    const session = this.store.beginWrite({ ...(options.receivedAt === undefined ? {} : { receivedAt: options.receivedAt }), by: options.by }, { dryRun: options.dryRun });
     let batch: Batch;
     let warnings: IngestResult['warnings'];
     try {
@@ -143,6 +143,17 @@ export class IngestService {
     }
     const counts = await session.commit();
     return { accepted: batch.observations.length, ...counts, dryRun: options.dryRun, warnings };
+  }
+
+  /** Withdraw a current figure posted in error; answers the withdrawal's version number. */
+  async withdraw(key: ObservationKey, by: string): Promise<number> {
+    this.catalog.indicator(key.indicator);
+    this.catalog.region(key.region);
+    const version = await this.store.withdraw(key, { by });
+    if (version === null) {
+      throw new ApiError('not_found', `no current figure of ${key.indicator} for ${key.region} in ${key.period} to withdraw`, { details: [{ field: 'period', message: 'no current figure' }] });
+    }
+    return version;
   }
 
   /**

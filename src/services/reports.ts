@@ -5,7 +5,7 @@
  * report and the run goes on.
  */
 import { createHash } from 'node:crypto';
-import type { NoGrowthReason } from '../domain/growth.ts';
+import { growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
 import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
@@ -14,6 +14,7 @@ import type { Indicator, RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService } from './catalog.ts';
+import { quoteKey, type ReadView } from './read-view.ts';
 
 /** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
 const SAVE_EVERY = 200;
@@ -62,7 +63,23 @@ export class ReportService {
     return this.defaultRegions !== null ? [...this.defaultRegions] : this.catalog.regions().filter((r) => r.parent !== null).map((r) => r.code);
   }
 
-  async run(period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
+  /**
+   * Every indicator's month a report states a figure of (its month, the
+   * previous ranking's, and their growth bases): the public may read the
+   * report once all of them are released.
+   */
+  private quotesOf(facts: ReportFacts): string[] {
+    const quotes = new Set<string>();
+    for (const f of facts.indicators) {
+      const indicator = this.catalog.findIndicator(f.indicator);
+      if (indicator === undefined) continue;
+      for (const p of [facts.period, ...(f.previousPeriod === null ? [] : [f.previousPeriod])]) for (const q of growthPeriods(indicator, p)) quotes.add(quoteKey(indicator.code, q));
+    }
+    return [...quotes].sort();
+  }
+
+  /** Reports written from what `view` sees (the schedule and staff see every figure, released or not). */
+  async run(view: ReadView, period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
     const result: RunResult = { period, reports: [], failures: [] };
     const byParent = new Map<string, string[]>();
     for (const code of regions) {
@@ -76,13 +93,22 @@ export class ReportService {
     let pending: ReportFacts[] = [];
     const flush = async () => {
       const saved = await this.store.saveReports(
-        pending.map((facts) => ({ region: facts.region.code, period, generatedAt: now, trigger, digest: digestOf(facts), failures: facts.failures.length, facts })),
+        pending.map((facts) => ({
+          region: facts.region.code,
+          period,
+          generatedAt: now,
+          trigger,
+          digest: digestOf(facts),
+          failures: facts.failures.length,
+          quotes: this.quotesOf(facts),
+          facts,
+        })),
       );
       for (const r of saved) result.reports.push({ region: r.region, version: r.version, failures: r.failures });
       pending = [];
     };
     for (const [parent, members] of byParent) {
-      for (const facts of await this.factsOf(parent, members, period)) {
+      for (const facts of await this.factsOf(view, parent, members, period)) {
         for (const f of facts.failures) result.failures.push({ region: facts.region.code, ...f });
         pending.push(facts);
       }
@@ -93,7 +119,7 @@ export class ReportService {
   }
 
   /** Facts for the members of one peer set: each indicator ranked once for all of them. */
-  private async factsOf(parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
+  private async factsOf(view: ReadView, parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
     const peers = this.catalog.childrenOf(parentCode);
     const scope = scopeWord({ name: parent.name, level: parent.level }, null);
@@ -101,7 +127,7 @@ export class ReportService {
     const name = (code: string) => this.catalog.regionName(code);
     for (const indicator of this.catalog.indicators()) {
       try {
-        const r = await this.analytics.peerRankings(indicator, period, peers);
+        const r = await this.analytics.peerRankings(view, indicator, period, peers);
         const main = indicator.rankBy === 'yoy' ? r.byYoy : r.byValue;
         const figures = peerFigures(indicator, main, indicator.rankBy, name);
         const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));

@@ -4,7 +4,8 @@
  * against both. Stores read and write plain observations and the catalog;
  * growth and ranks are computed by the domain core, never in a query.
  */
-import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../domain/types.ts';
+import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../domain/publication.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../domain/types.ts';
 
 export interface CatalogData {
   regions: Region[];
@@ -19,7 +20,12 @@ export interface CatalogChanges {
 }
 
 export interface WriteMeta {
-  receivedAt: Date;
+  /**
+   * When the batch was received; absent, the store stamps it as it writes
+   * (so a version is readable moments after its receive time, which the
+   * changes feed counts on).
+   */
+  receivedAt?: Date;
   /** Who posted the batch: a token holder's name or role. */
   by: string;
 }
@@ -43,12 +49,32 @@ export interface WriteSession {
   abort(): Promise<void>;
 }
 
-export interface Version {
-  value: number;
-  yoy: number | null;
-  status: Status | null;
-  receivedAt: Date;
-  by: string;
+/** Every stored version of one figure, oldest first (a withdrawal is a version too). */
+export interface FigureVersions extends ObservationKey {
+  versions: StoredVersion[];
+}
+
+/** A batch's mark on one indicator's month: it wrote versions received at `receivedAt` (ms). */
+export interface SliceReceipt {
+  indicator: string;
+  period: Period;
+  receivedAt: number;
+}
+
+/**
+ * Markers of what a store holds, each changing with every committed write
+ * of its kind (by any instance): answers computed while `data` is unchanged
+ * may be reused; a changed `catalog` or `releases` is re-read.
+ */
+export interface ChangeState {
+  data: string;
+  catalog: string;
+  releases: string;
+  /**
+   * The earliest receive time (ms) of a write under way that may still
+   * commit, or null: versions received from then on may not be readable yet.
+   */
+  inFlightSince: number | null;
 }
 
 /** One generated report, without its content. */
@@ -63,6 +89,8 @@ export interface ReportRecord {
   /** SHA-256 of the facts it was written from: two versions from the same data share it. */
   digest: string;
   failures: number;
+  /** The indicators' months it quotes (`indicator|period`): readable by the public once all are released. */
+  quotes: string[];
 }
 
 export interface StoredReport extends ReportRecord {
@@ -73,11 +101,14 @@ export interface StoredReport extends ReportRecord {
 export interface Store {
   readonly kind: 'sqlite' | 'influxdb';
   /**
-   * A number that changes whenever stored data or catalog change, or null
-   * when the store cannot know (another process may write to it). Answers
-   * computed at one generation may be reused until it changes.
+   * Whether other processes may write to the same data: then `changes()`
+   * asks the store (a query), and callers bound how often they ask.
    */
-  readonly generation: number | null;
+  readonly shared: boolean;
+  /** What has changed: known at once by a store with one writer, read from the store otherwise. */
+  changes(): ChangeState | Promise<ChangeState>;
+  /** Call `listener` after every write this process commits. */
+  subscribe(listener: () => void): void;
   /** Throws StoreUnavailableError when the store cannot serve requests. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -97,7 +128,7 @@ export interface Store {
   /** A whole batch at once: begin, add, commit. */
   write(rows: readonly Observation[], meta: WriteMeta, options?: { dryRun?: boolean }): Promise<WriteCounts>;
 
-  /** Current figures for these keys; keys without a figure are left out. */
+  /** Current figures for these keys; keys without a figure (or withdrawn) are left out. */
   figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
   /**
    * Current figures of one indicator at these periods, for these regions
@@ -108,8 +139,27 @@ export interface Store {
   series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]>;
   /** The latest period before `before` in which the indicator has any figure, for any of `regions` when given. */
   latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null>;
-  /** Every version of one figure, oldest first; the last is current. */
-  history(key: ObservationKey): Promise<Version[]>;
+  /** Every version of one figure, oldest first; the last is current (or a withdrawal). */
+  history(key: ObservationKey): Promise<StoredVersion[]>;
+  /**
+   * Every version received by `until` (ms; null: all) of the figures of one
+   * indicator at these periods, for these regions (all when null).
+   */
+  versions(indicator: string, periods: readonly Period[], regions: readonly string[] | null, until: number | null): Promise<FigureVersions[]>;
+  /** Every version received by `until` of one region's figures between two periods inclusive. */
+  seriesVersions(indicator: string, region: string, from: Period | null, to: Period | null, until: number | null): Promise<FigureVersions[]>;
+  /**
+   * Withdraw the current figure at `key` (posted in error) as a new
+   * version; answers its number, or null when there is no current figure.
+   */
+  withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null>;
+  /** The slices batches wrote versions to, received in (since, until] (ms), oldest first. */
+  receipts(since: number, until: number): Promise<SliceReceipt[]>;
+
+  /** The release calendar: every setting of every month that has one. */
+  loadReleases(): Promise<ReleaseEntry[]>;
+  /** Record one more setting of each month's release time, all or nothing. */
+  saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void>;
 
   /** Store reports, each as the next version of its region and month. */
   saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]>;

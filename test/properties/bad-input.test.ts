@@ -20,7 +20,7 @@ const RUNS = {
 /** What a refused write could have changed that is cheap to look at after each one. */
 async function fingerprint(app: FastifyInstance, reports: boolean) {
   const c = app.services.catalog;
-  return JSON.stringify([app.store.generation, c.regions().length, c.groups().length, c.indicators().length, reports ? (await app.store.reports({})).length : 0]);
+  return JSON.stringify([(await app.store.changes()).data, c.regions().length, c.groups().length, c.indicators().length, reports ? (await app.store.reports({})).length : 0]);
 }
 
 async function refused(app: FastifyInstance, c: WriteCase): Promise<void> {

@@ -33,7 +33,7 @@ forEachStore(t, (t, store) => {
       t.ok(doc.paths[path], `documents ${path}`);
     }
     const rankings = doc.paths['/v1/rankings'].get;
-    t.same(rankings.parameters.map((p: any) => p.name).sort(), ['by', 'group', 'indicator', 'parent', 'period']);
+    t.same(rankings.parameters.map((p: any) => p.name).sort(), ['asOf', 'by', 'group', 'indicator', 'parent', 'period', 'vintage']);
     const body = doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema;
     t.ok(JSON.stringify(body).includes('indicator'), 'the observations body is described');
     const ui = await call(app, { method: 'GET', url: '/docs' });

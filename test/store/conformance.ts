@@ -74,7 +74,7 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same(await store.write([obs('K01', '2022-06', 10.6, null, 'r')], meta('e', '2024-03-05T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 }, 'status');
     const history = await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' });
     t.same(
-      history.map((v) => [v.value, v.yoy, v.status, v.by, v.receivedAt.toISOString()]),
+      history.map((v) => [v.value, v.yoy, v.status, v.by, new Date(v.receivedAt).toISOString()]),
       [
         [10.5, 12.3, 'p', 'a', '2024-03-01T00:00:00.000Z'],
         [10.6, 12.3, 'p', 'c', '2024-03-03T00:00:00.000Z'],
@@ -83,6 +83,7 @@ export function storeConformance(t: Test, h: StoreHarness): void {
       ],
       'oldest first, the unchanged post adds no version, the last is current',
     );
+    t.same(history.map((v) => [v.version, v.withdrawn]), [[1, false], [2, false], [3, false], [4, false]], 'numbered in order');
     t.same(await store.figuresAt([{ indicator: 'inv', region: 'K01', period: '2022-06' }]), [obs('K01', '2022-06', 10.6, null, 'r')]);
     t.same(await store.history({ indicator: 'inv', region: 'K09', period: '2022-06' }), [], 'no versions of a figure never posted');
   });
@@ -209,6 +210,7 @@ export function storeConformance(t: Test, h: StoreHarness): void {
       trigger: `manual t${n}`,
       digest: `d${n}`,
       failures: n % 2,
+      quotes: [`inv|2022-0${n}`],
       facts: { text: `第${n}稿 "quoted" \\ ${'长'.repeat(n === 3 ? 40_000 : 10)}`, n },
     });
     const first = await store.saveReports([report('K01', '2022-06', 1), report('K02', '2022-06', 2)]);
@@ -223,6 +225,7 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same((await store.reports({ region: 'K01', period: '2022-06' })).map((r) => r.version), [1, 2]);
     const latest = await store.report('K01', '2022-06', null);
     t.same([latest?.version, latest?.trigger, latest?.digest, latest?.failures, latest?.generatedAt.toISOString()], [2, 'manual t3', 'd3', 1, '2024-01-03T00:00:00.000Z']);
+    t.same(latest?.quotes, ['inv|2022-03'], 'the months a report quotes are kept with it');
     t.equal((latest?.facts as { text: string }).text.length, 40_000 + 15, 'large content (beyond a 64 KB field) survives whole');
     t.same((await store.report('K01', '2022-06', 1))?.facts, report('K01', '2022-06', 1).facts, 'an earlier version stays readable');
     t.equal(await store.report('K03', '2022-06', null), null);
@@ -251,5 +254,107 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K01', '2022-06', 11), obs('K02', '2022-06', 20)], 'figures');
     t.same((await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => [v.value, v.by]), [[10, 'a'], [11, 'b']], 'history');
     t.same(await store.write([obs('K01', '2022-06', 11)], meta()), { created: 0, revised: 0, unchanged: 1 }, 'still current after reopening');
+  });
+
+  t.test('a withdrawal is a version: current reads skip it, history keeps it, posting again numbers on', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    const key = { indicator: 'inv', region: 'K01', period: '2022-06' };
+    await store.write([obs('K01', '2022-05', 4), obs('K01', '2022-06', 5, 1.5, 'p'), obs('K02', '2022-06', 6)], meta('a', '2024-03-01T00:00:00Z'));
+    t.equal(await store.withdraw(key, meta('w', '2024-03-02T00:00:00Z')), 2, 'the withdrawal is version 2');
+    t.equal(await store.withdraw(key, meta('w', '2024-03-02T00:00:01Z')), null, 'nothing current to withdraw twice');
+    t.equal(await store.withdraw({ ...key, period: '2022-07' }, meta('w')), null, 'nor a figure never posted');
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K02', '2022-06', 6)], 'slices skip it');
+    t.same(await store.figuresAt([key]), [], 'points skip it');
+    t.same(await store.series('inv', 'K01', null, null), [obs('K01', '2022-05', 4)], 'series skip it');
+    t.equal(await store.latestPeriodBefore('inv', '2022-07', ['K01']), '2022-05', 'the month of a withdrawn figure is no latest month for it');
+    t.equal(await store.latestPeriodBefore('inv', '2022-07', null), '2022-06', 'others still have figures that month');
+    t.same(
+      (await store.history(key)).map((v) => [v.version, v.value, v.yoy, v.status, v.withdrawn, v.by]),
+      [
+        [1, 5, 1.5, 'p', false, 'a'],
+        [2, null, null, null, true, 'w'],
+      ],
+    );
+    t.same(await store.write([obs('K01', '2022-06', 5, 1.5, 'p')], meta('b', '2024-03-03T00:00:00Z')), { created: 1, revised: 0, unchanged: 0 }, 'posted again: created');
+    t.same((await store.history(key)).map((v) => [v.version, v.withdrawn, v.by]), [[1, false, 'a'], [2, true, 'w'], [3, false, 'b']]);
+    t.same(await store.figuresAt([key]), [obs('K01', '2022-06', 5, 1.5, 'p')]);
+  });
+
+  t.test('versions as of an instant: every version received by then', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    await store.write([obs('K01', '2022-06', 1), obs('K02', '2022-06', 2), obs('K01', '2022-05', 0.5)], meta('a', '2024-03-01T00:00:00Z'));
+    await store.write([obs('K01', '2022-06', 1.1)], meta('b', '2024-03-02T00:00:00Z'));
+    await store.withdraw({ indicator: 'inv', region: 'K02', period: '2022-06' }, meta('c', '2024-03-03T00:00:00Z'));
+    const at = (iso: string) => Date.parse(iso);
+    const shape = (list: Awaited<ReturnType<Store['versions']>>) =>
+      list.map((f) => [f.region, f.period, f.versions.map((v) => [v.version, v.value, v.withdrawn, v.receivedAt])]).sort((a, b) => (String(a[0]) + a[1] < String(b[0]) + b[1] ? -1 : 1));
+    t.same(shape(await store.versions('inv', ['2022-06'], null, null)), [
+      ['K01', '2022-06', [[1, 1, false, at('2024-03-01T00:00:00Z')], [2, 1.1, false, at('2024-03-02T00:00:00Z')]]],
+      ['K02', '2022-06', [[1, 2, false, at('2024-03-01T00:00:00Z')], [2, null, true, at('2024-03-03T00:00:00Z')]]],
+    ]);
+    t.same(shape(await store.versions('inv', ['2022-06'], ['K01'], at('2024-03-01T12:00:00Z'))), [['K01', '2022-06', [[1, 1, false, at('2024-03-01T00:00:00Z')]]]], 'until');
+    t.same(shape(await store.versions('inv', ['2022-06'], null, at('2024-02-01T00:00:00Z'))), [], 'before anything');
+    t.same(shape(await store.seriesVersions('inv', 'K01', '2022-01', '2022-12', at('2024-03-02T00:00:00Z'))), [
+      ['K01', '2022-05', [[1, 0.5, false, at('2024-03-01T00:00:00Z')]]],
+      ['K01', '2022-06', [[1, 1, false, at('2024-03-01T00:00:00Z')], [2, 1.1, false, at('2024-03-02T00:00:00Z')]]],
+    ]);
+    t.same(
+      (await store.receipts(at('2024-02-01T00:00:00Z'), at('2024-03-05T00:00:00Z'))).map((r) => [r.indicator, r.period, r.receivedAt]),
+      [
+        ['inv', '2022-05', at('2024-03-01T00:00:00Z')],
+        ['inv', '2022-06', at('2024-03-01T00:00:00Z')],
+        ['inv', '2022-06', at('2024-03-02T00:00:00Z')],
+        ['inv', '2022-06', at('2024-03-03T00:00:00Z')],
+      ],
+      'receipts of batches that wrote versions, oldest first',
+    );
+    await store.write([obs('K01', '2022-06', 1.1)], meta('d', '2024-03-04T00:00:00Z'));
+    t.same(await store.receipts(at('2024-03-03T00:00:00Z'), at('2024-03-05T00:00:00Z')), [], 'an unchanged post writes no version and no receipt');
+  });
+
+  t.test('the release calendar keeps every setting, and survives a restart', async (t) => {
+    let store = await seeded(h);
+    const before = await store.changes();
+    await store.saveReleases([
+      { indicator: 'inv', period: '2022-06', setting: { releaseAt: Date.parse('2022-07-15T02:00:00Z'), changedAt: 1000, by: 'admin' } },
+      { indicator: 'rate', period: '2022-06', setting: { releaseAt: Date.parse('2022-07-16T02:00:00Z'), changedAt: 1000, by: 'admin' } },
+    ]);
+    await store.saveReleases([{ indicator: 'inv', period: '2022-06', setting: { releaseAt: null, changedAt: 2000, by: 'boss' } }]);
+    const after = await store.changes();
+    t.not(after.releases, before.releases, 'the marker says the calendar changed');
+    t.not(after.data, before.data);
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    const entries = (await store.loadReleases()).sort((a, b) => (a.indicator < b.indicator ? -1 : 1));
+    t.same(entries, [
+      {
+        indicator: 'inv',
+        period: '2022-06',
+        changes: [
+          { releaseAt: Date.parse('2022-07-15T02:00:00Z'), changedAt: 1000, by: 'admin' },
+          { releaseAt: null, changedAt: 2000, by: 'boss' },
+        ],
+      },
+      { indicator: 'rate', period: '2022-06', changes: [{ releaseAt: Date.parse('2022-07-16T02:00:00Z'), changedAt: 1000, by: 'admin' }] },
+    ]);
+  });
+
+  t.test('the change marker moves with every committed write, and only then', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    const a = await store.changes();
+    await store.write([obs('K01', '2022-06', 1)], meta());
+    const b = await store.changes();
+    t.not(b.data, a.data, 'figures');
+    t.equal(b.catalog, a.catalog, 'not the catalog');
+    await store.write([obs('K01', '2022-06', 1)], meta(), { dryRun: true });
+    t.equal((await store.changes()).data, b.data, 'a dry run changes nothing');
+    await store.saveCatalog({ regions: [{ code: 'K01', name: '又改名', parent: 'C', level: 'county' }] });
+    const c = await store.changes();
+    t.not(c.catalog, b.catalog, 'the catalog');
+    t.not(c.data, b.data);
+    t.equal(c.inFlightSince, null, 'no write under way');
   });
 }

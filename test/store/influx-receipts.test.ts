@@ -37,7 +37,7 @@ async function open(t: Test) {
     return (series?.values ?? []).map((row) => Object.fromEntries(series!.columns.map((c, i) => [c, row[i]])));
   };
   const history = async (region: string, period = '2022-06') =>
-    (await store.history({ indicator: 'inv', region, period })).map((v) => [v.value, v.yoy, v.status, v.by, v.receivedAt.getTime()]);
+    (await store.history({ indicator: 'inv', region, period })).map((v) => [v.value, v.yoy, v.status, v.by, v.receivedAt]);
   return { store, write, select, history };
 }
 
@@ -66,7 +66,12 @@ t.test('a batch lists its first versions in one receipt per month; they carry no
   t.same(await history('A', '2022-07'), [[3, null, null, 'alice', 1000]]);
 
   await store.write([obs('A', 1, 5, 'p'), obs('B', 2.5)], meta('bob', 2000));
-  t.equal((await select('SELECT * FROM "receipt"')).length, 2, 'unchanged and revised rows get no receipt');
+  t.same(
+    (await select('SELECT "at", "regions0" FROM "receipt" WHERE "at" = 2000')).map((r) => [r.time, r.regions0]),
+    [[JUNE, '']],
+    'a revision is noted for the changes feed, listing no first version; an unchanged row adds nothing',
+  );
+  t.equal((await select('SELECT * FROM "receipt"')).length, 3);
   await store.write([obs('B', 2.75, 1)], meta('carol', 3000));
   t.same(await history('B'), [
     [2, null, null, 'alice', 1000],

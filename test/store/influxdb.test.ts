@@ -97,11 +97,12 @@ t.test('lines of figures are what Point itself writes', async (t) => {
 
 t.test('figures read back from either form of point', async (t) => {
   const { figureOf } = await import('../../src/store/influxdb/lines.ts');
-  t.same(figureOf(5, 1.5, null, null), { value: 5, yoy: 1.5, status: null, version: 1, receivedAt: Number.NaN, by: '', receipted: true }, 'first version: bookkeeping from its receipt');
-  t.same(figureOf(5, null, 'e', undefined), { value: 5, yoy: null, status: 'e', version: 1, receivedAt: Number.NaN, by: '', receipted: true });
-  t.same(figureOf(5, 1.5, '', 'v=2;t=7;b=x'), { value: 5, yoy: null, status: null, version: 2, receivedAt: 7, by: 'x', receipted: false }, 'stale yoy and status cleared');
-  t.same(figureOf(5, 1.5, null, 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'r', version: 4, receivedAt: 7, by: 'x', receipted: false }, 'a point written before the status field');
-  t.same(figureOf(5, 1.5, 'b', 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'b', version: 4, receivedAt: 7, by: 'x', receipted: false }, 'the status field wins');
+  t.same(figureOf(5, 1.5, null, null), { value: 5, yoy: 1.5, status: null, version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false }, 'first version: bookkeeping from its receipt');
+  t.same(figureOf(5, null, 'e', undefined), { value: 5, yoy: null, status: 'e', version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false });
+  t.same(figureOf(5, 1.5, '', 'v=2;t=7;b=x'), { value: 5, yoy: null, status: null, version: 2, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'stale yoy and status cleared');
+  t.same(figureOf(5, 1.5, null, 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'r', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'a point written before the status field');
+  t.same(figureOf(5, 1.5, '', 'v=5;t=8;b=w;y=1;d=1'), { value: 5, yoy: 1.5, status: null, version: 5, receivedAt: 8, by: 'w', receipted: false, withdrawn: true }, 'a withdrawal');
+  t.same(figureOf(5, 1.5, 'b', 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'b', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'the status field wins');
 });
 
 t.test('quotes and backslashes in a holder name are escaped as Point escapes them', async (t) => {

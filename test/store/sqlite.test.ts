@@ -54,6 +54,33 @@ t.test('a data file of schema 1 is brought up to date without losing anything', 
   t.same((await store.loadCatalog()).indicators, [
     { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
   ]);
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '2');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
   t.same(store.db.prepare('SELECT count(*) FROM reports').pluck().get(), 0, 'the new tables exist');
+});
+
+t.test('a data file of schema 2 gains withdrawals, receipts, releases and report quotes, and its revisions still archive', async (t) => {
+  const dir = tempDir(t);
+  let store = new SqliteStore(dir);
+  await store.saveCatalog({
+    regions: [{ code: 'R', name: '县', parent: null, level: null }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true }],
+  });
+  await store.write([{ indicator: 'inv', region: 'R', period: '2022-06', value: 1, yoy: null, status: null }], { receivedAt: new Date(1000), by: 'old' });
+  // Back to schema 2 as an earlier release left it: no withdrawn, receipts, releases or quotes; the old trigger.
+  store.db.exec(`DROP INDEX observations_withdrawn; DROP TRIGGER keep_revision_v3; DROP TABLE receipts; DROP TABLE releases;
+    ALTER TABLE observations DROP COLUMN withdrawn; ALTER TABLE revisions DROP COLUMN withdrawn; ALTER TABLE reports DROP COLUMN quotes;
+    CREATE TRIGGER keep_revision AFTER UPDATE ON observations BEGIN
+      INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by)
+      VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by);
+    END;
+    UPDATE meta SET value = '2' WHERE key = 'schema_version';`);
+  await store.close();
+  store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
+  t.same(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all(), ['keep_revision_v3'], 'one trigger, the new one');
+  const key = { indicator: 'inv', region: 'R', period: '2022-06' };
+  await store.write([{ ...key, value: 2, yoy: null, status: null }], { receivedAt: new Date(2000), by: 'new' });
+  t.equal(await store.withdraw(key, { receivedAt: new Date(3000), by: 'w' }), 3);
+  t.same((await store.history(key)).map((v) => [v.version, v.value, v.withdrawn, v.by]), [[1, 1, false, 'old'], [2, 2, false, 'new'], [3, null, true, 'w']]);
 });

@@ -9,6 +9,7 @@ import {
   seriesResultSchema,
 } from '../../schemas/analytics.ts';
 import { errorSchema } from '../../schemas/common.ts';
+import { viewOf } from '../view.ts';
 
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 503: errorSchema };
 
@@ -17,12 +18,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/series',
     { config: { cache: true }, schema: { tags: ['analytics'], summary: "one region's monthly figures with growth", querystring: seriesQuery, response: { 200: seriesResultSchema, ...errors } } },
-    async (request) => analytics.series(request.query),
+    async (request) => analytics.series(viewOf(app, request), request.query),
   );
   app.get(
     '/v1/rankings',
     { config: { cache: true }, schema: { tags: ['analytics'], summary: 'rank peers by growth or size', querystring: rankingsQuery, response: { 200: rankingResultSchema, ...errors } } },
-    async (request) => analytics.ranking(request.query),
+    async (request) => analytics.ranking(viewOf(app, request), request.query),
   );
   app.get(
     '/v1/scorecard',
@@ -35,7 +36,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: scorecardResultSchema, ...errors },
       },
     },
-    async (request) => analytics.scorecard(request.query),
+    async (request) => analytics.scorecard(viewOf(app, request), request.query),
   );
 };
 

@@ -5,6 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../../../charts/render.ts';
 import { chartSpecSchema, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
 import { errorSchema } from '../../schemas/common.ts';
+import { viewOf } from '../view.ts';
 
 const responses = {
   200: { description: 'the chart', content: { 'application/json': { schema: chartSpecSchema }, 'image/svg+xml': { schema: chartSpecSchema } } },
@@ -31,18 +32,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const charts = app.services.charts;
   const config = { cache: true };
   app.get('/v1/charts/ranking', { config, schema: { tags: ['charts'], summary: "peers' bars in rank order", querystring: rankingChartQuery, response: responses } }, async (request, reply) =>
-    answer(request, reply, request.query.format, await charts.ranking(request.query)),
+    answer(request, reply, request.query.format, await charts.ranking(viewOf(app, request), request.query)),
   );
   app.get('/v1/charts/trend', { config, schema: { tags: ['charts'], summary: "a region's figure or growth month by month", querystring: trendChartQuery, response: responses } }, async (request, reply) =>
-    answer(request, reply, request.query.format, await charts.trend(request.query)),
+    answer(request, reply, request.query.format, await charts.trend(viewOf(app, request), request.query)),
   );
   app.get(
     '/v1/charts/rank-history',
     { config, schema: { tags: ['charts'], summary: "every peer's rank month by month (bump chart)", querystring: rankHistoryChartQuery, response: responses } },
-    async (request, reply) => answer(request, reply, request.query.format, await charts.rankHistory(request.query)),
+    async (request, reply) => answer(request, reply, request.query.format, await charts.rankHistory(viewOf(app, request), request.query)),
   );
   app.get('/v1/charts/scorecard', { config, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
-    answer(request, reply, request.query.format, await charts.scorecard(request.query)),
+    answer(request, reply, request.query.format, await charts.scorecard(viewOf(app, request), request.query)),
   );
 };
 

@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorSchema } from '../../schemas/common.ts';
 import { docOnly } from '../../schemas/doc-only.ts';
 import { historyQuery, historyResultSchema, ingestQuery, ingestResultSchema, observationsBody } from '../../schemas/observations.ts';
+import { changesQuery, changesResultSchema, withdrawParams, withdrawResultSchema } from '../../schemas/publication.ts';
 import { decodeCsv, parseCsv } from '../../services/csv.ts';
+import { viewOf } from '../view.ts';
 
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/tab-separated-values'];
 
@@ -40,12 +42,39 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags: ['observations'],
-        summary: 'every version of one figure, oldest first; the last is current',
+        summary: 'every version of one figure the caller may see, oldest first; the last is current',
         querystring: historyQuery,
         response: { 200: historyResultSchema, 400: errorSchema, 404: errorSchema },
       },
     },
-    async (request) => app.services.analytics.history(request.query),
+    async (request) => app.services.analytics.history(viewOf(app, request), request.query),
+  );
+
+  app.delete(
+    '/v1/observations/:indicator/:region/:period',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['observations'],
+        summary: 'withdraw a figure posted in error: a new version, history keeps every earlier one',
+        params: withdrawParams,
+        response: { 200: withdrawResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema },
+      },
+    },
+    async (request) => ({ withdrawn: true as const, version: await app.services.ingest.withdraw(request.params, request.principal.name) }),
+  );
+
+  app.get(
+    '/v1/observations/changes',
+    {
+      schema: {
+        tags: ['observations'],
+        summary: 'every version that became public in (since, until], oldest first, paged (SDMX updatedAfter)',
+        querystring: changesQuery,
+        response: { 200: changesResultSchema, 400: errorSchema, 404: errorSchema, 503: errorSchema },
+      },
+    },
+    async (request) => app.services.changes.changes(request.query),
   );
 };
 

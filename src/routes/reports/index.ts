@@ -9,6 +9,7 @@ import { errorSchema } from '../../schemas/common.ts';
 import { reportListQuery, reportListSchema, reportParams, reportQuery, reportSchema, runBody, runResultSchema } from '../../schemas/reports.ts';
 import { previousMonth } from '../../services/reports.ts';
 import type { ReportRecord } from '../../store/store.ts';
+import { viewOf } from '../view.ts';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema };
 const json = (r: ReportRecord) => ({ ...r, generatedAt: r.generatedAt.toISOString() });
@@ -23,14 +24,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const period = request.body?.period ?? previousMonth(new Date(), app.config.REPORT_TZ);
       const regions = request.body?.regions ?? reports.regionsToReport();
       for (const code of regions) app.services.catalog.region(code, 'regions');
-      return reports.run(period, regions, `manual ${request.principal.name}`);
+      return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.name}`);
     },
   );
 
   app.get(
     '/v1/reports',
     { schema: { tags: ['reports'], summary: 'every stored version, newest month first', querystring: reportListQuery, response: { 200: reportListSchema, ...errors } } },
-    async (request) => ({ reports: (await app.store.reports(request.query)).map(json) }),
+    async (request) => ({ reports: (await viewOf(app, request).reports(request.query)).map(json) }),
   );
 
   app.get(
@@ -50,7 +51,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const [period, format = 'json'] = request.params.file.split('.') as [string, string | undefined];
       app.services.catalog.region(request.params.region);
-      const report = await app.store.report(request.params.region, period, request.query.version ?? null);
+      const view = viewOf(app, request);
+      const report = await view.report(request.params.region, period, request.query.version ?? null);
       if (report === null) {
         const which = request.query.version === undefined ? 'no report' : `no version ${request.query.version}`;
         throw new ApiError('not_found', `${which} of ${request.params.region} for ${period}`, { details: [{ field: request.query.version === undefined ? 'file' : 'version', message: 'not found' }] });
@@ -58,7 +60,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const { facts, ...record } = report;
       if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(reportMarkdown(facts as ReportFacts, record, app.config.REPORT_TZ));
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(await reportHtml(facts as ReportFacts, record, app.config.REPORT_TZ));
-      const versions = (await app.store.reports({ region: record.region, period })).map((r) => r.version);
+      const versions = (await view.reports({ region: record.region, period })).map((r) => r.version);
       return { ...json(record), versions, facts };
     },
   );

@@ -11,14 +11,33 @@
  * listed in their batch's receipt (receipts.ts) before they are written. A
  * request cut short leaves part of its batch; repeating it completes the
  * batch without a duplicate version.
+ *
+ * Other instances may write to the same database: every committed write
+ * ends by rewriting the change marker (publication-lines.ts), which every
+ * instance reads to know whether what it holds is still current.
  */
+import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type {
+  CatalogChanges,
+  CatalogData,
+  ChangeState,
+  FigureVersions,
+  ReportRecord,
+  SliceReceipt,
+  Store,
+  StoredReport,
+  WriteCounts,
+  WriteMeta,
+  WriteSession,
+} from '../store.ts';
+import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
-import { catalogDoc, catalogLine, FigureLines, figureOf, reportLine, stateLine, type StoredFigure } from './lines.ts';
+import { catalogDoc, catalogLine, FigureLines, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, type WriteLog } from './line-writer.ts';
-import { type Receipt, receiptFor, receiptLines, receiptOf, sliceKey } from './receipts.ts';
+import { markerLine, markerState, releaseEntries, releaseLine, type MarkerKind } from './publication-lines.ts';
+import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 
 /**
@@ -38,38 +57,14 @@ export const STARTUP_WAIT_MS = 30_000;
 const FAR_PAST = '1677-09-22T00:00:00Z';
 const FAR_FUTURE = '2262-04-10T00:00:00Z';
 const EMPTY: Result = { columns: [], rows: [] };
+/**
+ * A write under way that has not finished after this long was cut short
+ * (its instance stopped): the changes feed stops waiting for it.
+ */
+export const INFLIGHT_STALE_MS = 10 * 60_000;
 
-const keyOf = (indicator: string, region: string, period: Period) => `${indicator}\u0000${region}\u0000${period}`;
-
-/** Figures of a current-slice, current-series or revisions answer. */
-function figuresOf(result: Result, indicator: string, fixed: { period?: Period; region?: string }): StoredFigure[] {
-  const [time, region, value, yoy, status, meta] = ['time', 'region', 'value', 'yoy', 'status', 'meta'].map((c) => column(result, c)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  return result.rows.map((row) => ({
-    indicator,
-    region: fixed.region ?? String(row[region]),
-    period: fixed.period ?? secondsToPeriod(Number(row[time])),
-    ...figureOf(row[value], row[yoy], row[status], row[meta]),
-  }));
-}
-
-const receiptsOf = (result: Result): Receipt[] => result.rows.map((row) => receiptOf((name) => row[column(result, name)]));
-
-/** A first version's receive time and poster, from its batch's receipt (none found: the epoch, nobody). */
-function stamp(f: StoredFigure, receipts: readonly Receipt[]): void {
-  const receipt = receiptFor(receipts, f.region);
-  f.receivedAt = receipt?.at ?? 0;
-  f.by = receipt?.by ?? '';
-  f.receipted = false;
-}
-
-const plain = ({ indicator, region, period, value, yoy, status }: StoredFigure): Observation => ({ indicator, region, period, value, yoy, status });
+const current = (f: StoredFigure) => f.withdrawn !== true;
+const getter = (result: Result, row: unknown[]) => (name: string) => row[column(result, name)];
 
 /** Which regions have figures of an indicator, asked of InfluxDB once per batch. */
 class SeriesIndex {
@@ -89,11 +84,14 @@ class SeriesIndex {
 
 export class InfluxStore implements Store {
   readonly kind = 'influxdb' as const;
-  /** Other instances may write to the same InfluxDB: this one cannot know when data changes. */
-  readonly generation = null;
+  /** Other instances may write to the same InfluxDB: what changed is read from the change marker. */
+  readonly shared = true;
   private readonly writer: LineWriter;
   /** Writes of this instance, one at a time: two revisions of one figure must not race. */
   private lock: Promise<void> = Promise.resolve();
+  /** Receive times of this instance's writes under way. */
+  private readonly inFlight = new Set<number>();
+  private readonly listeners: Array<() => void> = [];
 
   private constructor(
     private readonly http: InfluxHttp,
@@ -151,6 +149,43 @@ export class InfluxStore implements Store {
     this.http.close();
   }
 
+  subscribe(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  async changes(): Promise<ChangeState> {
+    const [result = EMPTY] = await this.run([statement('marker', 0, {})]);
+    const row = result.rows[0];
+    const state = markerState(row === undefined ? undefined : getter(result, row));
+    // The marker names the last writer's write under way; a very old one was cut short.
+    let since = state.inFlightSince !== null && state.inFlightSince > Date.now() - INFLIGHT_STALE_MS ? state.inFlightSince : null;
+    for (const at of this.inFlight) if (since === null || at < since) since = at;
+    return { ...state, inFlightSince: since };
+  }
+
+  /** After a committed write: a new marker, then this instance's listeners. */
+  private async mark(kinds: readonly MarkerKind[]): Promise<void> {
+    await this.writer.write(1, () => markerLine(kinds, this.oldestInFlight()));
+    for (const listener of this.listeners) listener();
+  }
+
+  private oldestInFlight(): number {
+    return this.inFlight.size === 0 ? 0 : Math.min(...this.inFlight);
+  }
+
+  /** Run `write` holding this instance's write lock. */
+  private async exclusive<T>(write: () => Promise<T>): Promise<T> {
+    let release!: () => void;
+    const previous = this.lock;
+    this.lock = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await previous;
+      return await write();
+    } finally {
+      release();
+    }
+  }
+
   private async run(statements: readonly Statement[]): Promise<Result[]> {
     const out: Result[] = [];
     for (let i = 0; i < statements.length; i += STATEMENTS_PER_REQUEST) {
@@ -199,6 +234,7 @@ export class InfluxStore implements Store {
       for (const i of changes.indicators ?? []) lines.push(catalogLine('indicator', i.code, seqOf.get(i.code) ?? next++, i));
     }
     await this.writer.write(lines.length, (i) => lines[i]!);
+    await this.mark(['data', 'catalog']);
   }
 
   /**
@@ -277,23 +313,41 @@ export class InfluxStore implements Store {
       add: (part) => {
         rows.push(...part);
       },
-      figuresAt: async (keys) => (keys.length === 0 ? [] : [...(await this.current(keys, index)).values()].map(plain)),
+      figuresAt: async (keys) => (keys.length === 0 ? [] : [...(await this.current(keys, index)).values()].filter(current).map(plain)),
       abort: async () => {
         rows.length = 0;
       },
-      commit: async () => {
-        let release!: () => void;
-        const previous = this.lock;
-        this.lock = new Promise<void>((resolve) => (release = resolve));
-        try {
-          await previous;
-          // Series created by a batch committed since this one looked are seen afresh.
-          return await this.commitBatch(rows, await this.current(rows), meta, options.dryRun === true);
-        } finally {
-          release();
-        }
-      },
+      // Series created by a batch committed since this one looked are seen afresh.
+      commit: () =>
+        this.exclusive(() =>
+          this.stamped(meta, options.dryRun === true, async (at) => {
+            const counts = await this.commitBatch(rows, await this.current(rows), at, meta.by, options.dryRun === true);
+            return { result: counts, changed: counts.created + counts.revised > 0 };
+          }),
+        ),
     };
+  }
+
+  /**
+   * Run a write stamped with its receive time: the caller's, or now, once
+   * this instance's earlier writes are done; while it runs the marker says
+   * so, and the changes feed of every instance waits for it.
+   */
+  private async stamped<T>(meta: WriteMeta, dryRun: boolean, write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    if (dryRun) return (await write(receivedAt)).result;
+    const inFlightLine = () => `change inflight=${this.oldestInFlight()}i 0`;
+    this.inFlight.add(receivedAt);
+    try {
+      await this.writer.write(1, inFlightLine);
+      const { result, changed } = await write(receivedAt);
+      this.inFlight.delete(receivedAt);
+      if (changed) await this.mark(['data']);
+      else await this.writer.write(1, inFlightLine);
+      return result;
+    } finally {
+      this.inFlight.delete(receivedAt);
+    }
   }
 
   async write(rows: readonly Observation[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
@@ -302,32 +356,30 @@ export class InfluxStore implements Store {
     return session.commit();
   }
 
-  private async commitBatch(rows: readonly Observation[], stored: ReadonlyMap<string, StoredFigure>, meta: WriteMeta, dryRun: boolean): Promise<WriteCounts> {
+  private async commitBatch(rows: readonly Observation[], stored: ReadonlyMap<string, StoredFigure>, receivedAt: number, by: string, dryRun: boolean): Promise<WriteCounts> {
     const counts: WriteCounts = { created: 0, revised: 0, unchanged: 0 };
     if (rows.length === 0) return counts;
-    const receivedAt = meta.receivedAt.getTime();
     const superseded: StoredFigure[] = [];
     // Parallel arrays, not an object per row: a 50,000-row batch is held until its last chunk is sent.
     const changed: Observation[] = [];
     const versions: number[] = [];
     for (const row of rows) {
       const before = stored.size === 0 ? undefined : stored.get(keyOf(row.indicator, row.region, row.period));
-      if (before !== undefined && before.value === row.value && before.yoy === row.yoy && before.status === row.status) {
+      if (before !== undefined && before.withdrawn !== true && before.value === row.value && before.yoy === row.yoy && before.status === row.status) {
         counts.unchanged++;
         continue;
       }
-      if (before === undefined) counts.created++;
-      else {
-        counts.revised++;
-        superseded.push(before);
-      }
+      // Posted again after a withdrawal: created anew, its versions numbered on.
+      if (before === undefined || before.withdrawn === true) counts.created++;
+      else counts.revised++;
+      if (before !== undefined) superseded.push(before);
       changed.push(row);
       versions.push((before?.version ?? 0) + 1);
     }
     if (dryRun) return counts;
     // The superseded copy of a first version keeps when and by whom its batch created it.
     await this.fillFromReceipts(superseded);
-    const receipts = receiptLines(changed, versions, receivedAt, meta.by);
+    const receipts = receiptLines(changed, versions, receivedAt, by);
     // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
     const revisionLines = new FigureLines('observation_revision');
     await this.writer.write(receipts.length + superseded.length, (i) => {
@@ -336,7 +388,7 @@ export class InfluxStore implements Store {
       return revisionLines.line(figure, figure);
     });
     const currentLines = new FigureLines('observation');
-    const bookkeeping = { version: 0, receivedAt, by: meta.by };
+    const bookkeeping = { version: 0, receivedAt, by };
     await this.writer.write(changed.length, (i) => {
       bookkeeping.version = versions[i]!;
       return currentLines.line(changed[i]!, bookkeeping);
@@ -344,8 +396,8 @@ export class InfluxStore implements Store {
     return counts;
   }
 
-  /** Receipts of the batches that created figures of these indicators and months. */
-  private async receipts(slices: ReadonlyArray<{ indicator: string; period: Period }>): Promise<Map<string, Receipt[]>> {
+  /** Receipts of the batches that wrote figures of these indicators and months. */
+  private async receiptsFor(slices: ReadonlyArray<{ indicator: string; period: Period }>): Promise<Map<string, Receipt[]>> {
     const out = new Map<string, Receipt[]>();
     (await this.run(slices.map(({ indicator, period }, n) => statement('receipts', n, { indicator, time: periodTime(period) })))).forEach((result, n) => {
       const { indicator, period } = slices[n]!;
@@ -360,39 +412,43 @@ export class InfluxStore implements Store {
     if (open.length === 0) return;
     const slices = new Map<string, { indicator: string; period: Period }>();
     for (const f of open) slices.set(sliceKey(f.indicator, f.period), { indicator: f.indicator, period: f.period });
-    const found = await this.receipts([...slices.values()]);
+    const found = await this.receiptsFor([...slices.values()]);
     for (const f of open) stamp(f, found.get(sliceKey(f.indicator, f.period)) ?? []);
   }
 
   async figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]> {
     if (keys.length === 0) return [];
-    return [...(await this.current(keys)).values()].map(plain);
+    return [...(await this.current(keys)).values()].filter(current).map(plain);
   }
 
-  async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
+  /** Current points (withdrawals included) of one indicator in these months, for these regions. */
+  private async currentPoints(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<StoredFigure[]> {
     if (regions !== null && regions.length === 0) return [];
     const list = [...new Set(periods)];
     const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
     const results = await this.run(list.map((period, n) => statement('current-slice', n, { indicator, time: periodTime(period) }, filter)));
     const wanted = regions === null || filter !== null ? null : new Set(regions);
-    const out: Observation[] = [];
+    const out: StoredFigure[] = [];
     results.forEach((result, n) => {
-      for (const f of figuresOf(result, indicator, { period: list[n]! })) if (wanted === null || wanted.has(f.region)) out.push(plain(f));
+      for (const f of figuresOf(result, indicator, { period: list[n]! })) if (wanted === null || wanted.has(f.region)) out.push(f);
     });
     return out;
+  }
+
+  async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
+    return (await this.currentPoints(indicator, periods, regions)).filter(current).map(plain);
   }
 
   async series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
     const [result = EMPTY] = await this.run([
       statement('current-series', 0, { indicator, region, from: from === null ? FAR_PAST : periodTime(from), to: to === null ? FAR_FUTURE : periodTime(to) }),
     ]);
-    return figuresOf(result, indicator, { region }).map(plain);
+    return figuresOf(result, indicator, { region }).filter(current).map(plain);
   }
 
   async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null> {
     if (regions !== null && regions.length === 0) return null;
     const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
-    const wanted = regions === null ? null : new Set(regions);
     let bound = periodTime(before);
     // Each step moves to an earlier month with figures: bounded by the months stored.
     for (;;) {
@@ -400,32 +456,89 @@ export class InfluxStore implements Store {
       const row = result.rows[0];
       if (row === undefined) return null;
       const period = secondsToPeriod(Number(row[column(result, 'time')]));
-      if (wanted === null || filter !== null) return period;
-      const slice = await this.slices(indicator, [period], null);
-      if (slice.some((o) => wanted.has(o.region))) return period;
+      const withdrawn = String(row[column(result, 'meta')] ?? '').includes(';d=1');
+      if (regions === null && !withdrawn) return period;
+      if (filter !== null && !withdrawn) return period;
+      // A wider peer set, or a withdrawn point: is any wanted figure of that month current?
+      if ((await this.slices(indicator, [period], regions)).length > 0) return period;
       bound = periodTime(period);
     }
   }
 
-  async history(key: ObservationKey): Promise<Version[]> {
-    const time = periodTime(key.period);
-    const [currentResult = EMPTY, revisionResult = EMPTY, receiptResult = EMPTY] = await this.run([
-      statement('current-slice', 0, { indicator: key.indicator, time }, [key.region]),
-      statement('revisions', 1, { indicator: key.indicator, region: key.region, time }),
-      statement('receipts', 2, { indicator: key.indicator, time }),
-    ]);
-    const current = figuresOf(currentResult, key.indicator, { period: key.period })[0];
-    if (current === undefined) return [];
-    if (current.receipted === true) stamp(current, receiptsOf(receiptResult));
-    // A revision point of a version not (yet) superseded is left from a write cut short: not history.
-    const earlier = figuresOf(revisionResult, key.indicator, { period: key.period, region: key.region }).filter((v) => v.version < current.version);
-    return [...earlier.sort((a, b) => a.version - b.version), current].map((v) => ({
-      value: v.value,
-      yoy: v.yoy,
-      status: v.status,
-      receivedAt: new Date(v.receivedAt),
-      by: v.by,
-    }));
+  async history(key: ObservationKey): Promise<StoredVersion[]> {
+    return (await this.versions(key.indicator, [key.period], [key.region], null))[0]?.versions ?? [];
+  }
+
+  async versions(indicator: string, periods: readonly Period[], regions: readonly string[] | null, until: number | null): Promise<FigureVersions[]> {
+    if (regions !== null && regions.length === 0) return [];
+    const list = [...new Set(periods)];
+    const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
+    const statements: Statement[] = [];
+    for (const period of list) {
+      const time = periodTime(period);
+      statements.push(
+        statement('current-slice', statements.length, { indicator, time }, filter),
+        statement('revisions-slice', statements.length + 1, { indicator, time }, filter),
+        statement('receipts', statements.length + 2, { indicator, time }),
+      );
+    }
+    const results = await this.run(statements);
+    const wanted = regions === null ? null : new Set(regions);
+    const out: FigureVersions[] = [];
+    list.forEach((period, i) => {
+      const keep = (f: StoredFigure) => wanted === null || wanted.has(f.region);
+      const points = figuresOf(results[3 * i] ?? EMPTY, indicator, { period }).filter(keep);
+      const revisions = figuresOf(results[3 * i + 1] ?? EMPTY, indicator, { period }).filter(keep);
+      const receipts = receiptsOf(results[3 * i + 2] ?? EMPTY);
+      out.push(...versionsOf(points, revisions, () => receipts, until));
+    });
+    return out;
+  }
+
+  async seriesVersions(indicator: string, region: string, from: Period | null, to: Period | null, until: number | null): Promise<FigureVersions[]> {
+    const range = { indicator, region, from: from === null ? FAR_PAST : periodTime(from), to: to === null ? FAR_FUTURE : periodTime(to) };
+    const [currentResult = EMPTY, revisionResult = EMPTY] = await this.run([statement('current-series', 0, range), statement('revisions-series', 1, range)]);
+    const points = figuresOf(currentResult, indicator, { region });
+    const revisions = figuresOf(revisionResult, indicator, { region });
+    const receipts = await this.receiptsFor([...new Set(points.filter((p) => p.receipted === true).map((p) => p.period))].map((period) => ({ indicator, period })));
+    return versionsOf(points, revisions, (period) => receipts.get(sliceKey(indicator, period)) ?? [], until).sort((a, b) => (a.period < b.period ? -1 : 1));
+  }
+
+  async withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null> {
+    return this.exclusive(() =>
+      this.stamped(meta, false, async (receivedAt) => {
+        const stored = (await this.currentPoints(key.indicator, [key.period], [key.region]))[0];
+        if (stored === undefined || stored.withdrawn === true) return { result: null, changed: false };
+        await this.fillFromReceipts([stored]);
+        const version = stored.version + 1;
+        // The superseded version first, then a receipt (for the changes feed), then the withdrawal.
+        const [receipt = ''] = receiptLines([key as Observation], [version], receivedAt, meta.by);
+        await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
+        await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
+        return { result: version, changed: true };
+      }),
+    );
+  }
+
+  async receipts(since: number, until: number): Promise<SliceReceipt[]> {
+    const [result = EMPTY] = await this.run([statement('receipts-between', 0, { since, until })]);
+    const [time, indicator, at] = ['time', 'indicator', 'at'].map((c) => column(result, c)) as [number, number, number];
+    return result.rows
+      .map((row) => ({ indicator: String(row[indicator]), period: secondsToPeriod(Number(row[time])), receivedAt: Number(row[at]) }))
+      .sort((a, b) => a.receivedAt - b.receivedAt || (a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : a.period < b.period ? -1 : 1));
+  }
+
+  async loadReleases(): Promise<ReleaseEntry[]> {
+    const [result = EMPTY] = await this.run([statement('releases', 0, {})]);
+    return releaseEntries(result.rows.map((row) => getter(result, row)));
+  }
+
+  async saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
+    if (settings.length === 0) return;
+    await this.exclusive(async () => {
+      await this.writer.write(settings.length, (i) => releaseLine(settings[i]!.indicator, settings[i]!.period, settings[i]!.setting));
+      await this.mark(['data', 'releases']);
+    });
   }
 
   private static recordOf(get: (column: string) => unknown): ReportRecord {
@@ -437,6 +550,8 @@ export class InfluxStore implements Store {
       trigger: String(get('trigger')),
       digest: String(get('digest')),
       failures: Number(get('failures')),
+      // Reports stored before quotes were kept quote nothing: they were public when written.
+      quotes: typeof get('quotes') === 'string' ? (JSON.parse(get('quotes') as string) as string[]) : [],
     };
   }
 
@@ -474,7 +589,10 @@ export class InfluxStore implements Store {
       return { ...r, version };
     });
     const lines = records.map((r, i) => reportLine({ ...r, generatedAt: r.generatedAt.getTime(), facts: reports[i]!.facts }));
-    await this.writer.write(lines.length, (i) => lines[i]!);
+    await this.exclusive(async () => {
+      await this.writer.write(lines.length, (i) => lines[i]!);
+      await this.mark(['data']);
+    });
     return records;
   }
 

@@ -8,7 +8,9 @@
  * receipt              tags indicator, batch            fields at, by, parts, regions0 … (receipts.ts)
  * catalog              tags kind, code                  fields seq, chunks, doc0 … docN (the entry as JSON)
  *
- * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported]`.
+ * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported][;d=1 a withdrawal]`.
+ * A withdrawal is a version: the point keeps the withdrawn figure's fields
+ * (InfluxDB cannot drop a field of a point) and `d=1` says none is current.
  * A figure's first version carries no meta: its receive time and poster are
  * in the receipt of the batch that created it. Every field is a series of
  * its own inside InfluxDB, and a bookkeeping field on every figure made a
@@ -27,6 +29,8 @@ export interface Bookkeeping {
   version: number;
   receivedAt: number;
   by: string;
+  /** The version withdraws the figure (posted in error). */
+  withdrawn?: boolean;
 }
 
 export interface StoredFigure extends Observation, Bookkeeping {
@@ -109,7 +113,8 @@ export class FigureLines {
     }
     const status = f.status !== null ? `,status="${f.status}"` : this.measurement === 'observation' ? ',status=""' : '';
     const tail = this.tailOf(bookkeeping.receivedAt, bookkeeping.by);
-    return `${this.seriesKey(f, version)} meta="v=${version}${tail}${f.yoy === null ? '' : ';y=1'}"${status},value=${f.value}${yoy} ${seconds}`;
+    const flags = `${f.yoy === null ? '' : ';y=1'}${bookkeeping.withdrawn === true ? ';d=1' : ''}`;
+    return `${this.seriesKey(f, version)} meta="v=${version}${tail}${flags}"${status},value=${f.value}${yoy} ${seconds}`;
   }
 }
 
@@ -121,7 +126,7 @@ const KNOWN_STATUSES = new Set<string>(STATUSES);
  * fields were written only when reported, and whose receive time and
  * poster are in its batch's receipt.
  */
-export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: unknown): Figure & Bookkeeping & { receipted: boolean } {
+export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: unknown): Figure & Bookkeeping & { receipted: boolean; withdrawn: boolean } {
   const first = meta === null || meta === undefined;
   const parts = new Map<string, string>();
   if (!first) {
@@ -140,6 +145,7 @@ export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: un
     receivedAt: first ? Number.NaN : Number(parts.get('t') ?? 0),
     by: parts.get('b') ?? '',
     receipted: first,
+    withdrawn: parts.get('d') === '1',
   };
 }
 
@@ -159,6 +165,7 @@ export interface ReportLine {
   trigger: string;
   digest: string;
   failures: number;
+  quotes: readonly string[];
   facts: unknown;
 }
 
@@ -171,6 +178,7 @@ export function reportLine(r: ReportLine): string {
     .stringField('trigger', r.trigger)
     .stringField('digest', r.digest)
     .intField('failures', r.failures)
+    .stringField('quotes', JSON.stringify(r.quotes))
     .timestamp(String(periodSeconds(r.period)));
   return withDoc(point, r.facts).toLineProtocol()!;
 }

@@ -29,18 +29,21 @@ function batchCode(receivedAt: number): string {
 
 export const sliceKey = (indicator: string, period: Period) => `${indicator}\u0000${period}`;
 
-/** The receipts of one batch: a line per indicator and month where `rows` holds first versions. */
+/**
+ * The receipts of one batch: a line per indicator and month it writes a
+ * version to (the changes feed finds batches by them), listing the regions
+ * whose first version it writes.
+ */
 export function receiptLines(rows: readonly Observation[], versions: readonly number[], receivedAt: number, by: string): string[] {
   const created = new Map<string, { indicator: string; period: Period; regions: string[] }>();
   let last: { indicator: string; period: Period; regions: string[] } | undefined;
   rows.forEach((row, i) => {
-    if (versions[i] !== 1) return;
     // Rows come month by month or series by series: the last slice is usually the one.
     if (last === undefined || last.indicator !== row.indicator || last.period !== row.period) {
       last = created.get(sliceKey(row.indicator, row.period));
       if (last === undefined) created.set(sliceKey(row.indicator, row.period), (last = { indicator: row.indicator, period: row.period, regions: [] }));
     }
-    last.regions.push(row.region);
+    if (versions[i] === 1) last.regions.push(row.region);
   });
   const batch = batchCode(receivedAt);
   return [...created.values()].map((r) => receiptLine(r.indicator, r.period, batch, receivedAt, by, r.regions));

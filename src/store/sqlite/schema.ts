@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -49,6 +49,8 @@ CREATE TABLE IF NOT EXISTS observations (
   version INTEGER NOT NULL,
   received_at INTEGER NOT NULL,
   by TEXT NOT NULL,
+  -- 1: the current version is a withdrawal (posted in error): no figure is current.
+  withdrawn INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (indicator, period, region)
 ) WITHOUT ROWID;
 
@@ -65,7 +67,28 @@ CREATE TABLE IF NOT EXISTS revisions (
   status TEXT,
   received_at INTEGER NOT NULL,
   by TEXT NOT NULL,
+  withdrawn INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (indicator, region, period, version)
+) WITHOUT ROWID;
+
+-- Which slices each batch wrote versions to, by receive time: the changes feed
+-- finds what became public in a window without an index over every figure.
+CREATE TABLE IF NOT EXISTS receipts (
+  received_at INTEGER NOT NULL,
+  indicator INTEGER NOT NULL,
+  period INTEGER NOT NULL,
+  PRIMARY KEY (received_at, indicator, period)
+) WITHOUT ROWID;
+
+-- The release calendar: every setting of a month's release time, in order (release_at NULL: cancelled).
+CREATE TABLE IF NOT EXISTS releases (
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL,
+  release_at INTEGER,
+  by TEXT NOT NULL,
+  PRIMARY KEY (indicator, period, seq)
 ) WITHOUT ROWID;
 
 -- Every version of every report ever generated: a published report is never lost.
@@ -78,19 +101,33 @@ CREATE TABLE IF NOT EXISTS reports (
   digest TEXT NOT NULL,
   failures INTEGER NOT NULL,
   facts TEXT NOT NULL,
+  -- JSON array of the indicators' months the report quotes (indicator|period).
+  quotes TEXT NOT NULL DEFAULT '[]',
   PRIMARY KEY (region, period, version)
 ) WITHOUT ROWID;
 
 -- Small durable facts of the service itself, such as the last schedule slot run.
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
--- In the engine, so no write path can forget it: a revision archives the figure it replaces.
-CREATE TRIGGER IF NOT EXISTS keep_revision AFTER UPDATE ON observations
+`;
+
+/** Indexes and the trigger: created after older files gained the columns they name. */
+const DERIVED = `
+CREATE INDEX IF NOT EXISTS observations_withdrawn ON observations (indicator, period) WHERE withdrawn = 1;
+-- As-of reads take a slice's superseded versions along with its current figures.
+CREATE INDEX IF NOT EXISTS revisions_slice ON revisions (indicator, period);
+-- In the engine, so no write path can forget it: a revision (or withdrawal) archives the version it replaces.
+CREATE TRIGGER IF NOT EXISTS keep_revision_v3 AFTER UPDATE ON observations
 BEGIN
-  INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by)
-  VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by);
+  INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by, withdrawn)
+  VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by, OLD.withdrawn);
 END;
 `;
+
+function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
+  const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
+  if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
 
 /**
  * Pages SQLite keeps in memory per connection. The writer's cache holds the
@@ -113,9 +150,14 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   if (version > SCHEMA_VERSION) {
     throw new Error(`the data file was written by a newer version of the service (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
-  // Version 2 added how reports quote an indicator (the new tables come from the DDL above).
-  const columns = (db.prepare('PRAGMA table_info(indicators)').all() as Array<{ name: string }>).map((c) => c.name);
-  if (!columns.includes('report_value')) db.exec('ALTER TABLE indicators ADD COLUMN report_value INTEGER NOT NULL DEFAULT 1');
+  // Version 2 added how reports quote an indicator; 3, withdrawals (new tables come from the DDL above).
+  addColumn(db, 'indicators', 'report_value', 'INTEGER NOT NULL DEFAULT 1');
+  addColumn(db, 'observations', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
+  addColumn(db, 'revisions', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
+  addColumn(db, 'reports', 'quotes', "TEXT NOT NULL DEFAULT '[]'");
+  // The version 2 trigger did not copy `withdrawn`.
+  db.exec('DROP TRIGGER IF EXISTS keep_revision');
+  db.exec(DERIVED);
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(SCHEMA_VERSION));
 }
 

@@ -5,11 +5,25 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type {
+  CatalogChanges,
+  CatalogData,
+  ChangeState,
+  FigureVersions,
+  ReportRecord,
+  SliceReceipt,
+  Store,
+  StoredReport,
+  WriteCounts,
+  WriteMeta,
+  WriteSession,
+} from '../store.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
+import { VersionReads } from './version-reads.ts';
 import { WriterClient } from './writer-client.ts';
 import { sliceKey } from './writer.ts';
 
@@ -39,6 +53,7 @@ interface ReportRowOut {
   trigger: string;
   digest: string;
   failures: number;
+  quotes: string;
 }
 
 const recordOf = (r: ReportRowOut): ReportRecord => ({
@@ -49,12 +64,16 @@ const recordOf = (r: ReportRowOut): ReportRecord => ({
   trigger: r.trigger,
   digest: r.digest,
   failures: r.failures,
+  quotes: JSON.parse(r.quotes) as string[],
 });
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  /** This process is the file's only writer, so it knows every change. */
-  generation = 0;
+  /** This process is the file's only writer, so it knows every change as it commits. */
+  readonly shared = false;
+  private readonly generations = { data: 0, catalog: 0, releases: 0 };
+  /** Receive times of batches begun and not yet committed or aborted. */
+  private readonly inFlight = new Map<number, number>();
   readonly db: Database.Database;
   private readonly regionIds = new Map<string, number>();
   private readonly regionCodes = new Map<number, string>();
@@ -62,6 +81,7 @@ export class SqliteStore implements Store {
   /** Figures are never mutated once read, so cached ones are handed out as they are. */
   private readonly sliceCache = new Map<number, readonly Observation[]>();
   private readonly statements;
+  private readonly versionReads: VersionReads;
 
   private readonly writer: WriterClient;
 
@@ -74,36 +94,49 @@ export class SqliteStore implements Store {
     this.writer = new WriterClient(file);
     const db = this.db;
     this.statements = {
-      point: db.prepare('SELECT region, value, yoy, status FROM observations WHERE indicator = ? AND period = ? AND region = ?').raw(),
-      slice: db.prepare('SELECT region, value, yoy, status FROM observations WHERE indicator = ? AND period = ?').raw(),
+      // A withdrawn figure keeps its row (withdrawn = 1) so that its versions go on: current reads skip it.
+      point: db.prepare('SELECT region, value, yoy, status FROM observations WHERE indicator = ? AND period = ? AND region = ? AND withdrawn = 0').raw(),
       // A whole slice as one JSON text: SQLite builds it in C and one JSON.parse reads it,
       // about twice as fast as materialising thousands of rows through the driver.
-      sliceJson: db.prepare('SELECT json_group_array(json_array(region, value, yoy, status)) FROM observations WHERE indicator = ? AND period = ?').pluck(),
-      sliceRegions: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ?').pluck(),
+      sliceJson: db
+        .prepare('SELECT json_group_array(json_array(region, value, yoy, status)) FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 0')
+        .pluck(),
+      sliceRegions: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 0').pluck(),
       series: db
         .prepare(
           `SELECT period, value, yoy, status FROM observations
-           WHERE indicator = ? AND region = ? AND period BETWEEN ? AND ? ORDER BY period`,
+           WHERE indicator = ? AND region = ? AND period BETWEEN ? AND ? AND withdrawn = 0 ORDER BY period`,
         )
         .raw(),
-      latest: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND period < ?').pluck(),
-      latestOf: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND region = ? AND period < ?').pluck(),
+      latest: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND period < ? AND withdrawn = 0').pluck(),
+      latestOf: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND region = ? AND period < ? AND withdrawn = 0').pluck(),
+      releases: db.prepare('SELECT indicator, period, changed_at, release_at, by FROM releases ORDER BY indicator, period, seq').raw(),
       reports: db.prepare(
-        `SELECT region, period, version, generated_at, trigger, digest, failures FROM reports
+        `SELECT region, period, version, generated_at, trigger, digest, failures, quotes FROM reports
          WHERE (@region IS NULL OR region = @region) AND (@period IS NULL OR period = @period) ORDER BY period DESC, region, version`,
       ),
       report: db.prepare(
-        `SELECT region, period, version, generated_at, trigger, digest, failures, facts FROM reports
+        `SELECT region, period, version, generated_at, trigger, digest, failures, quotes, facts FROM reports
          WHERE region = @region AND period = @period AND (@version IS NULL OR version = @version) ORDER BY version DESC LIMIT 1`,
-      ),
-      history: db.prepare(
-        `SELECT version, value, yoy, status, received_at, by FROM revisions WHERE indicator = ? AND region = ? AND period = ?
-         UNION ALL
-         SELECT version, value, yoy, status, received_at, by FROM observations WHERE indicator = ? AND period = ? AND region = ?
-         ORDER BY version`,
       ),
     };
     this.loadIds();
+    this.versionReads = new VersionReads(db, {
+      indicator: (code) => this.indicatorIds.get(code),
+      region: (code) => this.regionIds.get(code),
+      regionCode: (id) => this.regionCodes.get(id),
+    });
+  }
+
+  subscribe(): void {
+    // changes() is always current here: nothing to tell.
+  }
+
+  changes(): ChangeState {
+    const g = this.generations;
+    let inFlightSince: number | null = null;
+    for (const at of this.inFlight.values()) if (inFlightSince === null || at < inFlightSince) inFlightSince = at;
+    return { data: String(g.data), catalog: String(g.catalog), releases: String(g.releases), inFlightSince };
   }
 
   private loadIds(): void {
@@ -143,16 +176,19 @@ export class SqliteStore implements Store {
   async saveCatalog(changes: CatalogChanges): Promise<void> {
     await this.exclusive({ type: 'catalog', id: this.writer.newId(), changes });
     this.sliceCache.clear();
-    this.generation++;
+    this.generations.data++;
+    this.generations.catalog++;
     this.loadIds();
   }
 
   beginWrite(meta: WriteMeta, options: { dryRun?: boolean } = {}): WriteSession {
     const writer = this.writer;
     const id = writer.newId();
+    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    if (options.dryRun !== true) this.inFlight.set(id, receivedAt);
     let waiting: EncodedRows[] | null = [];
     const start = (release: () => void) => {
-      writer.post({ type: 'begin', id, receivedAt: meta.receivedAt.getTime(), by: meta.by, dryRun: options.dryRun === true });
+      writer.post({ type: 'begin', id, receivedAt, by: meta.by, dryRun: options.dryRun === true });
       for (const rows of waiting!) writer.post({ type: 'rows', id, rows });
       waiting = null;
       return release;
@@ -164,12 +200,10 @@ export class SqliteStore implements Store {
       const release = await acquired;
       try {
         const { counts, slices } = await writer.request({ type, id });
-        if (slices.length > 0) {
-          for (const slice of slices) this.sliceCache.delete(slice);
-          this.generation++;
-        }
+        this.changed(slices);
         return counts;
       } finally {
+        this.inFlight.delete(id);
         release();
       }
     };
@@ -193,6 +227,61 @@ export class SqliteStore implements Store {
     const session = this.beginWrite(meta, options);
     session.add(rows);
     return session.commit();
+  }
+
+  private changed(slices: readonly number[]): void {
+    if (slices.length === 0) return;
+    for (const slice of slices) this.sliceCache.delete(slice);
+    this.generations.data++;
+  }
+
+  async withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null> {
+    const indicator = this.indicatorIds.get(key.indicator);
+    const region = this.regionIds.get(key.region);
+    if (indicator === undefined || region === undefined) return null;
+    const release = await this.writer.acquire().later;
+    const id = this.writer.newId();
+    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    this.inFlight.set(id, receivedAt);
+    try {
+      const answer = await this.writer.request({ type: 'withdraw', id, indicator, region, period: periodToInt(key.period), receivedAt, by: meta.by });
+      this.changed(answer.slices);
+      return (answer.result as number | null) ?? null;
+    } finally {
+      this.inFlight.delete(id);
+      release();
+    }
+  }
+
+  async versions(indicator: string, periods: readonly Period[], regions: readonly string[] | null, until: number | null): Promise<FigureVersions[]> {
+    const scanAbove = this.regionIds.size * SLICE_SCAN_FRACTION;
+    return [...new Set(periods)].flatMap((period) => this.versionReads.slice(indicator, period, regions, until, scanAbove));
+  }
+
+  async seriesVersions(indicator: string, region: string, from: Period | null, to: Period | null, until: number | null): Promise<FigureVersions[]> {
+    return this.versionReads.series(indicator, region, from, to, until);
+  }
+
+  async receipts(since: number, until: number): Promise<SliceReceipt[]> {
+    return this.versionReads.receipts(since, until);
+  }
+
+  async loadReleases(): Promise<ReleaseEntry[]> {
+    const out = new Map<string, ReleaseEntry>();
+    for (const [indicator, period, changedAt, releaseAt, by] of this.statements.releases.all() as Array<[string, string, number, number | null, string]>) {
+      const key = `${indicator}\u0000${period}`;
+      let entry = out.get(key);
+      if (entry === undefined) out.set(key, (entry = { indicator, period, changes: [] }));
+      entry.changes.push({ releaseAt, changedAt, by });
+    }
+    return [...out.values()];
+  }
+
+  async saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
+    if (settings.length === 0) return;
+    await this.exclusive({ type: 'releases', id: this.writer.newId(), releases: settings.map((s) => ({ indicator: s.indicator, period: s.period, ...s.setting })) });
+    this.generations.releases++;
+    this.generations.data++;
   }
 
   private encode(rows: readonly Observation[]): EncodedRows {
@@ -349,8 +438,10 @@ export class SqliteStore implements Store {
       digest: r.digest,
       failures: r.failures,
       facts: JSON.stringify(r.facts),
+      quotes: JSON.stringify(r.quotes),
     }));
     const versions = (await this.exclusive({ type: 'reports', id: this.writer.newId(), reports: rows })) as number[];
+    this.generations.data++;
     return reports.map(({ facts: _facts, ...r }, i) => ({ ...r, version: versions[i]! }));
   }
 
@@ -367,18 +458,7 @@ export class SqliteStore implements Store {
     return (await this.exclusive({ type: 'claim', id: this.writer.newId(), key, slot })) as boolean;
   }
 
-  async history(key: ObservationKey): Promise<Version[]> {
-    const indicatorId = this.indicatorIds.get(key.indicator);
-    const regionId = this.regionIds.get(key.region);
-    if (indicatorId === undefined || regionId === undefined) return [];
-    const p = periodToInt(key.period);
-    const rows = this.statements.history.all(indicatorId, regionId, p, indicatorId, p, regionId) as Array<{
-      value: number;
-      yoy: number | null;
-      status: Status | null;
-      received_at: number;
-      by: string;
-    }>;
-    return rows.map((r) => ({ value: r.value, yoy: r.yoy, status: r.status, receivedAt: new Date(r.received_at), by: r.by }));
+  async history(key: ObservationKey): Promise<StoredVersion[]> {
+    return this.versionReads.slice(key.indicator, key.period, [key.region], null, Number.POSITIVE_INFINITY)[0]?.versions ?? [];
   }
 }

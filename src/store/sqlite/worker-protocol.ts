@@ -1,6 +1,7 @@
 /** Messages between the SQLite store and its writer thread. */
 import type { CatalogChanges, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
+import type { ReleaseRow } from './writer.ts';
 
 export type WorkerRequest =
   | { type: 'begin'; id: number; receivedAt: number; by: string; dryRun: boolean }
@@ -10,6 +11,8 @@ export type WorkerRequest =
   | { type: 'catalog'; id: number; changes: CatalogChanges }
   | { type: 'reports'; id: number; reports: ReportRow[] }
   | { type: 'claim'; id: number; key: string; slot: string }
+  | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number; by: string }
+  | { type: 'releases'; id: number; releases: ReleaseRow[] }
   | { type: 'close'; id: number };
 
 /** A report as stored: facts as JSON text, times in ms. */
@@ -21,6 +24,8 @@ export interface ReportRow {
   digest: string;
   failures: number;
   facts: string;
+  /** JSON array. */
+  quotes: string;
 }
 
 export type WorkerReply =

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { prepareDatabase, WRITER_CACHE_KIB } from './schema.ts';
-import { Writer } from './writer.ts';
+import { sliceKey, Writer } from './writer.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
 const db = new Database((workerData as { file: string }).file);
@@ -53,6 +53,16 @@ port.on('message', (message: WorkerRequest) => {
         return;
       case 'claim':
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.claim(message.key, message.slot) });
+        return;
+      case 'withdraw': {
+        const version = writer.withdraw(message.indicator, message.period, message.region, message.receivedAt, message.by);
+        const slices = version === null ? [] : [sliceKey(message.indicator, message.period)];
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices, result: version });
+        return;
+      }
+      case 'releases':
+        writer.saveReleases(message.releases);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         return;
       case 'close':
         writer.rollback();

@@ -18,6 +18,18 @@ export interface OpenBatch {
   counts: WriteCounts;
   /** Whether each (indicator, period) slice held figures before this batch. */
   occupied: Map<number, boolean>;
+  /** Regions of an occupied slice whose current version is a withdrawal: posting one again creates it. */
+  withdrawn: Map<number, Set<number>>;
+  /** Slices this batch wrote a version to. */
+  written: Set<number>;
+}
+
+export interface ReleaseRow {
+  indicator: string;
+  period: string;
+  changedAt: number;
+  releaseAt: number | null;
+  by: string;
 }
 
 export class Writer {
@@ -47,14 +59,23 @@ export class Writer {
            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
            ON CONFLICT (indicator, period, region) DO UPDATE SET
              value = excluded.value, yoy = excluded.yoy, status = excluded.status,
-             version = version + 1, received_at = excluded.received_at, by = excluded.by
-           WHERE value IS NOT excluded.value OR yoy IS NOT excluded.yoy OR status IS NOT excluded.status
+             version = version + 1, received_at = excluded.received_at, by = excluded.by, withdrawn = 0
+           WHERE value IS NOT excluded.value OR yoy IS NOT excluded.yoy OR status IS NOT excluded.status OR withdrawn = 1
            RETURNING version`,
         )
         .pluck(),
+      withdrawnIn: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 1').pluck(),
+      // The trigger keeps the withdrawn version; the row stays, so numbering goes on when it is posted again.
+      withdraw: db.prepare(
+        `UPDATE observations SET withdrawn = 1, version = version + 1, received_at = ?, by = ?
+         WHERE indicator = ? AND period = ? AND region = ? AND withdrawn = 0 RETURNING version`,
+      ).pluck(),
+      receipt: db.prepare('INSERT INTO receipts (received_at, indicator, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      nextReleaseSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 FROM releases WHERE indicator = ? AND period = ?').pluck(),
+      insertRelease: db.prepare('INSERT INTO releases (indicator, period, seq, changed_at, release_at, by) VALUES (?, ?, ?, ?, ?, ?)'),
       nextReportVersion: db.prepare('SELECT COALESCE(MAX(version), 0) + 1 FROM reports WHERE region = ? AND period = ?').pluck(),
       insertReport: db.prepare(
-        'INSERT INTO reports (region, period, version, generated_at, trigger, digest, failures, facts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO reports (region, period, version, generated_at, trigger, digest, failures, facts, quotes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       claim: db.prepare(
         `INSERT INTO state (key, value) VALUES (?, ?)
@@ -79,13 +100,13 @@ export class Writer {
   begin(receivedAt: number, by: string, dryRun: boolean): void {
     if (this.batch !== null) throw new Error('a batch is already open');
     this.statements.begin.run();
-    this.batch = { receivedAt, by, dryRun, counts: { created: 0, revised: 0, unchanged: 0 }, occupied: new Map() };
+    this.batch = { receivedAt, by, dryRun, counts: { created: 0, revised: 0, unchanged: 0 }, occupied: new Map(), withdrawn: new Map(), written: new Set() };
   }
 
   insert(rows: EncodedRows): void {
     const batch = this.batch;
     if (batch === null) throw new Error('no batch is open');
-    const { insertNew, sliceHasRows, insert, upsert } = this.statements;
+    const { insertNew, sliceHasRows, insert, upsert, withdrawnIn } = this.statements;
     const { indicator, period, region, value, yoy, status } = rows;
     for (let i = 0; i < rows.length; i++) {
       const ind = indicator[i]!;
@@ -94,7 +115,10 @@ export class Writer {
       const s = decodeStatus(status[i]!);
       const slice = sliceKey(ind, p);
       let held = batch.occupied.get(slice);
-      if (held === undefined) batch.occupied.set(slice, (held = sliceHasRows.get(ind, p) !== undefined));
+      if (held === undefined) {
+        batch.occupied.set(slice, (held = sliceHasRows.get(ind, p) !== undefined));
+        if (held) batch.withdrawn.set(slice, new Set(withdrawnIn.all(ind, p) as number[]));
+      }
       if (!held) {
         insertNew.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by);
         batch.counts.created++;
@@ -102,9 +126,14 @@ export class Writer {
         batch.counts.created++;
       } else {
         const version = upsert.get(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by) as number | undefined;
-        if (version === undefined) batch.counts.unchanged++;
+        if (version === undefined) {
+          batch.counts.unchanged++;
+          continue;
+        }
+        if (batch.withdrawn.get(slice)!.delete(region[i]!)) batch.counts.created++;
         else batch.counts.revised++;
       }
+      batch.written.add(slice);
     }
   }
 
@@ -113,10 +142,31 @@ export class Writer {
     const batch = this.batch;
     if (batch === null) throw new Error('no batch is open');
     this.batch = null;
-    if (batch.dryRun) this.statements.rollback.run();
-    else this.statements.commit.run();
-    const changed = !batch.dryRun && batch.counts.created + batch.counts.revised > 0;
-    return { counts: batch.counts, slices: changed ? [...batch.occupied.keys()] : [] };
+    if (batch.dryRun) {
+      this.statements.rollback.run();
+      return { counts: batch.counts, slices: [] };
+    }
+    for (const slice of batch.written) this.statements.receipt.run(batch.receivedAt, Math.floor(slice / 1_000_000), slice % 1_000_000);
+    this.statements.commit.run();
+    return { counts: batch.counts, slices: [...batch.written] };
+  }
+
+  /** Withdraw one current figure as a new version; answers its number, or null when nothing was current. */
+  withdraw(indicator: number, period: number, region: number, receivedAt: number, by: string): number | null {
+    const s = this.statements;
+    return this.db.transaction(() => {
+      const version = s.withdraw.get(receivedAt, by, indicator, period, region) as number | undefined;
+      if (version === undefined) return null;
+      s.receipt.run(receivedAt, indicator, period);
+      return version;
+    })();
+  }
+
+  saveReleases(rows: readonly ReleaseRow[]): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const r of rows) s.insertRelease.run(r.indicator, r.period, s.nextReleaseSeq.get(r.indicator, r.period) as number, r.changedAt, r.releaseAt, r.by);
+    })();
   }
 
   rollback(): void {
@@ -131,7 +181,7 @@ export class Writer {
     return this.db.transaction(() =>
       reports.map((r) => {
         const version = s.nextReportVersion.get(r.region, r.period) as number;
-        s.insertReport.run(r.region, r.period, version, r.generatedAt, r.trigger, r.digest, r.failures, r.facts);
+        s.insertReport.run(r.region, r.period, version, r.generatedAt, r.trigger, r.digest, r.failures, r.facts, r.quotes);
         return version;
       }),
     )();

@@ -1,0 +1,80 @@
+/**
+ * What this instance knows of changes in the store. A store with one
+ * writer (SQLite) knows them as they commit; a shared one (InfluxDB, with
+ * other instances writing) is asked at most every `maxAgeMs`, so answers,
+ * the catalog and the release calendar are never staler than that. A
+ * changed catalog or calendar is re-read before the state is taken as
+ * current.
+ */
+import type { ChangeState, Store } from '../store/store.ts';
+
+/**
+ * How stale a shared store's state may be: one cheap query per instance at
+ * most four times a second, and a change made through one instance reaches
+ * every other well within a second.
+ */
+export const DEFAULT_CHANGE_CHECK_MS = 250;
+
+export interface ChangeListeners {
+  catalog(): Promise<void>;
+  releases(): Promise<void>;
+  /** The check failed: the store could not be asked. */
+  failed(error: unknown): void;
+}
+
+export class ChangeWatcher {
+  private known: ChangeState | null = null;
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  private checking: Promise<void> | null = null;
+  /** Set by this instance's own writes: the next caller asks again, so it reads what it wrote. */
+  private dirty = true;
+
+  constructor(
+    private readonly store: Store,
+    private readonly listeners: ChangeListeners,
+    private readonly maxAgeMs: number,
+    private readonly clock: () => number = Date.now,
+  ) {
+    store.subscribe(() => this.touch());
+  }
+
+  /** The last state known to be current, or null when the store could not be asked. */
+  get state(): ChangeState | null {
+    if (!this.store.shared) return this.store.changes() as ChangeState;
+    return this.known;
+  }
+
+  /** This instance wrote: whatever was known is stale. */
+  touch(): void {
+    this.dirty = true;
+  }
+
+  /**
+   * Null when the state is fresh enough (the hot path, no promise), else a
+   * promise that settles once it has been asked again (never rejects).
+   */
+  fresh(): Promise<void> | null {
+    if (!this.store.shared) return null;
+    if (!this.dirty && this.clock() - this.checkedAt < this.maxAgeMs) return null;
+    this.checking ??= this.check().finally(() => (this.checking = null));
+    return this.checking;
+  }
+
+  private async check(): Promise<void> {
+    const startedAt = this.clock();
+    this.dirty = false;
+    try {
+      const state = await this.store.changes();
+      const before = this.known;
+      if (before === null || before.catalog !== state.catalog) await this.listeners.catalog();
+      if (before === null || before.releases !== state.releases) await this.listeners.releases();
+      this.known = state;
+      this.checkedAt = startedAt;
+    } catch (error) {
+      // Unknown: nothing cached may be reused until the store answers again.
+      this.known = null;
+      this.dirty = true;
+      this.listeners.failed(error);
+    }
+  }
+}

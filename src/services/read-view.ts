@@ -1,0 +1,144 @@
+/**
+ * The read side as a port: a view of the store built per request from the
+ * caller's visibility (audience, instant, vintage). Every read a service
+ * makes goes through one; the publication rule (domain/publication.ts) is
+ * applied here and nowhere else. Ingest reads the store itself: detecting a
+ * revision needs the truth.
+ */
+import { figureOfVersion, publicationTimes, visibleVersion, type PublishedVersion, type Visibility } from '../domain/publication.ts';
+import type { Observation, ObservationKey, Period } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { FigureVersions, ReportRecord, Store, StoredReport } from '../store/store.ts';
+import type { ReleaseCalendar } from './release-calendar.ts';
+
+/** A month the caller may not see yet, and when it will be released (null: not known). */
+export interface NotReleased {
+  indicator: string;
+  period: Period;
+  releaseAt: number | null;
+}
+
+/** Slices a report quotes, as stored with it: `indicator|period`. */
+export const quoteKey = (indicator: string, period: Period) => `${indicator}|${period}`;
+
+export function notReleasedError(hidden: NotReleased): ApiError {
+  const at = hidden.releaseAt === null ? null : new Date(hidden.releaseAt).toISOString();
+  return new ApiError('not_released', at === null ? `${hidden.indicator} for ${hidden.period} is not public` : `${hidden.indicator} for ${hidden.period} is released at ${at}`, {
+    details: [{ field: 'period', message: 'not released', releaseAt: at }],
+  });
+}
+
+export class ReadView {
+  /** Whether answers read the current figures (the fast path) or versions as of an instant. */
+  private readonly current: boolean;
+
+  constructor(
+    private readonly store: Store,
+    private readonly calendar: ReleaseCalendar,
+    readonly visibility: Visibility,
+    /** The instant the request arrived (ms). */
+    readonly now: number,
+  ) {
+    this.current = visibility.vintage === 'latest' && visibility.at >= now;
+  }
+
+  get privileged(): boolean {
+    return this.visibility.audience === 'privileged';
+  }
+
+  /** The instant answered, echoed as `asOf` when the caller pinned one. */
+  get asOf(): string | undefined {
+    return this.visibility.pinned ? new Date(this.visibility.at).toISOString() : undefined;
+  }
+
+  /** Whether the caller may not see this month of the indicator at the view's instant. */
+  hidden(indicator: string, period: Period): boolean {
+    return !this.privileged && this.calendar.embargoed(indicator, period, this.visibility.at);
+  }
+
+  /** The first of `periods` the caller may not see, if any. */
+  notReleased(indicator: string, periods: readonly Period[]): NotReleased | undefined {
+    for (const period of periods) {
+      if (this.hidden(indicator, period)) return { indicator, period, releaseAt: this.calendar.releaseAt(indicator, period, this.visibility.at) };
+    }
+    return undefined;
+  }
+
+  /** Throw `not_released` unless the caller may see every one of `periods`. */
+  requireReleased(indicator: string, periods: readonly Period[]): void {
+    const hidden = this.notReleased(indicator, periods);
+    if (hidden !== undefined) throw notReleasedError(hidden);
+  }
+
+  private pick(figures: readonly FigureVersions[]): Observation[] {
+    const out: Observation[] = [];
+    for (const f of figures) {
+      const v = visibleVersion(f.versions, this.calendar.changesOf(f.indicator, f.period), this.visibility);
+      if (v !== undefined) out.push({ indicator: f.indicator, region: f.region, period: f.period, ...figureOfVersion(v) });
+    }
+    return out;
+  }
+
+  async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
+    const open = periods.filter((p) => !this.hidden(indicator, p));
+    if (open.length === 0) return [];
+    if (this.current) return this.store.slices(indicator, open, regions);
+    return this.pick(await this.store.versions(indicator, open, regions, this.visibility.at));
+  }
+
+  async series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
+    const figures = this.current
+      ? await this.store.series(indicator, region, from, to)
+      : this.pick(await this.store.seriesVersions(indicator, region, from, to, this.visibility.at));
+    return figures.filter((o) => !this.hidden(indicator, o.period));
+  }
+
+  /** The latest month before `before` in which any of `regions` (all when null) has a figure the caller sees. */
+  async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null> {
+    let bound = before;
+    // Each step moves to an earlier month with stored figures: bounded by the months stored.
+    for (;;) {
+      const period = await this.store.latestPeriodBefore(indicator, bound, regions);
+      if (period === null) return null;
+      if (!this.hidden(indicator, period) && (this.current || (await this.slices(indicator, [period], regions)).length > 0)) return period;
+      bound = period;
+    }
+  }
+
+  /** The versions of one figure the caller may see, each with when it became public. */
+  async history(key: ObservationKey): Promise<PublishedVersion[]> {
+    const versions = publicationTimes(await this.store.history(key), this.calendar.changesOf(key.indicator, key.period), this.now);
+    return this.privileged ? versions : versions.filter((v) => v.publishedAt !== null);
+  }
+
+  /** When a report becomes readable to this caller: null when it is now. */
+  private reportHeldUntil(quotes: readonly string[]): NotReleased | undefined {
+    if (this.privileged) return undefined;
+    let latest: NotReleased | undefined;
+    for (const quote of quotes) {
+      const [indicator = '', period = ''] = quote.split('|');
+      const hidden = this.notReleased(indicator, [period]);
+      if (hidden !== undefined && (latest === undefined || (hidden.releaseAt ?? Infinity) > (latest.releaseAt ?? Infinity))) latest = hidden;
+    }
+    return latest;
+  }
+
+  async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
+    const all = await this.store.reports(filter);
+    return this.privileged ? all : all.filter((r) => this.reportHeldUntil(r.quotes) === undefined);
+  }
+
+  /** One version of a report (the latest when null); `not_released` while it quotes an embargoed month. */
+  async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
+    if (this.privileged) return this.store.report(region, period, version);
+    const readable = await this.reports({ region, period });
+    const wanted = version ?? Math.max(0, ...readable.map((r) => r.version));
+    if (!readable.some((r) => r.version === wanted)) {
+      const stored = await this.store.report(region, period, version);
+      const held = stored === null ? undefined : this.reportHeldUntil(stored.quotes);
+      if (held !== undefined) throw notReleasedError(held);
+      return null;
+    }
+    return this.store.report(region, period, wanted);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Building a request's read view from who is calling and what instant they
+ * ask about, and the version of what a caller may see: answers computed at
+ * one version may be reused until it changes.
+ */
+import { endOfDay, isDay, parseInstant } from '../domain/instant.ts';
+import type { Audience, Vintage, Visibility } from '../domain/publication.ts';
+import { ApiError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { ChangeWatcher } from './change-watcher.ts';
+import { ReadView } from './read-view.ts';
+import type { ReleaseCalendar } from './release-calendar.ts';
+
+/** Roles that see embargoed figures (API.md: pre-release access). */
+const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['admin', 'writer', 'preview']);
+
+export const audienceOf = (role: string): Audience => (PRIVILEGED_ROLES.has(role) ? 'privileged' : 'public');
+
+export interface PinQuery {
+  asOf?: string | undefined;
+  vintage?: Vintage | undefined;
+}
+
+export class Views {
+  constructor(
+    private readonly store: Store,
+    private readonly calendar: ReleaseCalendar,
+    private readonly watcher: ChangeWatcher,
+    private readonly timeZone: string,
+    readonly clock: () => number,
+  ) {}
+
+  /** The instant `asOf` names: an RFC 3339 instant, or the end of a day in REPORT_TZ (now while that is ahead). */
+  resolveAsOf(text: string, now: number): number {
+    const day = isDay(text);
+    const at = day ? endOfDay(text, this.timeZone) : parseInstant(text);
+    if (at === null) {
+      throw new ApiError('validation_failed', 'asOf must be an RFC 3339 instant with an offset (2024-07-15T10:00:00+08:00) or a day (2024-07-15)', {
+        details: [{ field: 'asOf', message: 'not an instant or a day' }],
+      });
+    }
+    if (day) return Math.min(at, now);
+    if (at > now) throw new ApiError('validation_failed', 'asOf is in the future: nothing is known of it yet', { details: [{ field: 'asOf', message: 'in the future' }] });
+    return at;
+  }
+
+  visibility(audience: Audience, pin: PinQuery = {}, now = this.clock()): Visibility {
+    const pinned = pin.asOf !== undefined || pin.vintage === 'first';
+    return { audience, at: pin.asOf === undefined ? now : this.resolveAsOf(pin.asOf, now), pinned, vintage: pin.vintage ?? 'latest' };
+  }
+
+  /** The view of a caller with `role`, at the instant and vintage asked. */
+  forRole(role: string, pin: PinQuery = {}): ReadView {
+    const now = this.clock();
+    return new ReadView(this.store, this.calendar, this.visibility(audienceOf(role), pin, now), now);
+  }
+
+  /** Everything as stored now: for reports generated ahead of release and for staff tools. */
+  privileged(): ReadView {
+    return this.forRole('admin');
+  }
+
+  /**
+   * The version of what the public sees now: the stored data, the calendar,
+   * and how many release times have passed. Null when it is not known (the
+   * store could not be asked): nothing may then be reused.
+   */
+  publicVersion(): string | null {
+    const state = this.watcher.state;
+    if (state === null) return null;
+    return `${state.data}.${state.releases}.${this.calendar.epoch(this.clock())}`;
+  }
+}
