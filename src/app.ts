@@ -27,6 +27,7 @@ import { CatalogService } from './services/catalog.ts';
 import { ChangeWatcher } from './services/change-watcher.ts';
 import { ChangesFeed } from './services/changes-feed.ts';
 import { ChartService } from './services/charts.ts';
+import { ObservationList } from './services/observation-list.ts';
 import { ReleaseCalendar } from './services/release-calendar.ts';
 import { ReleaseService } from './services/releases.ts';
 import { ReportService } from './services/reports.ts';
@@ -44,6 +45,7 @@ export interface Services {
   reports: ReportService;
   releases: ReleaseService;
   changes: ChangesFeed;
+  observations: ObservationList;
   /** Each request's read view: what its caller may see. */
   views: Views;
   watcher: ChangeWatcher;
@@ -138,7 +140,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     charts: new ChartService(catalog, analytics),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
     releases: new ReleaseService(calendar, catalog, clock),
-    changes: new ChangesFeed(store, calendar, catalog, watcher, clock),
+    changes: new ChangesFeed(store, calendar, catalog, clock),
+    observations: new ObservationList(catalog),
     views,
     watcher,
   });

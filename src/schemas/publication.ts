@@ -86,3 +86,26 @@ export const changesResultSchema = z.object({
 
 export const withdrawParams = z.object({ indicator: codeSchema, region: codeSchema, period: periodSchema });
 export const withdrawResultSchema = z.object({ withdrawn: z.literal(true), version: z.number().int() });
+
+export const listQuery = z
+  .object({
+    indicator: codeSchema,
+    from: periodSchema.optional().describe('first month, inclusive'),
+    to: periodSchema.optional().describe('last month, inclusive'),
+    region: codeSchema.optional().describe('one region'),
+    parent: codeSchema.optional().describe("a parent's direct children, as in rankings"),
+    group: codeSchema.optional().describe("a peer group's members"),
+    limit: z.coerce.number({ error: 'must be an integer from 1 to 10000' }).int({ error: 'must be an integer from 1 to 10000' }).min(1).max(10_000).optional(),
+    cursor: z.string().max(2_000).optional().describe('the `next` of the previous page'),
+    ...pinQuery,
+  })
+  .superRefine((q, ctx) => {
+    if ([q.region, q.parent, q.group].filter((x) => x !== undefined).length > 1) ctx.addIssue({ code: 'custom', path: ['region'], message: 'give at most one of region, parent and group' });
+    if (q.from !== undefined && q.to !== undefined && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+  });
+
+export const listResultSchema = z.object({
+  ...asOfField,
+  observations: z.array(z.object({ indicator: z.string(), region: z.string(), period: z.string(), value: z.number(), yoy: z.number().nullable(), status: statusSchema.nullable() })),
+  next: z.string().nullable().describe('pass as cursor for the next page; null on the last'),
+});

@@ -14,11 +14,16 @@ import type { Period, Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService } from './catalog.ts';
-import type { ChangeWatcher } from './change-watcher.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
 /** API.md: `limit` defaults to 10,000. */
 export const DEFAULT_CHANGES_LIMIT = 10_000;
+/**
+ * On a store other instances write to, a write's receive time is stamped a
+ * moment before its marker says it is under way: a window ends at least
+ * this long ago, so no version can still land inside it.
+ */
+export const SHARED_SETTLE_MS = 1_000;
 
 interface Change {
   indicator: string;
@@ -64,12 +69,11 @@ export class ChangesFeed {
     private readonly store: Store,
     private readonly calendar: ReleaseCalendar,
     private readonly catalog: CatalogService,
-    private readonly watcher: ChangeWatcher,
     private readonly clock: () => number,
   ) {}
 
   /** The window asked, or the one the cursor carries; never past a write still under way. */
-  private window(q: { since: string; until?: string | undefined; cursor?: string | undefined }): { since: number; until: number; after: Cursor | null } {
+  private async window(q: { since: string; until?: string | undefined; cursor?: string | undefined }): Promise<{ since: number; until: number; after: Cursor | null }> {
     if (q.cursor !== undefined) {
       const after = decodeCursor(q.cursor);
       return { since: after.since, until: after.until, after };
@@ -79,8 +83,9 @@ export class ChangesFeed {
     let until = q.until === undefined ? now : parseInstant(q.until)!;
     if (until > now) throw new ApiError('validation_failed', 'until is in the future: nothing has been published then yet', { details: [{ field: 'until', message: 'in the future' }] });
     // A batch received before `until` may still be committing: the window ends before it, and the next poll picks it up.
-    const inFlight = this.watcher.state?.inFlightSince ?? null;
+    const inFlight = (await this.store.changes()).inFlightSince;
     if (inFlight !== null && inFlight <= until) until = inFlight - 1;
+    if (this.store.shared) until = Math.min(until, now - SHARED_SETTLE_MS);
     if (since > until) throw new ApiError('validation_failed', 'since must not be after until', { details: [{ field: 'since', message: 'after until' }] });
     return { since, until, after: null };
   }
@@ -88,7 +93,7 @@ export class ChangesFeed {
   async changes(q: { since: string; until?: string | undefined; indicator?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {
     if (q.indicator !== undefined) this.catalog.indicator(q.indicator);
     const limit = q.limit ?? DEFAULT_CHANGES_LIMIT;
-    const { since, until, after } = this.window(q);
+    const { since, until, after } = await this.window(q);
     const from = after === null ? since : after.at - 1;
 
     // Every slice with an event in the window, and its events.

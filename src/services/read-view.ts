@@ -96,9 +96,11 @@ export class ReadView {
   /** The latest month before `before` in which any of `regions` (all when null) has a figure the caller sees. */
   async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null> {
     let bound = before;
+    // As of an instant, a month whose figure has been withdrawn since may have had one then.
+    const options = { withdrawn: !this.current };
     // Each step moves to an earlier month with stored figures: bounded by the months stored.
     for (;;) {
-      const period = await this.store.latestPeriodBefore(indicator, bound, regions);
+      const period = await this.store.latestPeriodBefore(indicator, bound, regions, options);
       if (period === null) return null;
       if (!this.hidden(indicator, period) && (this.current || (await this.slices(indicator, [period], regions)).length > 0)) return period;
       bound = period;

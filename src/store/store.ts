@@ -137,8 +137,12 @@ export interface Store {
   slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]>;
   /** One region's figures between two periods inclusive (open ends when null), oldest first. */
   series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]>;
-  /** The latest period before `before` in which the indicator has any figure, for any of `regions` when given. */
-  latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null>;
+  /**
+   * The latest period before `before` in which the indicator has any
+   * current figure, for any of `regions` when given; with `withdrawn`, also
+   * one whose current version is a withdrawal (a figure once there).
+   */
+  latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null, options?: { withdrawn?: boolean }): Promise<Period | null>;
   /** Every version of one figure, oldest first; the last is current (or a withdrawal). */
   history(key: ObservationKey): Promise<StoredVersion[]>;
   /**

@@ -11,6 +11,7 @@ export const TOKENS = {
   admin: 'admin-token-0123456789abcdef',
   writer: 'writer-token-0123456789abcdef',
   reader: 'reader-token-0123456789abcdef',
+  preview: 'preview-token-0123456789abcdef',
 } as const;
 export type Role = keyof typeof TOKENS;
 
@@ -41,7 +42,7 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
   const config = loadConfig({
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    API_TOKENS: `admin:${TOKENS.admin},writer:alice:${TOKENS.writer},reader:${TOKENS.reader}`,
+    API_TOKENS: `admin:${TOKENS.admin},writer:alice:${TOKENS.writer},reader:${TOKENS.reader},preview:${TOKENS.preview}`,
     // The schedule is tested on its own, with a controlled clock.
     REPORTS_ENABLED: 'false',
     ...influx,

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorSchema } from '../../schemas/common.ts';
 import { docOnly } from '../../schemas/doc-only.ts';
 import { historyQuery, historyResultSchema, ingestQuery, ingestResultSchema, observationsBody } from '../../schemas/observations.ts';
-import { changesQuery, changesResultSchema, withdrawParams, withdrawResultSchema } from '../../schemas/publication.ts';
+import { changesQuery, changesResultSchema, listQuery, listResultSchema, withdrawParams, withdrawResultSchema } from '../../schemas/publication.ts';
 import { decodeCsv, parseCsv } from '../../services/csv.ts';
 import { viewOf } from '../view.ts';
 
@@ -35,6 +35,20 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         : ingest.rowsFromJson(request.body);
       return ingest.ingest(rows, { dryRun: request.query.dryRun ?? false, by: request.principal.name });
     },
+  );
+
+  app.get(
+    '/v1/observations',
+    {
+      config: { cache: true },
+      schema: {
+        tags: ['observations'],
+        summary: 'the stored figures of one indicator the caller may see, month by month, paged',
+        querystring: listQuery,
+        response: { 200: listResultSchema, 400: errorSchema, 404: errorSchema, 503: errorSchema },
+      },
+    },
+    async (request) => app.services.observations.list(viewOf(app, request), request.query),
   );
 
   app.get(

@@ -446,7 +446,7 @@ export class InfluxStore implements Store {
     return figuresOf(result, indicator, { region }).filter(current).map(plain);
   }
 
-  async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null> {
+  async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null, options: { withdrawn?: boolean } = {}): Promise<Period | null> {
     if (regions !== null && regions.length === 0) return null;
     const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
     let bound = periodTime(before);
@@ -456,11 +456,12 @@ export class InfluxStore implements Store {
       const row = result.rows[0];
       if (row === undefined) return null;
       const period = secondsToPeriod(Number(row[column(result, 'time')]));
-      const withdrawn = String(row[column(result, 'meta')] ?? '').includes(';d=1');
+      const withdrawn = options.withdrawn !== true && String(row[column(result, 'meta')] ?? '').includes(';d=1');
       if (regions === null && !withdrawn) return period;
       if (filter !== null && !withdrawn) return period;
       // A wider peer set, or a withdrawn point: is any wanted figure of that month current?
-      if ((await this.slices(indicator, [period], regions)).length > 0) return period;
+      const points = await this.currentPoints(indicator, [period], regions);
+      if (points.some((f) => options.withdrawn === true || current(f))) return period;
       bound = periodTime(period);
     }
   }

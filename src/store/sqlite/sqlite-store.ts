@@ -101,15 +101,15 @@ export class SqliteStore implements Store {
       sliceJson: db
         .prepare('SELECT json_group_array(json_array(region, value, yoy, status)) FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 0')
         .pluck(),
-      sliceRegions: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 0').pluck(),
+      sliceRegions: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ? AND withdrawn <= ?').pluck(),
       series: db
         .prepare(
           `SELECT period, value, yoy, status FROM observations
            WHERE indicator = ? AND region = ? AND period BETWEEN ? AND ? AND withdrawn = 0 ORDER BY period`,
         )
         .raw(),
-      latest: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND period < ? AND withdrawn = 0').pluck(),
-      latestOf: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND region = ? AND period < ? AND withdrawn = 0').pluck(),
+      latest: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND period < ? AND withdrawn <= ?').pluck(),
+      latestOf: db.prepare('SELECT MAX(period) FROM observations WHERE indicator = ? AND region = ? AND period < ? AND withdrawn <= ?').pluck(),
       releases: db.prepare('SELECT indicator, period, changed_at, release_at, by FROM releases ORDER BY indicator, period, seq').raw(),
       reports: db.prepare(
         `SELECT region, period, version, generated_at, trigger, digest, failures, quotes FROM reports
@@ -392,13 +392,14 @@ export class SqliteStore implements Store {
     return rows.map(([p, value, yoy, status]) => ({ indicator, region, period: intToPeriod(p), value, yoy, status }));
   }
 
-  async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null): Promise<Period | null> {
+  async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null, options: { withdrawn?: boolean } = {}): Promise<Period | null> {
     const indicatorId = this.indicatorIds.get(indicator);
     if (indicatorId === undefined) return null;
+    const withdrawn = options.withdrawn === true ? 1 : 0;
     if (regions !== null && regions.length <= PROBE_REGIONS_MAX) {
       let best: number | null = null;
       for (const id of this.idsOf(regions)) {
-        const p = this.statements.latestOf.get(indicatorId, id, periodToInt(before)) as number | null;
+        const p = this.statements.latestOf.get(indicatorId, id, periodToInt(before), withdrawn) as number | null;
         if (p !== null && (best === null || p > best)) best = p;
       }
       return best === null ? null : intToPeriod(best);
@@ -407,10 +408,10 @@ export class SqliteStore implements Store {
     let bound = periodToInt(before);
     // Each step moves to an earlier period that has figures: bounded by the periods stored.
     for (;;) {
-      const p = this.statements.latest.get(indicatorId, bound) as number | null;
+      const p = this.statements.latest.get(indicatorId, bound, withdrawn) as number | null;
       if (p === null) return null;
       if (wanted === null) return intToPeriod(p);
-      for (const region of this.statements.sliceRegions.iterate(indicatorId, p) as IterableIterator<number>) {
+      for (const region of this.statements.sliceRegions.iterate(indicatorId, p, withdrawn) as IterableIterator<number>) {
         // Usually the first region read is a peer: stop there.
         if (wanted.has(region)) return intToPeriod(p);
       }
