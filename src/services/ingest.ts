@@ -174,7 +174,7 @@ export class IngestService {
       if (o.yoy !== null) for (const period of growthPeriods(slot.indicator, o.period)) want(o, slot, periodIndex(period));
     }
     if (wanted.length > 0) {
-      for (const f of await session.figuresAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), f);
+      for (const f of await session.valuesAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), { value: f.value, yoy: null, status: null });
     }
     const warnings: IngestResult['warnings'] = [];
     for (const { row, observation: o, slot } of batch.entries) {

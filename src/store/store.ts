@@ -45,6 +45,8 @@ export interface WriteSession {
   add(rows: readonly Observation[]): void;
   /** Current figures at these keys as stored before this batch (for checks that compare with them). */
   figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
+  /** Their values only: all the plausibility checks compare (a store may read less for them). */
+  valuesAt(keys: readonly ObservationKey[]): Promise<Array<ObservationKey & { value: number }>>;
   commit(): Promise<WriteCounts>;
   abort(): Promise<void>;
 }

@@ -17,6 +17,7 @@
  * instance reads to know whether what it holds is still current.
  */
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
+import { periodRange, shiftPeriod } from '../../domain/period.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import type {
@@ -36,7 +37,8 @@ import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figure
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
 import { catalogDoc, catalogLine, FigureLines, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, type WriteLog } from './line-writer.ts';
-import { markerLine, markerState, releaseEntries, releaseLine, type MarkerKind } from './publication-lines.ts';
+import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
+import { SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 
@@ -50,6 +52,12 @@ const REGION_FILTER_MAX = 64;
  * one-series range statements: below it, figures are fetched series by series.
  */
 const SERIES_PER_SLICE = 200;
+/**
+ * Months read after one whose values are wanted: in a month-by-month load
+ * they hold nothing yet, an empty month costs InfluxDB about as much to read
+ * as a full one, and once read empty the next months need no reading.
+ */
+const VALUES_READ_AHEAD = 3;
 /** Statements sent in one /query request. */
 const STATEMENTS_PER_REQUEST = 200;
 /** How long a start waits for InfluxDB to answer before giving up. */
@@ -92,6 +100,8 @@ export class InfluxStore implements Store {
   /** Receive times of this instance's writes under way. */
   private readonly inFlight = new Set<number>();
   private readonly listeners: Array<() => void> = [];
+  /** Slices this instance read or wrote, kept while the change marker says nobody else wrote. */
+  private readonly memory = new SliceMemory();
 
   private constructor(
     private readonly http: InfluxHttp,
@@ -165,7 +175,11 @@ export class InfluxStore implements Store {
 
   /** After a committed write: a new marker, then this instance's listeners. */
   private async mark(kinds: readonly MarkerKind[]): Promise<void> {
-    await this.writer.write(1, () => markerLine(kinds, this.oldestInFlight()));
+    const data = uniqueMark();
+    this.memory.expect(data);
+    await this.writer.write(1, () => markerLine(kinds, this.oldestInFlight(), data));
+    // What this instance knew before its own write stays valid: it took the write in.
+    this.memory.adopt(data);
     for (const listener of this.listeners) listener();
   }
 
@@ -237,17 +251,21 @@ export class InfluxStore implements Store {
     await this.mark(['data', 'catalog']);
   }
 
+  /** Keep what this instance knows of slices only while nobody else has written since. */
+  private async checkMemory(): Promise<void> {
+    const [result = EMPTY] = await this.run([statement('marker', 0, {})]);
+    const row = result.rows[0];
+    this.memory.validate(markerState(row === undefined ? undefined : getter(result, row)).data);
+  }
+
   /**
-   * Current figures (with their bookkeeping) at these keys, keyed by
-   * indicator/region/period. Per indicator, few series over many months are
-   * read series by series; many regions in few months, month by month.
+   * Keys grouped by indicator: each read month by month (many regions in
+   * few months: whole slices, which this instance may already know) or
+   * series by series (few series over many months).
    */
-  private async current(keys: ReadonlyArray<ObservationKey>, known?: SeriesIndex): Promise<Map<string, StoredFigure>> {
-    // Series that do not exist hold no figure: the index says which do, without reading any point.
-    const existing = await (known ?? new SeriesIndex(this)).regionsOf([...new Set(keys.map((k) => k.indicator))]);
+  private static plan(keys: ReadonlyArray<ObservationKey>) {
     const byIndicator = new Map<string, { series: Map<string, { from: Period; to: Period }>; slices: Map<Period, Set<string>> }>();
     for (const k of keys) {
-      if (existing.get(k.indicator)?.has(k.region) !== true) continue;
       let i = byIndicator.get(k.indicator);
       if (i === undefined) byIndicator.set(k.indicator, (i = { series: new Map(), slices: new Map() }));
       const range = i.series.get(k.region);
@@ -260,32 +278,106 @@ export class InfluxStore implements Store {
       if (slice === undefined) i.slices.set(k.period, (slice = new Set()));
       slice.add(k.region);
     }
+    return [...byIndicator].map(([indicator, i]) => ({ indicator, ...i, bySlice: i.series.size > SERIES_PER_SLICE * i.slices.size }));
+  }
+
+  /**
+   * Current figures (with their bookkeeping, withdrawals included) at these
+   * keys, keyed by indicator/region/period.
+   */
+  private async current(keys: ReadonlyArray<ObservationKey>, known?: SeriesIndex): Promise<Map<string, StoredFigure>> {
+    const out = new Map<string, StoredFigure>();
+    if (keys.length === 0) return out;
+    await this.checkMemory();
+    const plan = InfluxStore.plan(keys);
+    const found: StoredFigure[] = [];
     const statements: Statement[] = [];
-    const readers: Array<(result: Result) => StoredFigure[]> = [];
-    for (const [indicator, i] of byIndicator) {
-      if (i.series.size <= SERIES_PER_SLICE * i.slices.size) {
-        for (const [region, range] of i.series) {
-          statements.push(statement('current-series', statements.length, { indicator, region, from: periodTime(range.from), to: periodTime(range.to) }));
-          readers.push((result) => figuresOf(result, indicator, { region }));
+    const readers: Array<(result: Result) => void> = [];
+    const bySeries = plan.filter((p) => !p.bySlice);
+    const stamp = this.memory.readStamp();
+    // Series that do not exist hold no figure: the index says which do, without reading any point.
+    const existing = bySeries.length === 0 ? new Map<string, Set<string>>() : await (known ?? new SeriesIndex(this)).regionsOf(bySeries.map((p) => p.indicator));
+    for (const { indicator, series, slices, bySlice } of plan) {
+      if (bySlice) {
+        for (const [period, regions] of slices) {
+          const whole = this.memory.wholeSlice(indicator, period);
+          if (whole !== undefined) {
+            for (const region of regions) {
+              const f = whole(region);
+              if (f !== undefined) found.push(f);
+            }
+          } else {
+            statements.push(statement('current-slice', statements.length, { indicator, time: periodTime(period) }));
+            readers.push((result) => {
+              const points = figuresOf(result, indicator, { period });
+              this.memory.putWhole(indicator, period, points, stamp);
+              found.push(...points);
+            });
+          }
         }
-      } else {
-        for (const [period, regions] of i.slices) {
-          const filter = regions.size <= REGION_FILTER_MAX ? [...regions] : null;
-          statements.push(statement('current-slice', statements.length, { indicator, time: periodTime(period) }, filter));
-          readers.push((result) => figuresOf(result, indicator, { period }));
-        }
+        continue;
+      }
+      for (const [region, range] of series) {
+        if (existing.get(indicator)?.has(region) !== true) continue;
+        statements.push(statement('current-series', statements.length, { indicator, region, from: periodTime(range.from), to: periodTime(range.to) }));
+        readers.push((result) => found.push(...figuresOf(result, indicator, { region })));
       }
     }
-    const out = new Map<string, StoredFigure>();
-    if (statements.length === 0) return out;
-    const wanted = new Set<string>();
-    for (const k of keys) if (existing.get(k.indicator)?.has(k.region) === true) wanted.add(keyOf(k.indicator, k.region, k.period));
-    (await this.run(statements)).forEach((result, n) => {
-      for (const f of readers[n]!(result)) {
-        const key = keyOf(f.indicator, f.region, f.period);
-        if (wanted.has(key)) out.set(key, f);
+    (await this.run(statements)).forEach((result, n) => readers[n]!(result));
+    const wanted = new Set(keys.map((k) => keyOf(k.indicator, k.region, k.period)));
+    for (const f of found) {
+      const key = keyOf(f.indicator, f.region, f.period);
+      if (wanted.has(key)) out.set(key, f);
+    }
+    return out;
+  }
+
+  /** Values at these keys (current figures only): whole slices' values, known or read with the value field alone. */
+  private async valuesAt(keys: ReadonlyArray<ObservationKey>, known: SeriesIndex): Promise<Array<ObservationKey & { value: number }>> {
+    if (keys.length === 0) return [];
+    await this.checkMemory();
+    const plan = InfluxStore.plan(keys);
+    const out: Array<ObservationKey & { value: number }> = [];
+    const bySeries = plan.filter((p) => !p.bySlice);
+    const seriesKeys = keys.filter((k) => bySeries.some((p) => p.indicator === k.indicator));
+    for (const f of (await this.current(seriesKeys, known)).values()) if (current(f)) out.push({ indicator: f.indicator, region: f.region, period: f.period, value: f.value });
+    const statements: Statement[] = [];
+    const readers: Array<(result: Result) => void> = [];
+    const stamp = this.memory.readStamp();
+    for (const { indicator, slices, bySlice } of plan) {
+      if (!bySlice) continue;
+      for (const [period, regions] of slices) {
+        const take = (valueOf: (region: string) => number | undefined) => {
+          for (const region of regions) {
+            const value = valueOf(region);
+            if (value !== undefined) out.push({ indicator, region, period, value });
+          }
+        };
+        const known = this.memory.valuesOf(indicator, period);
+        if (known !== undefined) {
+          take(known);
+          continue;
+        }
+        const months = periodRange(period, shiftPeriod(period, VALUES_READ_AHEAD));
+        statements.push(statement('values-range', statements.length, { indicator, from: periodTime(period), to: periodTime(months.at(-1)!) }));
+        readers.push((result) => {
+          const [time, region, value, meta] = ['time', 'region', 'value', 'meta'].map((c) => column(result, c)) as [number, number, number, number];
+          const byMonth = new Map<Period, Array<{ region: string; value: number; withdrawn: boolean }>>(months.map((m) => [m, []]));
+          for (const row of result.rows) {
+            byMonth.get(secondsToPeriod(Number(row[time])))?.push({ region: String(row[region]), value: Number(row[value]), withdrawn: String(row[meta] ?? '').includes(';d=1') });
+          }
+          for (const [month, points] of byMonth) {
+            const figures = points.filter((p) => !p.withdrawn);
+            // A month with no point at all is known whole: there is nothing in it to revise.
+            if (points.length === 0) this.memory.putWhole(indicator, month, [], stamp);
+            else if (month === period || this.memory.valuesOf(indicator, month) === undefined) this.memory.putValues(indicator, month, figures, stamp);
+          }
+          const byRegion = new Map(byMonth.get(period)!.filter((p) => !p.withdrawn).map((f) => [f.region, f.value]));
+          take((r) => byRegion.get(r));
+        });
       }
-    });
+    }
+    (await this.run(statements)).forEach((result, n) => readers[n]!(result));
     return out;
   }
 
@@ -313,7 +405,8 @@ export class InfluxStore implements Store {
       add: (part) => {
         rows.push(...part);
       },
-      figuresAt: async (keys) => (keys.length === 0 ? [] : [...(await this.current(keys, index)).values()].filter(current).map(plain)),
+      figuresAt: async (keys) => [...(await this.current(keys, index)).values()].filter(current).map(plain),
+      valuesAt: (keys) => this.valuesAt(keys, index),
       abort: async () => {
         rows.length = 0;
       },
@@ -377,6 +470,16 @@ export class InfluxStore implements Store {
       versions.push((before?.version ?? 0) + 1);
     }
     if (dryRun) return counts;
+    const done = this.memory.beginWrite(changed);
+    try {
+      await this.writeBatch(changed, versions, superseded, receivedAt, by);
+    } finally {
+      done();
+    }
+    return counts;
+  }
+
+  private async writeBatch(changed: readonly Observation[], versions: readonly number[], superseded: StoredFigure[], receivedAt: number, by: string): Promise<void> {
     // The superseded copy of a first version keeps when and by whom its batch created it.
     await this.fillFromReceipts(superseded);
     const receipts = receiptLines(changed, versions, receivedAt, by);
@@ -389,11 +492,17 @@ export class InfluxStore implements Store {
     });
     const currentLines = new FigureLines('observation');
     const bookkeeping = { version: 0, receivedAt, by };
-    await this.writer.write(changed.length, (i) => {
-      bookkeeping.version = versions[i]!;
-      return currentLines.line(changed[i]!, bookkeeping);
-    });
-    return counts;
+    try {
+      await this.writer.write(changed.length, (i) => {
+        bookkeeping.version = versions[i]!;
+        return currentLines.line(changed[i]!, bookkeeping);
+      });
+    } catch (error) {
+      // Cut short: which points landed is not known.
+      this.memory.clear();
+      throw error;
+    }
+    this.memory.wrote(changed, versions, receivedAt, by);
   }
 
   /** Receipts of the batches that wrote figures of these indicators and months. */
@@ -514,8 +623,17 @@ export class InfluxStore implements Store {
         const version = stored.version + 1;
         // The superseded version first, then a receipt (for the changes feed), then the withdrawal.
         const [receipt = ''] = receiptLines([key as Observation], [version], receivedAt, meta.by);
-        await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
-        await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
+        const done = this.memory.beginWrite([key]);
+        try {
+          await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
+          await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
+        } catch (error) {
+          this.memory.clear();
+          throw error;
+        } finally {
+          done();
+        }
+        this.memory.wrote([stored], [version], receivedAt, meta.by, true);
         return { result: version, changed: true };
       }),
     );

@@ -39,6 +39,8 @@ export interface StoredFigure extends Observation, Bookkeeping {
 }
 
 const NEEDS_ESCAPE = /["\\]/;
+/** A tag value Point would write as it is (tags sorted by key: indicator, region, version). */
+const PLAIN_TAG = /^[A-Za-z0-9_.-]+$/;
 
 /** Characters of JSON per string field: 16,000 CJK characters stay under 64 KB of UTF-8. */
 export const DOC_CHUNK_CHARS = 16_000;
@@ -67,6 +69,10 @@ export class FigureLines {
   }
 
   private build(f: Observation, version: number | null): string {
+    // Codes need no escaping in a tag (no space, comma, equals sign or backslash): the key is the text itself.
+    if (PLAIN_TAG.test(f.indicator) && PLAIN_TAG.test(f.region)) {
+      return `${this.measurement},indicator=${f.indicator},region=${f.region}${version === null ? '' : `,version=${version}`}`;
+    }
     const point = new Point(this.measurement).tag('indicator', f.indicator).tag('region', f.region).floatField('value', 0);
     if (version !== null) point.tag('version', String(version));
     const line = point.toLineProtocol()!;

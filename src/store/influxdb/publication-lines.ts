@@ -55,9 +55,9 @@ export function releaseEntries(rows: ReadonlyArray<(column: string) => unknown>)
 
 export type MarkerKind = 'data' | 'catalog' | 'releases';
 
-/** The marker line after a committed write of these kinds (data always changes). */
-export function markerLine(kinds: readonly MarkerKind[], inflight: number): string {
-  const point = new Point('change').stringField('data', uniqueMark()).intField('inflight', inflight).timestamp('0');
+/** The marker line after a committed write of these kinds (data always changes, to `data`). */
+export function markerLine(kinds: readonly MarkerKind[], inflight: number, data: string): string {
+  const point = new Point('change').stringField('data', data).intField('inflight', inflight).timestamp('0');
   for (const kind of kinds) if (kind !== 'data') point.stringField(kind, uniqueMark());
   return point.toLineProtocol()!;
 }

@@ -12,6 +12,7 @@ import type { ParamValue } from './http.ts';
 export type QueryName =
   | 'current-slice'
   | 'current-series'
+  | 'values-range'
   | 'latest-before'
   | 'revisions'
   | 'revisions-slice'

@@ -216,6 +216,7 @@ export class SqliteStore implements Store {
       },
       // Reads see committed data only: this batch's open transaction is invisible until it commits.
       figuresAt: (keys) => this.figuresAt(keys),
+      valuesAt: (keys) => this.figuresAt(keys),
       commit: () => finish('commit'),
       abort: async () => {
         await finish('abort');

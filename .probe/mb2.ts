@@ -1,0 +1,11 @@
+const regions = Array.from({ length: 3000 }, (_, i) => `P${String(Math.floor(i / 10)).padStart(3, '0')}C${i % 10}`);
+const rows: any[] = [];
+for (let ind = 0; ind < 7; ind++) for (const region of regions) rows.push({ indicator: `ind${ind}`, region, period: '2023-02', value: 1, yoy: null, status: null });
+const whole = new Map<string, Map<string, any>>();
+for (let ind = 0; ind < 7; ind++) whole.set(`ind${ind}\u00002023-02`, new Map());
+let t0 = performance.now();
+for (let k = 0; k < 15; k++) rows.slice(0, 20000).forEach((row, i) => { const key = `${row.indicator}\u0000${row.period}`; const w = whole.get(key)!; w.set(row.region, { ...row, version: 1, receivedAt: 1, by: 'x', receipted: false, withdrawn: false }); });
+console.log('spread', (performance.now() - t0).toFixed(0));
+t0 = performance.now();
+for (let k = 0; k < 15; k++) rows.slice(0, 20000).forEach((row, i) => { const key = `${row.indicator}\u0000${row.period}`; const w = whole.get(key)!; w.set(row.region, { indicator: row.indicator, region: row.region, period: row.period, value: row.value, yoy: row.yoy, status: row.status, version: 1, receivedAt: 1, by: 'x', receipted: false, withdrawn: false }); });
+console.log('literal', (performance.now() - t0).toFixed(0));
