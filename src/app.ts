@@ -24,6 +24,7 @@ import { isDocOnly } from './schemas/doc-only.ts';
 import { AnalyticsService } from './services/analytics.ts';
 import { CatalogService } from './services/catalog.ts';
 import { ChartService } from './services/charts.ts';
+import { PngRenderer } from './formats/png.ts';
 import { ReportService } from './services/reports.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
@@ -36,6 +37,8 @@ export interface Services {
   analytics: AnalyticsService;
   charts: ChartService;
   reports: ReportService;
+  /** Charts as PNG (and in Word reports); unavailable without the CJK font. */
+  png: PngRenderer;
 }
 
 declare module 'fastify' {
@@ -105,12 +108,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('store', store);
   const analytics = new AnalyticsService(store, catalog);
+  const png = new PngRenderer(config.CJK_FONT_FILES);
+  // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
+  if (png.unavailable !== null) app.log.warn(png.unavailable);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics,
     charts: new ChartService(catalog, analytics),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
+    png,
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'not_acceptable'
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'rate_limited'
@@ -19,6 +20,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  not_acceptable: 406,
   unsupported_media_type: 415,
   payload_too_large: 413,
   rate_limited: 429,

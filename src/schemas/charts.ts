@@ -1,5 +1,7 @@
 /** Chart endpoints (API.md, Charts): the same peers and periods as the analytics, plus presentation options. */
 import { z } from 'zod';
+import { chartFormats } from '../formats/resources.ts';
+import { DEFAULT_PNG_SCALE, MAX_PNG_SCALE, MIN_PNG_SCALE } from '../formats/png.ts';
 import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
 
 export const MAX_TOP = 500;
@@ -12,7 +14,14 @@ const top = z
   .optional()
   .describe('how many peers to show (the highlighted region is always shown)');
 
-const format = z.enum(['json', 'svg'], { error: 'must be json or svg' }).optional().describe('svg: the rendered chart (or send Accept: image/svg+xml)');
+const format = chartFormats.formatParam();
+const scale = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { error: 'must be a number' })
+  .transform(Number)
+  .refine((n) => n >= MIN_PNG_SCALE && n <= MAX_PNG_SCALE, { error: `must be from ${MIN_PNG_SCALE} to ${MAX_PNG_SCALE}` })
+  .optional()
+  .describe(`PNG pixels per chart pixel, ${MIN_PNG_SCALE} to ${MAX_PNG_SCALE}; default ${DEFAULT_PNG_SCALE} (sharp in a document)`);
 const highlight = codeSchema.optional().describe('region drawn in its own colour');
 
 function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
@@ -20,7 +29,7 @@ function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined 
 }
 
 export const rankingChartQuery = z
-  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format })
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format, scale })
   .superRefine(peerSource(true));
 
 export const trendChartQuery = z
@@ -31,6 +40,7 @@ export const trendChartQuery = z
     to: periodSchema.optional(),
     measure: z.enum(['value', 'yoy'], { error: 'must be value or yoy' }).optional().describe('value (default) or yoy'),
     format,
+    scale,
   })
   .superRefine(fromNotAfterTo);
 
@@ -44,12 +54,13 @@ export const rankHistoryChartQuery = z
     highlight,
     top,
     format,
+    scale,
   })
   .superRefine((q, ctx) => {
     peerSource(true)(q, ctx);
     fromNotAfterTo(q, ctx);
   });
 
-export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format }).superRefine(peerSource(false));
+export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format, scale }).superRefine(peerSource(false));
 
 export const chartSpecSchema = z.record(z.string(), z.unknown()).describe('a Vega-Lite TopLevelSpec with its data inline').meta({ id: 'VegaLiteSpec' });

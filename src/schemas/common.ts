@@ -44,6 +44,7 @@ export const errorSchema = z
       'unauthorized',
       'forbidden',
       'not_found',
+      'not_acceptable',
       'unsupported_media_type',
       'payload_too_large',
       'rate_limited',
