@@ -31,7 +31,8 @@ const OUTLINES_KEPT = 4096;
 const PAINT = new Set(['transform', 'fill', 'fill-opacity', 'opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'clip-path', 'visibility']);
 /** Attributes that neither shape nor paint: dropped (the font family is ours). */
 const IGNORED = /^(font-family|aria-.*|role|id|class)$/;
-const TEXT = /<text\b([^>]*)>([\s\S]*?)<\/text>/g;
+/** A text element, attributes read quote by quote (a label may hold `>`); an empty one is self-closed. */
+const TEXT = /<text((?:\s+[\w:-]+="[^"]*")*)\s*(?:\/>|>([\s\S]*?)<\/text>)/g;
 const ATTRIBUTE = /([\w:-]+)="([^"]*)"/g;
 
 export class PngRenderer {
@@ -58,7 +59,7 @@ export class PngRenderer {
 
   /** The SVG with every <text> replaced by its outlines. */
   outlined(svg: string): string {
-    const texts = [...svg.matchAll(TEXT)].map((m) => this.split(m[1]!, m[2]!));
+    const texts = [...svg.matchAll(TEXT)].map((m) => this.split(m[1]!, m[2] ?? ''));
     this.outline(texts.map((t) => t.key).filter((key) => !this.outlines.has(key)));
     let i = 0;
     return svg.replace(TEXT, () => {

@@ -37,20 +37,20 @@ import { changeCell, rankCell } from './markdown.ts';
 
 /** Fonts of Chinese government documents (GB/T 9704): 黑体 headings, 仿宋_GB2312 text; 宋体 in tables. */
 export const DOCX_FONTS = { heading: '黑体', body: '仿宋_GB2312', table: '宋体', latin: 'Times New Roman' } as const;
-/** Sizes in half-points: 二号 22 pt title, 三号 16 pt headings and text, 小四 12 pt table, 五号 10.5 pt notes. */
-const SIZE = { title: 44, heading: 32, body: 32, table: 24, note: 21 } as const;
+/** Sizes in half-points: 二号 22 pt title, 三号 16 pt headings and text, 五号 10.5 pt table and notes. */
+const SIZE = { title: 44, heading: 32, body: 32, table: 21, note: 21 } as const;
 /** A4 in twips, with 2.54 cm (1440 twips) margins: 9026 twips of text width. */
 const PAGE = { width: 11906, height: 16838, margin: 1440 } as const;
 const TEXT_WIDTH = PAGE.width - 2 * PAGE.margin;
-/** The table's columns in twips, as the Markdown table's: 指标, 本期, 同比, 增速位次, 总量位次, 较上期, 说明. */
+/** The table's columns in twips, as the Markdown table's: 指标, 本期, 同比, 增速位次, 总量位次, 较上期, 说明 (a figure like 121.43亿元 on one line at 10.5 pt). */
 const COLUMNS: ReadonlyArray<[string, number]> = [
-  ['指标', 1500],
-  ['本期', 1150],
-  ['同比', 950],
-  ['增速位次', 950],
-  ['总量位次', 950],
+  ['指标', 1700],
+  ['本期', 1200],
+  ['同比', 900],
+  ['增速位次', 1000],
+  ['总量位次', 1000],
   ['较上期', 800],
-  ['说明', TEXT_WIDTH - 1500 - 1150 - 950 - 950 - 950 - 800],
+  ['说明', TEXT_WIDTH - 1700 - 1200 - 900 - 1000 - 1000 - 800],
 ];
 /** Images are given in pixels at 96 to the inch: the text width is 9026 / 1440 inches. */
 const TEXT_WIDTH_PX = Math.floor((TEXT_WIDTH / 1440) * 96);
