@@ -3,9 +3,20 @@
  * file name for saving (Content-Disposition, RFC 6266, with RFC 5987's
  * `filename*` for names that are not ASCII), and Vary: Accept.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { MEDIA_FORMATS, type FormatName } from './media.ts';
 import { negotiate, type Renderers } from './negotiate.ts';
+
+/**
+ * A route's onRequest hook: its answers vary with Accept. Set before the
+ * handler, beside CORS's Vary: Origin, so an answer from the response cache
+ * carries it as the first did.
+ */
+export function varyAccept(_request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const vary = reply.getHeader('vary');
+  reply.header('vary', vary === undefined || vary === '' ? 'Accept' : `${String(vary)}, Accept`);
+  done();
+}
 
 /** The format of this request's answer: path extension, then `?format=`, then Accept. */
 export function chooseFormat(request: FastifyRequest, renderers: Renderers<any, any>, extension?: string): FormatName {
@@ -37,7 +48,6 @@ export function contentDisposition(disposition: 'inline' | 'attachment', file: F
  */
 export async function sendAs<In, Ctx>(reply: FastifyReply, renderers: Renderers<In, Ctx>, format: FormatName, input: In, context: Ctx, file: FileName): Promise<any> {
   const body = await renderers.render(format, input, context);
-  reply.header('vary', 'accept');
   if (format === 'json') return body;
   const media = MEDIA_FORMATS[format];
   return reply.type(media.contentType).header('content-disposition', contentDisposition(media.disposition, file, media.extension)).send(body);

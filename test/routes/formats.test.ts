@@ -20,7 +20,7 @@ t.test('rankings as CSV and xlsx, by format= or Accept, with a file name', async
   t.equal(csv.status, 200);
   t.equal(csv.response.headers['content-type'], 'text/csv; charset=utf-8; header=present');
   t.equal(csv.response.headers['content-disposition'], 'attachment; filename="ranking-industrial_investment-2022-06.csv"');
-  t.equal(csv.response.headers.vary, 'accept');
+  t.equal(csv.response.headers.vary, 'Accept');
   const lines = csv.response.rawPayload.toString('utf8').replace(/^\ufeff/, '').split('\r\n');
   t.ok(csv.response.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'BOM');
   t.equal(lines[0], 'rank,region,name,value,yoy,yoySource,yoyComputed,status,previousRank,rankChange,missing');

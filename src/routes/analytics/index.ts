@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CSV_TYPE_DOC } from '../../formats/media.ts';
-import { chooseFormat, sendAs } from '../../formats/reply.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { rankingFormats } from '../../formats/resources.ts';
 import {
   rankingResultSchema,
@@ -27,6 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/rankings',
     {
       config: { cache: true },
+      onRequest: varyAccept,
       schema: {
         tags: ['analytics'],
         summary: 'rank peers by growth or size; as JSON, CSV or xlsx',

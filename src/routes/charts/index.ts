@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_PNG_SCALE } from '../../formats/png.ts';
-import { chooseFormat, sendAs } from '../../formats/reply.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { chartFormats } from '../../formats/resources.ts';
 import { chartSpecSchema, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
 import { errorSchema } from '../../schemas/common.ts';
@@ -26,6 +26,7 @@ type ChartQuery = { scale?: number | undefined };
 const routes: FastifyPluginAsyncZod = async (app) => {
   const charts = app.services.charts;
   const config = { cache: true };
+  const onRequest = varyAccept;
   /** Negotiate first (a 406 costs nothing), then build the chart and draw it. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, name: string, build: () => Promise<TopLevelSpec>) => {
     const format = chooseFormat(request, chartFormats);
@@ -33,18 +34,18 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     return sendAs(reply, chartFormats, format, await build(), context, { name, ascii: name });
   };
 
-  app.get('/v1/charts/ranking', { config, schema: { tags: ['charts'], summary: "peers' bars in rank order", querystring: rankingChartQuery, response: responses } }, async (request, reply) =>
+  app.get('/v1/charts/ranking', { config, onRequest, schema: { tags: ['charts'], summary: "peers' bars in rank order", querystring: rankingChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, `ranking-${request.query.indicator}-${request.query.period}`, () => charts.ranking(request.query)),
   );
-  app.get('/v1/charts/trend', { config, schema: { tags: ['charts'], summary: "a region's figure or growth month by month", querystring: trendChartQuery, response: responses } }, async (request, reply) =>
+  app.get('/v1/charts/trend', { config, onRequest, schema: { tags: ['charts'], summary: "a region's figure or growth month by month", querystring: trendChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, `trend-${request.query.indicator}-${request.query.region}`, () => charts.trend(request.query)),
   );
   app.get(
     '/v1/charts/rank-history',
-    { config, schema: { tags: ['charts'], summary: "every peer's rank month by month (bump chart)", querystring: rankHistoryChartQuery, response: responses } },
+    { config, onRequest, schema: { tags: ['charts'], summary: "every peer's rank month by month (bump chart)", querystring: rankHistoryChartQuery, response: responses } },
     async (request, reply) => answer(request, reply, `rank-history-${request.query.indicator}`, () => charts.rankHistory(request.query)),
   );
-  app.get('/v1/charts/scorecard', { config, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
+  app.get('/v1/charts/scorecard', { config, onRequest, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, `scorecard-${request.query.region}-${request.query.period}`, () => charts.scorecard(request.query)),
   );
 };

@@ -5,7 +5,7 @@ import type { ReportFacts } from '../../domain/report.ts';
 import { ApiError } from '../../errors.ts';
 import { DOCX_TYPE } from '../../formats/media.ts';
 import { DEFAULT_PNG_SCALE } from '../../formats/png.ts';
-import { chooseFormat, sendAs } from '../../formats/reply.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { reportFormats } from '../../formats/resources.ts';
 import { errorSchema } from '../../schemas/common.ts';
 import { reportListQuery, reportListSchema, reportParams, reportQuery, reportSchema, runBody, runResultSchema } from '../../schemas/reports.ts';
@@ -40,6 +40,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     {
       // Tagged, not kept: a new version of a report does not change the store's generation.
       config: { etag: true },
+      onRequest: varyAccept,
       schema: {
         tags: ['reports'],
         summary: 'a report: JSON, Markdown (.md), a self-contained page (.html) or a Word document (.docx); the latest version unless asked',
