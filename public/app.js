@@ -36,7 +36,23 @@ async function fillPeriods() {
   if ([...select.options].some((o) => o.value === keep)) select.value = keep;
 }
 
+// Every chart is also a download: the same URL as PNG (twice the pixels) or SVG.
+function downloads(name, path) {
+  $(`dl-${name}-png`).href = `${path}&format=png`;
+  $(`dl-${name}-svg`).href = `${path}&format=svg`;
+}
+
+// The month's report as a Word document, when one has been generated.
+async function reportLink(region, period) {
+  const { reports } = await api(`/v1/reports?${query({ region, period })}`);
+  const link = $('dl-report');
+  link.hidden = reports.length === 0;
+  $('no-report').hidden = reports.length > 0;
+  link.href = `/v1/reports/${encodeURIComponent(region)}/${period}.docx`;
+}
+
 async function embed(id, path) {
+  downloads(id.replace(/^chart-/, ''), path);
   const target = $(id);
   try {
     await vegaEmbed(target, path, { renderer: 'svg', actions: false });
@@ -58,7 +74,9 @@ async function draw() {
   }
   const peers = peerParams();
   const from = `${Number(period.slice(0, 4)) - 1}${period.slice(4)}`;
+  $('dl-ranking-xlsx').href = `/v1/rankings?${query({ indicator, period, by, ...peers, format: 'xlsx' })}`;
   await Promise.all([
+    reportLink(region, period).catch((error) => { $('status').textContent = error.message; }),
     embed('chart-ranking', `/v1/charts/ranking?${query({ indicator, period, by, highlight: region, ...peers })}`),
     embed('chart-trend', `/v1/charts/trend?${query({ indicator, region, from, to: period, measure: by })}`),
     embed('chart-rank-history', `/v1/charts/rank-history?${query({ indicator, by, highlight: region, from, to: period, ...peers })}`),

@@ -30,6 +30,7 @@ import { ChartService } from './services/charts.ts';
 import { ObservationList } from './services/observation-list.ts';
 import { ReleaseCalendar } from './services/release-calendar.ts';
 import { ReleaseService } from './services/releases.ts';
+import { PngRenderer } from './formats/png.ts';
 import { ReportService } from './services/reports.ts';
 import { Views } from './services/views.ts';
 import { scheduleReports } from './scheduler/index.ts';
@@ -49,6 +50,8 @@ export interface Services {
   /** Each request's read view: what its caller may see. */
   views: Views;
   watcher: ChangeWatcher;
+  /** Charts as PNG (and in Word reports); unavailable without the CJK font. */
+  png: PngRenderer;
 }
 
 declare module 'fastify' {
@@ -133,6 +136,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   const analytics = new AnalyticsService(catalog);
   const views = new Views(store, calendar, watcher, config.REPORT_TZ, clock);
+  const png = new PngRenderer(config.CJK_FONT_FILES);
+  // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
+  if (png.unavailable !== null) app.log.warn(png.unavailable);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
@@ -144,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     observations: new ObservationList(catalog),
     views,
     watcher,
+    png,
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 

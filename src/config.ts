@@ -4,6 +4,7 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
+import { DEFAULT_CJK_FONT_FILES } from './formats/fonts.ts';
 import { CODE_PATTERN } from './schemas/common.ts';
 import { DEFAULT_CHANGE_CHECK_MS } from './services/change-watcher.ts';
 
@@ -139,6 +140,11 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be a pino level such as info' }).default('info'),
     MAX_BODY_MB: integer('MAX_BODY_MB', 1, 1024, DEFAULT_MAX_BODY_MB),
     MAX_ROWS: integer('MAX_ROWS', 50_000, 10_000_000, DEFAULT_MAX_ROWS),
+    // Noto Sans CJK for PNG charts: the regular face's file first (without it PNG answers 503), then the bold one.
+    CJK_FONT_FILES: z
+      .string()
+      .optional()
+      .transform((v) => (v === undefined || v.trim() === '' ? DEFAULT_CJK_FONT_FILES : v.split(',').map((f) => f.trim()).filter((f) => f !== ''))),
   })
   .superRefine((env, ctx) => {
     if (env.STORE === 'influxdb') {

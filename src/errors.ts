@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'not_released'
+  | 'not_acceptable'
   | 'unsupported_media_type'
   | 'payload_too_large'
   | 'rate_limited'
@@ -21,6 +22,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   not_released: 404,
+  not_acceptable: 406,
   unsupported_media_type: 415,
   payload_too_large: 413,
   rate_limited: 429,

@@ -77,7 +77,7 @@ async function protectionPlugin(app: FastifyInstance, options: ProtectionOptions
       origin: [...options.corsOrigins],
       methods: ['GET', 'HEAD', 'POST', 'PUT'],
       allowedHeaders: ['authorization', 'content-type', 'if-none-match'],
-      exposedHeaders: ['etag', 'retry-after'],
+      exposedHeaders: ['etag', 'retry-after', 'content-disposition'],
       maxAge: 600,
     });
   }

@@ -20,6 +20,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Cache this GET route's 200 answers until the data changes. */
     cache?: boolean;
+    /**
+     * Tag this GET route's 200 answers (If-None-Match → 304) without keeping
+     * them: for answers the store's generation does not follow (reports).
+     */
+    etag?: boolean;
   }
 }
 
@@ -27,7 +32,8 @@ type Headers = OutgoingHttpHeaders;
 
 interface Entry {
   /**
-   * The answer's UTF-8 bytes, one character per byte (a latin1 string):
+   * The answer's bytes (a text answer's UTF-8, a PNG's or workbook's own),
+   * one character per byte (a latin1 string):
    * node joins such a string to the header block and writes both in one
    * go, where a Buffer costs a gathered write of two.
    */
@@ -65,7 +71,7 @@ type Keyed = FastifyRequest & { [CACHE_KEY]?: string; [OWN_HEADERS]?: string[] }
  * service gives the same one for the same chart, and a changed figure
  * changes it.
  */
-export function etagOf(payload: string): string {
+export function etagOf(payload: string | Buffer): string {
   return `"${createHash('sha256').update(payload).digest('base64url').slice(0, 32)}"`;
 }
 
@@ -89,8 +95,8 @@ export class ResponseCache {
     return entry;
   }
 
-  set(key: string, text: string, etag: string, headers: Headers): void {
-    const payload = Buffer.from(text, 'utf8').toString('latin1');
+  set(key: string, body: string | Buffer, etag: string, headers: Headers): void {
+    const payload = (typeof body === 'string' ? Buffer.from(body, 'utf8') : body).toString('latin1');
     const bytes = payload.length;
     if (bytes > this.limit / 4) return;
     const old = this.entries.get(key);
@@ -162,7 +168,9 @@ async function responseCachePlugin(app: FastifyInstance) {
   app.addHook('onSend', (request: Keyed, reply, payload, done) => {
     // Every answer to a caller who sees embargoed figures: no shared cache, no browser cache, may hold it.
     if (privileged(request)) reply.header('cache-control', 'private, no-store');
-    if (request.method !== 'GET' || request.routeOptions.config?.cache !== true || reply.statusCode !== 200 || typeof payload !== 'string') return done(null, payload);
+    const config = request.routeOptions.config;
+    if (request.method !== 'GET' || (config?.cache !== true && config?.etag !== true) || reply.statusCode !== 200) return done(null, payload);
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
     if (reply.getHeader('etag') !== undefined) return done(null, payload);
     const etag = etagOf(payload);
     reply.header('etag', etag);

@@ -2,9 +2,10 @@
  * The report as one self-contained, printable HTML page: inline CSS and the
  * charts as inline SVG, nothing loaded from anywhere.
  */
-import { rankingChart, renderSvg, scorecardCells, scorecardChart } from '../../charts/index.ts';
-import { SECTION_TITLES, type IndicatorFacts, type ReportFacts } from '../domain/report.ts';
+import { renderSvg } from '../../charts/index.ts';
+import { SECTION_TITLES, type ReportFacts } from '../domain/report.ts';
 import type { ReportRecord } from '../store/store.ts';
+import { chartedIndicators, rankingSpec, scorecardSpec } from './charts.ts';
 import { localTime } from './format.ts';
 
 const STYLE = `
@@ -19,18 +20,6 @@ th { background: #f4f4f4; } .weak { color: #c62828; font-weight: bold; } figure 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 
-async function rankingSvg(facts: ReportFacts, f: IndicatorFacts): Promise<string> {
-  const spec = rankingChart({
-    title: `${f.label} ${f.name}${f.rankBy === 'yoy' ? '同比增速' : ''}排名`,
-    subtitle: [facts.peerScope],
-    axisTitle: f.rankBy === 'yoy' ? '同比(%)' : `${f.name}(${f.unit})`,
-    bars: f.peers,
-    highlight: facts.region.code,
-    notes: f.missingPeers.length > 0 ? [`未排名:${f.missingPeers.map((m) => m.name).join('、')}`] : [],
-  });
-  return (await renderSvg(spec)).svg;
-}
-
 export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZone: string): Promise<string> {
   const parts = [
     '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">',
@@ -42,9 +31,7 @@ export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZ
     const items = facts.sections[key];
     parts.push(`<h2>${heading}</h2>`, items.length === 0 ? `<p>${none}</p>` : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
   }
-  const rows = facts.indicators.map((f) => ({ ...f, rankChange: (f.rankBy === 'yoy' ? f.byYoy : f.byValue).rankChange }));
-  const scorecard = scorecardChart({ title: `${facts.region.name} 各项指标位次`, subtitle: [facts.peerScope], cells: scorecardCells(rows) });
-  parts.push('<h2>各项指标位次</h2>', `<figure>${(await renderSvg(scorecard)).svg}</figure>`);
+  parts.push('<h2>各项指标位次</h2>', `<figure>${(await renderSvg(scorecardSpec(facts))).svg}</figure>`);
   parts.push('<h2>逐项指标</h2><table><thead><tr><th>指标</th><th>本期</th><th>同比</th><th>说明</th></tr></thead><tbody>');
   for (const f of facts.indicators) {
     parts.push(
@@ -52,7 +39,7 @@ export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZ
     );
   }
   parts.push('</tbody></table><h2>排名图</h2>');
-  for (const f of facts.indicators.filter((x) => x.peers.length > 0)) parts.push(`<figure>${await rankingSvg(facts, f)}</figure>`);
+  for (const f of chartedIndicators(facts)) parts.push(`<figure>${(await renderSvg(rankingSpec(facts, f))).svg}</figure>`);
   parts.push('</body></html>');
   return parts.join('\n');
 }

@@ -9,11 +9,11 @@ function cell(text: string | null): string {
   return (text ?? '—').replace(/\|/g, '\\|');
 }
 
-function rankCell(rank: number | null, ranked: number, tied: boolean): string {
+export function rankCell(rank: number | null, ranked: number, tied: boolean): string {
   return rank === null ? '—' : `${tied ? '并列' : ''}${rank}/${ranked}`;
 }
 
-function changeCell(change: number | null): string {
+export function changeCell(change: number | null): string {
   if (change === null) return '—';
   return change > 0 ? `↑${change}` : change < 0 ? `↓${-change}` : '持平';
 }

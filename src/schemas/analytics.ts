@@ -1,5 +1,6 @@
 /** Series, rankings and scorecards (API.md). */
 import { z } from 'zod';
+import { rankingFormats } from '../formats/resources.ts';
 import {
   codeSchema,
   directionSchema,
@@ -51,6 +52,7 @@ export const rankingsQuery = z
     ...peersQuery,
     by: metricSchema.optional().describe("yoy (增速位次) or value (总量位次); default the indicator's rankBy"),
     ...pinQuery,
+    format: rankingFormats.formatParam(),
   })
   .superRefine(peerSource(true));
 

@@ -1,5 +1,7 @@
 /** Chart endpoints (API.md, Charts): the same peers and periods as the analytics, plus presentation options. */
 import { z } from 'zod';
+import { chartFormats } from '../formats/resources.ts';
+import { DEFAULT_PNG_SCALE, MAX_PNG_SCALE, MIN_PNG_SCALE } from '../formats/png.ts';
 import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
 import { pinQuery } from './publication.ts';
 
@@ -13,7 +15,14 @@ const top = z
   .optional()
   .describe('how many peers to show (the highlighted region is always shown)');
 
-const format = z.enum(['json', 'svg'], { error: 'must be json or svg' }).optional().describe('svg: the rendered chart (or send Accept: image/svg+xml)');
+const format = chartFormats.formatParam();
+const scale = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { error: 'must be a number' })
+  .transform(Number)
+  .refine((n) => n >= MIN_PNG_SCALE && n <= MAX_PNG_SCALE, { error: `must be from ${MIN_PNG_SCALE} to ${MAX_PNG_SCALE}` })
+  .optional()
+  .describe(`PNG pixels per chart pixel, ${MIN_PNG_SCALE} to ${MAX_PNG_SCALE}; default ${DEFAULT_PNG_SCALE} (sharp in a document)`);
 const highlight = codeSchema.optional().describe('region drawn in its own colour');
 
 function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx): void {
@@ -21,7 +30,7 @@ function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined 
 }
 
 export const rankingChartQuery = z
-  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format, ...pinQuery })
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format, scale, ...pinQuery })
   .superRefine(peerSource(true));
 
 export const trendChartQuery = z
@@ -32,6 +41,7 @@ export const trendChartQuery = z
     to: periodSchema.optional(),
     measure: z.enum(['value', 'yoy'], { error: 'must be value or yoy' }).optional().describe('value (default) or yoy'),
     format,
+    scale,
     ...pinQuery,
   })
   .superRefine(fromNotAfterTo);
@@ -46,6 +56,7 @@ export const rankHistoryChartQuery = z
     highlight,
     top,
     format,
+    scale,
     ...pinQuery,
   })
   .superRefine((q, ctx) => {
@@ -53,6 +64,6 @@ export const rankHistoryChartQuery = z
     fromNotAfterTo(q, ctx);
   });
 
-export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format, ...pinQuery }).superRefine(peerSource(false));
+export const scorecardChartQuery = z.object({ region: codeSchema, period: periodSchema, ...peersQuery, format, scale, ...pinQuery }).superRefine(peerSource(false));
 
 export const chartSpecSchema = z.record(z.string(), z.unknown()).describe('a Vega-Lite TopLevelSpec with its data inline').meta({ id: 'VegaLiteSpec' });

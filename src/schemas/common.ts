@@ -46,6 +46,7 @@ export const errorSchema = z
       'forbidden',
       'not_found',
       'not_released',
+      'not_acceptable',
       'unsupported_media_type',
       'payload_too_large',
       'rate_limited',

@@ -1,5 +1,6 @@
 /** Reports (API.md, Reports). */
 import { z } from 'zod';
+import { reportFormats } from '../formats/resources.ts';
 import { codeSchema, periodSchema } from './common.ts';
 
 export const MAX_REPORT_REGIONS = 10_000;
@@ -32,16 +33,20 @@ export const reportRecordSchema = z.object({
 export const reportListQuery = z.object({ region: codeSchema.optional(), period: periodSchema.optional() });
 export const reportListSchema = z.object({ reports: z.array(reportRecordSchema) });
 
-/** `2022-06`, `2022-06.md` or `2022-06.html`. */
+const extensions = reportFormats.extensions();
+/** `2022-06`, or with a format's extension: `2022-06.md`, `2022-06.docx`… */
 export const reportParams = z.object({
   region: codeSchema,
   file: z
     .string()
-    .regex(/^[12]\d{3}-(0[1-9]|1[0-2])(\.md|\.html|\.json)?$/, { error: 'must be a month written YYYY-MM, optionally followed by .md, .html or .json' })
-    .describe('the month, with .md or .html for those formats'),
+    .regex(new RegExp(`^[12]\\d{3}-(0[1-9]|1[0-2])(\\.(${extensions.join('|')}))?$`), {
+      error: `must be a month written YYYY-MM, optionally followed by ${extensions.map((e) => `.${e}`).join(', ')}`,
+    })
+    .describe(`the month, with ${extensions.map((e) => `.${e}`).join(', ')} for those formats (or ?format=, or Accept)`),
 });
 
 export const reportQuery = z.object({
+  format: reportFormats.formatParam(),
   version: z
     .string()
     .regex(/^[1-9]\d{0,8}$/, { error: 'must be a version number from 1' })

@@ -33,6 +33,12 @@ const ALIASES: Record<string, Column> = {
   标志: 'status',
 };
 
+/**
+ * Columns a download carries for people (src/formats/observations.ts) that
+ * the import skips, so a downloaded file posts back unchanged.
+ */
+export const IGNORED_COLUMNS: ReadonlySet<string> = new Set(['regionname', 'indicatorname', '地区名称', '指标名称']);
+
 const GB_CHARSETS = new Set(['gbk', 'gb2312', 'gb18030', 'cp936', 'x-gbk', 'euc-cn']);
 
 /** Text of a CSV body, by BOM, then the declared charset, then detection. */
@@ -104,6 +110,7 @@ export function parseCsv(text: string): Records {
   const details: ErrorDetail[] = [];
   const columns: Array<Column | null> = header.map((raw) => {
     const name = raw.trim();
+    if (IGNORED_COLUMNS.has(name.toLowerCase())) return null;
     // Own keys only: a column named toString or __proto__ is unknown, not Object.prototype's.
     const column = (CSV_COLUMNS as readonly string[]).includes(name.toLowerCase()) ? (name.toLowerCase() as Column) : Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
     if (column === undefined) {

@@ -6,7 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { chromium, type Browser } from 'playwright-core';
-import { buildTestApp } from '../helpers/app.ts';
+import { bearer, buildTestApp, call } from '../helpers/app.ts';
+import { decodePng } from '../helpers/png.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -52,4 +53,53 @@ t.test('the dashboard draws its four charts offline and redraws on a change', as
 
   t.same(errors, [], 'no errors in the console');
   t.same(elsewhere, [], 'nothing loaded from anywhere but the service');
+});
+
+t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report as docx', async (t) => {
+  const app = await buildTestApp(t, { demo: true });
+  const run = await call(app, { method: 'POST', url: '/v1/reports/run', headers: bearer('admin'), payload: { period: '2022-06', regions: ['331023'] } });
+  t.equal(run.status, 200, 'the month has a report');
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage({ acceptDownloads: true });
+  await page.goto(`${origin}/?region=331023&indicator=industrial_investment&period=2022-06`);
+  await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
+  await page.waitForFunction(() => !(document.getElementById('dl-report') as HTMLAnchorElement).hidden, null, { timeout: 10_000 });
+
+  const expected: Array<[string, string]> = [
+    ['dl-ranking-png', 'image/png'],
+    ['dl-ranking-svg', 'image/svg+xml; charset=utf-8'],
+    ['dl-ranking-xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    ['dl-trend-png', 'image/png'],
+    ['dl-rank-history-svg', 'image/svg+xml; charset=utf-8'],
+    ['dl-scorecard-png', 'image/png'],
+    ['dl-report', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+  ];
+  for (const [id, type] of expected) {
+    const answer = await page.evaluate(async (id) => {
+      const link = document.getElementById(id) as HTMLAnchorElement;
+      const response = await fetch(link.href);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, type: response.headers.get('content-type'), head: Array.from(bytes.subarray(0, 8)), size: bytes.length, download: link.hasAttribute('download') };
+    }, id);
+    t.same([answer.status, answer.type, answer.download], [200, type, true], `${id}: ${type}, saved rather than opened`);
+    if (type === 'image/png') {
+      const href = new URL((await page.getAttribute(`#${id}`, 'href'))!, origin).href;
+      t.ok(decodePng(Buffer.from(await (await fetch(href)).arrayBuffer())).width > 0, `${id}: a PNG that decodes`);
+    }
+    if (type.includes('openxmlformats')) t.same(answer.head.slice(0, 2), [0x50, 0x4b], `${id}: a zip`);
+  }
+  // A click saves the file under the name the service gives it.
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ranking-xlsx')]);
+  t.equal(xlsx.suggestedFilename(), 'ranking-industrial_investment-2022-06.xlsx');
+  const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report')]);
+  t.equal(docx.suggestedFilename(), '天台县2022年6月主要指标比较.docx', 'the report under its Chinese title');
+
+  await page.selectOption('#period', '2022-05');
+  await page.waitForFunction(() => document.body.dataset.drawn === '2', null, { timeout: 60_000 });
+  await page.waitForFunction(() => (document.getElementById('dl-report') as HTMLAnchorElement).hidden, null, { timeout: 10_000 });
+  t.ok(await page.isVisible('#no-report'), 'a month without a report says so');
+  t.match(await page.getAttribute('#dl-ranking-png', 'href'), /period=2022-05.*format=png/, 'the links follow the selection');
 });

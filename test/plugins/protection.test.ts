@@ -161,6 +161,7 @@ t.test('CORS: only the configured dashboard origins', async (t) => {
   r = await call(app, { method: 'GET', url: '/v1/regions', headers: { origin } });
   t.equal(r.response.headers['access-control-allow-origin'], origin);
   t.match(String(r.response.headers['access-control-expose-headers']), /etag/);
+  t.match(String(r.response.headers['access-control-expose-headers']), /content-disposition/, 'a download keeps its file name across origins');
   r = await call(app, { method: 'GET', url: '/v1/regions', headers: { origin: 'https://evil.example.com' } });
   t.equal(r.status, 200, 'a same-origin-less read still answers (browsers enforce CORS)');
   t.notOk(r.response.headers['access-control-allow-origin']);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ResponseCache } from '../../src/plugins/response-cache.ts';
+import { etagOf, ResponseCache } from '../../src/plugins/response-cache.ts';
 
 t.test('bounded by bytes, least recently used dropped first', async (t) => {
   const cache = new ResponseCache(1000);
@@ -11,4 +11,15 @@ t.test('bounded by bytes, least recently used dropped first', async (t) => {
   for (const key of ['a', 'c', 'd', 'e']) t.ok(cache.get(key), `${key} kept`);
   cache.set('huge', 'x'.repeat(260), '"e"', { 'content-type': 'application/json' });
   t.notOk(cache.get('huge'), 'an answer over a quarter of the budget is not kept');
+});
+
+t.test('binary answers are kept byte for byte, tagged from their bytes', async (t) => {
+  const cache = new ResponseCache(10_000);
+  const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+  cache.set('png', bytes, etagOf(bytes), { 'content-type': 'image/png' });
+  const hit = cache.get('png')!;
+  t.ok(Buffer.from(hit.payload, 'latin1').equals(bytes), 'every byte, 0x00 to 0xff, as it was');
+  t.equal(hit.bytes, 256);
+  t.ok(hit.headers.includes('content-length') && hit.headers[hit.headers.indexOf('content-length') + 1] === 256, 'its length in bytes');
+  t.equal(etagOf('天台县'), etagOf(Buffer.from('天台县', 'utf8')), 'a text is tagged by its UTF-8 bytes, as bytes are');
 });

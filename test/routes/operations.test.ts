@@ -33,7 +33,13 @@ forEachStore(t, (t, store) => {
       t.ok(doc.paths[path], `documents ${path}`);
     }
     const rankings = doc.paths['/v1/rankings'].get;
-    t.same(rankings.parameters.map((p: any) => p.name).sort(), ['asOf', 'by', 'group', 'indicator', 'parent', 'period', 'vintage']);
+    t.same(rankings.parameters.map((p: any) => p.name).sort(), ['asOf', 'by', 'format', 'group', 'indicator', 'parent', 'period', 'vintage']);
+    // Every format a resource answers in is documented as a response content type.
+    const types = (path: string) => Object.keys(doc.paths[path].get.responses['200'].content).sort();
+    t.same(types('/v1/rankings'), ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
+    for (const chart of ['ranking', 'trend', 'rank-history', 'scorecard']) t.same(types(`/v1/charts/${chart}`), ['application/json', 'image/png', 'image/svg+xml'], `${chart} chart`);
+    t.same(types('/v1/reports/{region}/{file}'), ['application/json', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html', 'text/markdown']);
+    t.same(rankings.parameters.find((p: any) => p.name === 'format').schema.enum, ['json', 'csv', 'xlsx']);
     const body = doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema;
     t.ok(JSON.stringify(body).includes('indicator'), 'the observations body is described');
     const ui = await call(app, { method: 'GET', url: '/docs' });

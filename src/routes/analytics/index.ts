@@ -1,5 +1,9 @@
-/** Series, rankings and scorecards (API.md). */
+/** Series, rankings and scorecards (API.md); rankings also as CSV or xlsx (src/formats/resources.ts). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CSV_TYPE_DOC } from '../../formats/media.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
+import { rankingFormats } from '../../formats/resources.ts';
 import {
   rankingResultSchema,
   rankingsQuery,
@@ -22,8 +26,34 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/v1/rankings',
-    { config: { cache: true }, schema: { tags: ['analytics'], summary: 'rank peers by growth or size', querystring: rankingsQuery, response: { 200: rankingResultSchema, ...errors } } },
-    async (request) => analytics.ranking(viewOf(app, request), request.query),
+    {
+      config: { cache: true },
+      onRequest: varyAccept,
+      schema: {
+        tags: ['analytics'],
+        summary: 'rank peers by growth or size; as JSON, CSV or xlsx',
+        querystring: rankingsQuery,
+        response: {
+          200: {
+            description: 'the ranking',
+            content: {
+              'application/json': { schema: rankingResultSchema },
+              'text/csv': { schema: z.string().describe(CSV_TYPE_DOC) },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().describe('one sheet, the same columns, numbers as numeric cells') },
+            },
+          },
+          406: errorSchema,
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const format = chooseFormat(request, rankingFormats);
+      const ranking = await analytics.ranking(viewOf(app, request), request.query);
+      const indicator = app.services.catalog.indicator(ranking.indicator);
+      const name = `ranking-${ranking.indicator}-${ranking.period}`;
+      return sendAs(reply, rankingFormats, format, { ranking, indicator }, undefined, { name, ascii: name });
+    },
   );
   app.get(
     '/v1/scorecard',

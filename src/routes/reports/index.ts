@@ -3,8 +3,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ReportFacts } from '../../domain/report.ts';
 import { ApiError } from '../../errors.ts';
-import { reportHtml } from '../../reports/html.ts';
-import { reportMarkdown } from '../../reports/markdown.ts';
+import { DOCX_TYPE } from '../../formats/media.ts';
+import { DEFAULT_PNG_SCALE } from '../../formats/png.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
+import { reportFormats } from '../../formats/resources.ts';
 import { errorSchema } from '../../schemas/common.ts';
 import { reportListQuery, reportListSchema, reportParams, reportQuery, reportSchema, runBody, runResultSchema } from '../../schemas/reports.ts';
 import { previousMonth } from '../../services/reports.ts';
@@ -37,19 +39,32 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/reports/:region/:file',
     {
+      // Tagged, not kept: a new version of a report does not change the store's generation.
+      config: { etag: true },
+      onRequest: varyAccept,
       schema: {
         tags: ['reports'],
-        summary: 'a report: JSON, or Markdown (.md) or a self-contained page (.html); the latest version unless asked',
+        summary: 'a report: JSON, Markdown (.md), a self-contained page (.html) or a Word document (.docx); the latest version unless asked',
         params: reportParams,
         querystring: reportQuery,
         response: {
-          200: { description: 'the report', content: { 'application/json': { schema: reportSchema }, 'text/markdown': { schema: z.string() }, 'text/html': { schema: z.string() } } },
+          200: {
+            description: 'the report',
+            content: {
+              'application/json': { schema: reportSchema },
+              'text/markdown': { schema: z.string() },
+              'text/html': { schema: z.string() },
+              [DOCX_TYPE]: { schema: z.string().describe('Word document: headings, the indicator table, the charts as PNG images; 黑体/仿宋_GB2312/宋体') },
+            },
+          },
+          406: errorSchema,
           ...errors,
         },
       },
     },
     async (request, reply) => {
-      const [period, format = 'json'] = request.params.file.split('.') as [string, string | undefined];
+      const [period, extension] = request.params.file.split('.') as [string, string | undefined];
+      const format = chooseFormat(request, reportFormats, extension);
       app.services.catalog.region(request.params.region);
       const view = viewOf(app, request);
       const report = await view.report(request.params.region, period, request.query.version ?? null);
@@ -58,10 +73,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         throw new ApiError('not_found', `${which} of ${request.params.region} for ${period}`, { details: [{ field: request.query.version === undefined ? 'file' : 'version', message: 'not found' }] });
       }
       const { facts, ...record } = report;
-      if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(reportMarkdown(facts as ReportFacts, record, app.config.REPORT_TZ));
-      if (format === 'html') return reply.type('text/html; charset=utf-8').send(await reportHtml(facts as ReportFacts, record, app.config.REPORT_TZ));
-      const versions = (await view.reports({ region: record.region, period })).map((r) => r.version);
-      return { ...json(record), versions, facts };
+      const input = { facts: facts as ReportFacts, record, versions: async () => (await view.reports({ region: record.region, period })).map((r) => r.version) };
+      const context = {
+        timeZone: app.config.REPORT_TZ,
+        png: app.services.png,
+        scale: DEFAULT_PNG_SCALE,
+        warn: (warnings: string[]) => request.log.warn({ warnings }, 'report chart rendered with warnings'),
+      };
+      const ascii = `report-${record.region}-${period}${request.query.version === undefined ? '' : `-v${record.version}`}`;
+      return sendAs(reply, reportFormats, format, input, context, { name: `${(facts as ReportFacts).title}${request.query.version === undefined ? '' : `(第${record.version}稿)`}`, ascii });
     },
   );
 };

@@ -1,0 +1,59 @@
+/**
+ * Stored figures as downloads (API.md, Office formats): the import's own
+ * columns first (indicator, region, period, value, yoy, status), so a
+ * downloaded CSV or workbook posts back unchanged, then the names for
+ * people (regionName, indicatorName), which the import skips.
+ * `observationFormats` is the registry GET /v1/observations answers from.
+ */
+import type { Indicator, Status } from '../domain/types.ts';
+import { YOY_DECIMALS } from '../domain/types.ts';
+import { tableCsv } from './csv.ts';
+import { Renderers } from './negotiate.ts';
+import { sdmxCsv } from './sdmx.ts';
+import { decimalsFormat, type Table } from './table.ts';
+import { tableXlsx } from './xlsx.ts';
+
+export interface ObservationRow {
+  indicator: string;
+  region: string;
+  period: string;
+  value: number;
+  yoy: number | null;
+  status: Status | null;
+}
+
+export interface ObservationsInput {
+  observations: readonly ObservationRow[];
+  /** The cursor of the next page (JSON only; a download holds what it was asked for). */
+  next: string | null;
+  /** The one indicator listed: its name and published precision. */
+  indicator: Indicator;
+  regionName: (code: string) => string;
+}
+
+/** Columns the CSV import reads, then the ones it skips (services/csv.ts, IGNORED_COLUMNS). */
+export const OBSERVATION_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'regionName', 'indicatorName'] as const;
+
+export function observationTable(input: ObservationsInput): Table {
+  const { indicator } = input;
+  return {
+    sheet: `${indicator.name} ${indicator.code}`,
+    columns: [
+      { header: 'indicator', kind: 'text' },
+      { header: 'region', kind: 'text' },
+      { header: 'period', kind: 'text' },
+      { header: 'value', kind: 'number', numberFormat: decimalsFormat(indicator.decimals) },
+      { header: 'yoy', kind: 'number', numberFormat: decimalsFormat(YOY_DECIMALS) },
+      { header: 'status', kind: 'text' },
+      { header: 'regionName', kind: 'text' },
+      { header: 'indicatorName', kind: 'text' },
+    ],
+    rows: input.observations.map((o) => [o.indicator, o.region, o.period, o.value, o.yoy, o.status, input.regionName(o.region), indicator.name]),
+  };
+}
+
+export const observationFormats = new Renderers<ObservationsInput>('observations')
+  .register('json', (input) => ({ observations: input.observations as unknown as Record<string, unknown>[], next: input.next }))
+  .register('csv', (input) => tableCsv(observationTable(input)))
+  .register('xlsx', (input) => tableXlsx(observationTable(input)))
+  .register('sdmx-csv', (input) => sdmxCsv(input.observations));
