@@ -24,8 +24,10 @@ export interface ObservationRow {
 
 export interface ObservationsInput {
   observations: readonly ObservationRow[];
-  /** The cursor of the next page (JSON only; a download holds what it was asked for). */
+  /** The cursor of the next page. */
   next: string | null;
+  /** The instant answered, when the request pinned one. */
+  asOf?: string | undefined;
   /** The one indicator listed: its name and published precision. */
   indicator: Indicator;
   regionName: (code: string) => string;
@@ -53,7 +55,7 @@ export function observationTable(input: ObservationsInput): Table {
 }
 
 export const observationFormats = new Renderers<ObservationsInput>('observations')
-  .register('json', (input) => ({ observations: input.observations as unknown as Record<string, unknown>[], next: input.next }))
+  .register('json', (input) => ({ ...(input.asOf === undefined ? {} : { asOf: input.asOf }), observations: input.observations as unknown as Record<string, unknown>[], next: input.next }))
   .register('csv', (input) => tableCsv(observationTable(input)))
   .register('xlsx', (input) => tableXlsx(observationTable(input)))
   .register('sdmx-csv', (input) => sdmxCsv(input.observations));

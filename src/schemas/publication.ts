@@ -1,6 +1,7 @@
 /** Release calendar, as-of reads, the changes feed and withdrawals (API.md "Release calendar and embargo", "As of an instant"). */
 import { z } from 'zod';
 import { isDay, parseInstant } from '../domain/instant.ts';
+import { observationFormats } from '../formats/resources.ts';
 import { codeSchema, periodSchema, statusSchema } from './common.ts';
 
 const INSTANT_HELP = 'an RFC 3339 instant with an offset, e.g. 2024-07-15T10:00:00+08:00 or 2024-07-15T02:00:00Z';
@@ -95,8 +96,15 @@ export const listQuery = z
     region: codeSchema.optional().describe('one region'),
     parent: codeSchema.optional().describe("a parent's direct children, as in rankings"),
     group: codeSchema.optional().describe("a peer group's members"),
-    limit: z.coerce.number({ error: 'must be an integer from 1 to 10000' }).int({ error: 'must be an integer from 1 to 10000' }).min(1).max(10_000).optional(),
+    limit: z.coerce
+      .number({ error: 'must be an integer from 1 to 100000' })
+      .int({ error: 'must be an integer from 1 to 100000' })
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('rows a page holds: default 10,000 as JSON, 100,000 as a download'),
     cursor: z.string().max(2_000).optional().describe('the `next` of the previous page'),
+    format: observationFormats.formatParam(),
     ...pinQuery,
   })
   .superRefine((q, ctx) => {

@@ -12,6 +12,8 @@ import type { ReadView } from './read-view.ts';
 
 /** API.md: `limit` defaults to 10,000. */
 export const DEFAULT_LIST_LIMIT = 10_000;
+/** A download (CSV, xlsx, SDMX-CSV) holds up to this many rows by default: what a workbook posts back in one go. */
+export const DEFAULT_DOWNLOAD_LIMIT = 100_000;
 /** Months one listing walks at most: fifty years of monthly figures. */
 export const MAX_LIST_MONTHS = 600;
 /** Later than any period: the latest month before it is the latest there is. */

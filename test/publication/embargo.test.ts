@@ -4,6 +4,7 @@
  * format, header or cached answer; privileged callers see it, privately.
  */
 import type { FastifyInstance } from 'fastify';
+import { strFromU8, unzipSync } from 'fflate';
 import t from 'tap';
 import { bearer, buildTestApp, call, forEachStore, post, type Role } from '../helpers/app.ts';
 
@@ -57,13 +58,30 @@ const READS = [
   `/v1/reports/331023/2022-06.md`,
   `/v1/reports/331023/2022-06.html`,
   `/v1/releases`,
+  // Every other format of the same answers.
+  `/v1/rankings?indicator=${IND}&period=2022-07&parent=${PARENT}&format=csv`,
+  `/v1/rankings?indicator=${IND}&period=2022-07&parent=${PARENT}&by=value&format=xlsx`,
+  `/v1/rankings?indicator=${IND}&period=2022-06&parent=${PARENT}&format=xlsx`,
+  `/v1/charts/trend?indicator=${IND}&region=331023&format=png`,
+  `/v1/charts/ranking?indicator=${IND}&period=2022-06&parent=${PARENT}&format=png`,
+  `/v1/observations?indicator=${IND}&format=csv`,
+  `/v1/observations?indicator=${IND}&format=xlsx`,
+  `/v1/observations?indicator=${IND}&format=sdmx-csv`,
+  `/v1/reports/331023/2022-06.docx`,
 ];
+
+/** An answer's text, zipped formats (xlsx, docx) unpacked: a leak inside a workbook counts. */
+function textOf(body: Buffer, type: string): string {
+  if (!/spreadsheetml|wordprocessingml/.test(type)) return body.toString('utf8');
+  return Object.values(unzipSync(new Uint8Array(body))).map((bytes) => strFromU8(bytes)).join('\n');
+}
 
 async function sweep(app: FastifyInstance, role: Role | null) {
   const out = [];
   for (const url of READS) {
     const r = await call(app, { method: 'GET', url, headers: role === null ? {} : bearer(role) });
-    out.push({ url, status: r.status, text: `${JSON.stringify(r.response.headers)}\n${r.response.body}`, body: r.body, headers: r.response.headers });
+    const text = textOf(r.response.rawPayload, String(r.response.headers['content-type'] ?? ''));
+    out.push({ url, status: r.status, text: `${JSON.stringify(r.response.headers)}\n${text}`, body: r.body, headers: r.response.headers });
   }
   return out;
 }
@@ -114,6 +132,8 @@ forEachStore(t, (t, store) => {
     t.ok(previewBody.includes('4321.9'), 'and the embargoed growth');
     t.equal(preview[2]!.status, 200, 'preview ranks the month');
     t.equal(preview[22]!.status, 200, 'preview reads the report');
+    t.ok(preview.find((r) => r.url.endsWith('.docx'))!.text.includes('98765'), 'preview reads it in Word too (the zip is unpacked, so the check can see inside)');
+    t.ok(preview.find((r) => r.url === `/v1/observations?indicator=${IND}&format=xlsx`)!.text.includes('98765'), 'and the workbook');
     for (const role of ['admin', 'writer'] as const) {
       const r = await call(app, { method: 'GET', url: READS[2]!, headers: bearer(role) });
       t.equal(r.status, 200, `${role} sees everything`);

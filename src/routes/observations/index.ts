@@ -1,10 +1,14 @@
 /** Posting figures and reading their versions (API.md, Observations). */
+import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorSchema } from '../../schemas/common.ts';
 import { docOnly } from '../../schemas/doc-only.ts';
 import { historyQuery, historyResultSchema, ingestQuery, ingestResultSchema, observationsBody } from '../../schemas/observations.ts';
 import { changesQuery, changesResultSchema, listQuery, listResultSchema, withdrawParams, withdrawResultSchema } from '../../schemas/publication.ts';
 import { decodeCsv, parseCsv } from '../../services/csv.ts';
+import { observationFormats } from '../../formats/resources.ts';
+import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
+import { DEFAULT_DOWNLOAD_LIMIT } from '../../services/observation-list.ts';
 import { viewOf } from '../view.ts';
 
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/tab-separated-values'];
@@ -41,14 +45,43 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/observations',
     {
       config: { cache: true },
+      onRequest: varyAccept,
       schema: {
         tags: ['observations'],
-        summary: 'the stored figures of one indicator the caller may see, month by month, paged',
+        summary: 'the stored figures of one indicator the caller may see, month by month, paged; as JSON, CSV (posts back as is), xlsx or SDMX-CSV',
         querystring: listQuery,
-        response: { 200: listResultSchema, 400: errorSchema, 404: errorSchema, 503: errorSchema },
+        response: {
+          200: {
+            description: 'the figures',
+            content: {
+              'application/json': { schema: listResultSchema },
+              'text/csv': { schema: z.string().describe('UTF-8 with BOM: indicator,region,period,value,yoy,status,regionName,indicatorName') },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().describe('one sheet, the same columns, numbers as numeric cells') },
+              'application/vnd.sdmx.data+csv; version=2.0.0': { schema: z.string().describe('SDMX-CSV 2.0') },
+            },
+          },
+          400: errorSchema,
+          404: errorSchema,
+          406: errorSchema,
+          503: errorSchema,
+        },
       },
     },
-    async (request) => app.services.observations.list(viewOf(app, request), request.query),
+    async (request, reply) => {
+      const format = chooseFormat(request, observationFormats);
+      const indicator = app.services.catalog.indicator(request.query.indicator);
+      const limit = request.query.limit ?? (format === 'json' ? undefined : DEFAULT_DOWNLOAD_LIMIT);
+      const list = await app.services.observations.list(viewOf(app, request), { ...request.query, limit });
+      // A download has no room for a cursor: it goes in a header, as a link to the next page.
+      if (format !== 'json' && list.next !== null) {
+        const next = new URL(request.url, 'http://service').searchParams;
+        next.set('cursor', list.next);
+        reply.header('x-next-cursor', list.next).header('link', `</v1/observations?${next}>; rel="next"`);
+      }
+      const name = `observations-${indicator.code}`;
+      const input = { ...list, indicator, regionName: (code: string) => app.services.catalog.regionName(code) };
+      return sendAs(reply, observationFormats, format, input, undefined, { name, ascii: name });
+    },
   );
 
   app.get(
