@@ -3,7 +3,9 @@
  * charts as inline SVG, nothing loaded from anywhere.
  */
 import { rankingChart, renderSvg, scorecardCells, scorecardChart } from '../../charts/index.ts';
+import { axisTitle, rankingTitleAt } from '../domain/phrasing.ts';
 import { SECTION_TITLES, type IndicatorFacts, type ReportFacts } from '../domain/report.ts';
+import { mainStanding } from '../domain/standing.ts';
 import type { ReportRecord } from '../store/store.ts';
 import { localTime } from './format.ts';
 
@@ -20,10 +22,12 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 
 
 async function rankingSvg(facts: ReportFacts, f: IndicatorFacts): Promise<string> {
+  // Reports stored before facts kept `change` read it from the unit, as the catalog defaults it.
+  const indicator = { name: f.name, unit: f.unit, change: f.change ?? (f.unit.trim() === '%' ? 'points' : 'percent') } as const;
   const spec = rankingChart({
-    title: `${f.label} ${f.name}${f.rankBy === 'yoy' ? '同比增速' : ''}排名`,
+    title: rankingTitleAt(f.label, indicator, f.rankBy),
     subtitle: [facts.peerScope],
-    axisTitle: f.rankBy === 'yoy' ? '同比(%)' : `${f.name}(${f.unit})`,
+    axisTitle: axisTitle(indicator, f.rankBy),
     bars: f.peers,
     highlight: facts.region.code,
     notes: f.missingPeers.length > 0 ? [`未排名:${f.missingPeers.map((m) => m.name).join('、')}`] : [],
@@ -42,7 +46,7 @@ export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZ
     const items = facts.sections[key];
     parts.push(`<h2>${heading}</h2>`, items.length === 0 ? `<p>${none}</p>` : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
   }
-  const rows = facts.indicators.map((f) => ({ ...f, rankChange: (f.rankBy === 'yoy' ? f.byYoy : f.byValue).rankChange }));
+  const rows = facts.indicators.map((f) => ({ ...f, rankChange: mainStanding(f, f).rankChange }));
   const scorecard = scorecardChart({ title: `${facts.region.name} 各项指标位次`, subtitle: [facts.peerScope], cells: scorecardCells(rows) });
   parts.push('<h2>各项指标位次</h2>', `<figure>${(await renderSvg(scorecard)).svg}</figure>`);
   parts.push('<h2>逐项指标</h2><table><thead><tr><th>指标</th><th>本期</th><th>同比</th><th>说明</th></tr></thead><tbody>');

@@ -1,5 +1,6 @@
 /** The report as Markdown: the sections a county report reads, then every indicator in a table. */
 import { SECTION_TITLES, type ReportFacts } from '../domain/report.ts';
+import { mainStanding } from '../domain/standing.ts';
 import type { ReportRecord } from '../store/store.ts';
 import { localTime } from './format.ts';
 
@@ -34,7 +35,7 @@ export function reportMarkdown(facts: ReportFacts, record: ReportRecord, timeZon
   }
   lines.push('## 逐项指标', '', '| 指标 | 本期 | 同比 | 增速位次 | 总量位次 | 较上期 | 说明 |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const f of facts.indicators) {
-    const main = f.rankBy === 'yoy' ? f.byYoy : f.byValue;
+    const main = mainStanding(f, f);
     lines.push(
       `| ${cell(f.name)} | ${cell(f.valueText)} | ${cell(f.yoyText)} | ${rankCell(f.byYoy.rank, f.byYoy.ranked, f.byYoy.tied)} | ${rankCell(f.byValue.rank, f.byValue.ranked, f.byValue.tied)} | ${changeCell(main.rankChange)} | ${cell(f.sentence)}${f.weak ? '(短板)' : ''} |`,
     );

@@ -3,6 +3,7 @@ import { growthAt, growthPeriods, monthValue } from '../domain/growth.ts';
 import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
 import { standing } from '../domain/scorecard.ts';
+import { mainStanding } from '../domain/standing.ts';
 import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -122,6 +123,7 @@ export class AnalyticsService {
       byValue: rankWithChange(indicator, period, previousPeriod, 'value', peers, table.seriesOf),
       byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', peers, table.seriesOf),
       growthOf: (region: string) => growthAt(indicator, period, table.seriesOf(region)),
+      figureAt: (region: string, at: Period) => table.seriesOf(region)(at),
     };
   }
 
@@ -176,7 +178,7 @@ export class AnalyticsService {
       this.catalog.indicators().map(async (indicator) => {
         const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
         const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
-        const main = indicator.rankBy === 'value' ? s.byValue : s.byYoy;
+        const main = mainStanding(indicator, s);
         return {
           indicator: indicator.code,
           name: indicator.name,

@@ -4,11 +4,11 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
-import { periodIndex, periodLabel, shiftPeriod, type Period } from '../domain/period.ts';
-import { changeAxisUnit, changeText, figureText, metricName } from '../domain/phrasing.ts';
+import { periodIndex, periodLabel, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
+import { axisTitle, changeText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, REASON_SHORT, STATUS_LEGEND, STATUS_MARKS } from '../domain/phrasing.ts';
 import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
-import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../domain/types.ts';
+import { YOY_DECIMALS, type RankMetric } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
@@ -18,8 +18,6 @@ export const MAX_CHART_MONTHS = 120;
 /** Missing peers named one by one in a footnote before "…等N个". */
 const NAMED_MISSING = 12;
 
-const REASONS: Record<string, string> = { 'no-figure': '无数据', 'no-base': '无上年同期数', 'base-not-positive': '上年同期数非正', 'out-of-range': '上年同期数过小' };
-const FLAGS: Record<Status, string> = { p: '初', e: '估', r: '修', b: '断' };
 
 function tooLong(from: Period, to: Period): void {
   if (periodIndex(to) - periodIndex(from) + 1 > MAX_CHART_MONTHS) {
@@ -33,9 +31,9 @@ export class ChartService {
     private readonly analytics: AnalyticsService,
   ) {}
 
-  private scope(peers: Peers): string {
-    if (peers.group !== null) return this.catalog.groups().find((g) => g.code === peers.group)?.name ?? peers.group;
-    return `${this.catalog.regionName(peers.parent!)}所辖`;
+  private scope(peers: Pick<Peers, 'parent' | 'group'>): string {
+    const groupName = peers.group === null ? null : (this.catalog.groups().find((g) => g.code === peers.group)?.name ?? peers.group);
+    return peerSetName({ parentName: peers.parent === null ? null : this.catalog.regionName(peers.parent), groupName });
   }
 
   private highlight(code: string | undefined, peers: readonly string[]): string | null {
@@ -45,13 +43,9 @@ export class ChartService {
     return code;
   }
 
-  private axisTitle(indicator: Indicator, by: RankMetric): string {
-    return by === 'yoy' ? `${metricName(indicator, 'yoy')}(${changeAxisUnit(indicator)})` : `${indicator.name}(${indicator.unit})`;
-  }
-
   private missingNote(missing: ReadonlyArray<{ name: string; reason: string }>): string[] {
     if (missing.length === 0) return [];
-    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASONS[m.reason] ?? m.reason})`);
+    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASON_SHORT[m.reason as keyof typeof REASON_SHORT] ?? m.reason})`);
     return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
   }
 
@@ -70,9 +64,9 @@ export class ChartService {
       ...this.missingNote(r.missing),
     ];
     return rankingChart({
-      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}${metricName(indicator, r.by)}排名`,
-      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区${r.by === 'yoy' ? ' · 增速位次' : ' · 总量位次'}`],
-      axisTitle: this.axisTitle(indicator, r.by),
+      title: rankingTitle(indicator, q.period, r.by),
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName(r.by)}`],
+      axisTitle: axisTitle(indicator, r.by),
       bars,
       highlight,
       notes,
@@ -95,14 +89,14 @@ export class ChartService {
         metric: measure === 'value' ? round(p.value, indicator.decimals) : round(p.yoy!, YOY_DECIMALS),
         text: measure === 'value' ? figureText(indicator, p.value) : changeText(indicator, p.yoy!),
         source: measure === 'yoy' ? (p.yoySource === 'reported' ? ('报送' as const) : ('计算' as const)) : null,
-        flag: p.status === null ? null : FLAGS[p.status],
+        flag: p.status === null ? null : STATUS_MARKS[p.status],
       }));
     const range = points.length === 0 ? '无数据' : `${points[0]!.label} 至 ${points.at(-1)!.label}`;
-    const flags = points.some((p) => p.flag !== null) ? ['标记:初=初步 估=估计 修=修订 断=口径变化'] : [];
+    const flags = points.some((p) => p.flag !== null) ? [STATUS_LEGEND] : [];
     return trendChart({
       title: `${region.name} ${indicator.name}${measure === 'yoy' ? metricName(indicator, 'yoy') : ''}`,
       subtitle: [range, ...flags],
-      axisTitle: this.axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
+      axisTitle: axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
       points,
     });
   }
@@ -123,7 +117,7 @@ export class ChartService {
     if (highlight !== null) shown.add(highlight);
     const points: RankPoint[] = [];
     // Months of different years would share a label such as 1-6月: name the year when the range spans several.
-    const withYear = from.slice(0, 4) !== to.slice(0, 4);
+    const withYear = yearOf(from) !== yearOf(to);
     for (const { period, ranking } of history.months) {
       for (const row of ranking.rows) {
         if (shown.has(row.region)) points.push({ period, label: periodLabel(period, indicator.basis, withYear), region: row.region, name: this.catalog.regionName(row.region), rank: row.rank });
@@ -144,10 +138,10 @@ export class ChartService {
   async scorecard(q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
     const s = await this.analytics.scorecard(q);
     const cells = scorecardCells(s.indicators);
-    const scope = s.group !== null ? this.scope({ codes: [], parent: null, group: s.group }) : `${this.catalog.regionName(s.parent!)}所辖`;
+    const scope = this.scope(s);
     return scorecardChart({
       title: `${s.name} 各项指标位次`,
-      subtitle: [`${s.period.slice(0, 4)}年${Number(s.period.slice(5))}月 · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`],
+      subtitle: [`${monthTitle(s.period)} · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`],
       cells,
     });
   }

@@ -7,9 +7,11 @@
 import { createHash } from 'node:crypto';
 import type { NoGrowthReason } from '../domain/growth.ts';
 import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
+import { monthTitle, peerSetText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
-import { isWeak, standingOf } from '../domain/scorecard.ts';
+import { standingOf } from '../domain/scorecard.ts';
+import { mainStanding, weakOn } from '../domain/standing.ts';
 import type { Indicator, RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
@@ -96,19 +98,19 @@ export class ReportService {
   private async factsOf(parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
     const peers = this.catalog.childrenOf(parentCode);
-    const scope = scopeWord({ name: parent.name, level: parent.level }, null);
+    const scope = scopeWord(parent, null);
     const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
     const name = (code: string) => this.catalog.regionName(code);
     for (const indicator of this.catalog.indicators()) {
       try {
         const r = await this.analytics.peerRankings(indicator, period, peers);
-        const main = indicator.rankBy === 'yoy' ? r.byYoy : r.byValue;
+        const main = mainStanding(indicator, r);
+        const reporting = new Set(r.byValue.rows.map((row) => row.region));
         const figures = peerFigures(indicator, main, indicator.rankBy, name);
         const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));
         for (const member of members) {
           const byValue = standingOf(r.byValue, member);
           const byYoy = standingOf(r.byYoy, member);
-          const standing = indicator.rankBy === 'yoy' ? byYoy : byValue;
           perRegion.get(member)!.indicators.push(
             indicatorFacts(
               {
@@ -117,13 +119,15 @@ export class ReportService {
                 growth: r.growthOf(member),
                 byValue,
                 byYoy,
-                weak: standing.rank !== null && isWeak(standing.rank, standing.ranked),
+                weak: weakOn(indicator, { byValue, byYoy }),
                 previousPeriod: r.previousPeriod,
                 tiedByValue: tiedIn(r.byValue, member),
                 tiedByYoy: tiedIn(r.byYoy, member),
                 peers: figures,
                 // The region's own missing figure is said of the region itself.
                 missingPeers: missing.filter((m) => m.region !== member),
+                peersReporting: reporting.size - (reporting.has(member) ? 1 : 0),
+                hadBefore: r.previousPeriod !== null && r.figureAt(member, r.previousPeriod) !== undefined,
               },
               scope,
             ),
@@ -138,9 +142,9 @@ export class ReportService {
       return {
         region: { code, name: name(code) },
         period,
-        title: `${name(code)}${period.slice(0, 4)}年${Number(period.slice(5))}月主要指标比较`,
+        title: `${name(code)}${monthTitle(period)}主要指标比较`,
         scope,
-        peerScope: `${parent.name}所辖${peers.length}个地区`,
+        peerScope: peerSetText({ parentName: parent.name, groupName: null }, peers.length),
         peerCount: peers.length,
         indicators,
         sections: sectionsOf(indicators, failures),
