@@ -18,6 +18,7 @@ import catalogRoutes from './routes/catalog/index.ts';
 import chartRoutes from './routes/charts/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import reportRoutes from './routes/reports/index.ts';
+import targetRoutes from './routes/targets/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import observationRoutes from './routes/observations/index.ts';
 import { isDocOnly } from './schemas/doc-only.ts';
@@ -25,6 +26,7 @@ import { AnalyticsService } from './services/analytics.ts';
 import { CatalogService } from './services/catalog.ts';
 import { ChartService } from './services/charts.ts';
 import { ReportService } from './services/reports.ts';
+import { TargetService } from './services/targets.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
@@ -36,6 +38,7 @@ export interface Services {
   analytics: AnalyticsService;
   charts: ChartService;
   reports: ReportService;
+  targets: TargetService;
 }
 
 declare module 'fastify' {
@@ -111,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     analytics,
     charts: new ChartService(catalog, analytics),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
+    targets: new TargetService(store, catalog),
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 
@@ -141,5 +145,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(chartRoutes);
   await app.register(dashboardRoutes);
   await app.register(reportRoutes);
+  await app.register(targetRoutes);
   return app;
 }

@@ -60,3 +60,16 @@ export interface Observation extends ObservationKey, Figure {}
 
 /** Figures of one indicator for one region, by period. */
 export type SeriesLookup = (period: Period) => Figure | undefined;
+
+/** An annual target (DOMAIN.md, Targets and time progress): an amount or level (`value`) or a growth rate (`growth`). */
+export type TargetKind = 'value' | 'growth';
+export const TARGET_KINDS: readonly TargetKind[] = ['value', 'growth'];
+
+export interface Target {
+  indicator: string;
+  region: string;
+  year: number;
+  kind: TargetKind;
+  /** In the indicator's unit (value), or in % or points (growth). */
+  value: number;
+}

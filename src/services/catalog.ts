@@ -103,6 +103,11 @@ export class CatalogService {
     return this.indicatorsByCode.get(code);
   }
 
+  /** The region a code names, its current code or a former one. */
+  resolveRegion(code: string): Region | undefined {
+    return this.regionsByCode.get(code);
+  }
+
   region(code: string, field = 'region'): Region {
     const region = this.regionsByCode.get(code);
     if (region === undefined) throw notFound(field, code, 'region');

@@ -12,14 +12,15 @@
  * request cut short leaves part of its batch; repeating it completes the
  * batch without a duplicate version.
  */
-import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, TargetFilter, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
 import { catalogDoc, catalogLine, FigureLines, figureOf, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, type WriteLog } from './line-writer.ts';
 import { type Receipt, receiptFor, receiptLines, receiptOf, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
+import { targetLine, targetsOf, targetsStatement } from './targets.ts';
 
 /**
  * Region sets up to this size are filtered in the query; larger ones read the
@@ -476,6 +477,15 @@ export class InfluxStore implements Store {
     const lines = records.map((r, i) => reportLine({ ...r, generatedAt: r.generatedAt.getTime(), facts: reports[i]!.facts }));
     await this.writer.write(lines.length, (i) => lines[i]!);
     return records;
+  }
+
+  async saveTargets(targets: readonly Target[]): Promise<void> {
+    await this.writer.write(targets.length, (i) => targetLine(targets[i]!));
+  }
+
+  async targets(filter: TargetFilter): Promise<Target[]> {
+    const [result = EMPTY] = await this.run([targetsStatement(filter)]);
+    return targetsOf(result);
   }
 
   async claim(key: string, slot: string): Promise<boolean> {

@@ -20,6 +20,7 @@ export type QueryName =
   | 'report'
   | 'state'
   | 'catalog'
+  | 'targets'
   | 'database-exists'
   | 'create-database';
 

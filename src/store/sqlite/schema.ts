@@ -4,6 +4,7 @@
  * figures and their indexes small enough to stay in the page cache.
  */
 import type Database from 'better-sqlite3';
+import { TARGETS_DDL } from './targets.ts';
 
 export const SCHEMA_VERSION = 2;
 
@@ -108,6 +109,7 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   db.pragma(`cache_size = -${cacheKib}`);
   db.pragma('busy_timeout = 5000');
   db.exec(DDL);
+  db.exec(TARGETS_DDL);
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
   const version = row === undefined ? SCHEMA_VERSION : Number(row.value);
   if (version > SCHEMA_VERSION) {

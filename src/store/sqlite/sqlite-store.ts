@@ -5,11 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../../domain/types.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
-import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
+import type { CatalogChanges, CatalogData, ReportRecord, Store, StoredReport, TargetFilter, Version, WriteCounts, WriteMeta, WriteSession } from '../store.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
+import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
 import { sliceKey } from './writer.ts';
 
@@ -64,6 +65,7 @@ export class SqliteStore implements Store {
   private readonly statements;
 
   private readonly writer: WriterClient;
+  private readonly readTargets: (filter: TargetFilter) => Target[];
 
   /** Open (creating if needed) the store file in `dataDir`. */
   constructor(dataDir: string) {
@@ -103,6 +105,7 @@ export class SqliteStore implements Store {
          ORDER BY version`,
       ),
     };
+    this.readTargets = targetReader(db);
     this.loadIds();
   }
 
@@ -337,6 +340,16 @@ export class SqliteStore implements Store {
     } finally {
       release();
     }
+  }
+
+  async saveTargets(targets: readonly Target[]): Promise<void> {
+    if (targets.length === 0) return;
+    await this.exclusive({ type: 'targets', id: this.writer.newId(), targets: [...targets] });
+    this.generation++;
+  }
+
+  async targets(filter: TargetFilter): Promise<Target[]> {
+    return this.readTargets(filter);
   }
 
   async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {
