@@ -27,6 +27,7 @@ import { CatalogService } from './services/catalog.ts';
 import { ChartService } from './services/charts.ts';
 import { ReportService } from './services/reports.ts';
 import { TargetService } from './services/targets.ts';
+import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
@@ -39,6 +40,7 @@ export interface Services {
   charts: ChartService;
   reports: ReportService;
   targets: TargetService;
+  progress: ProgressService;
 }
 
 declare module 'fastify' {
@@ -108,13 +110,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('store', store);
   const analytics = new AnalyticsService(store, catalog);
+  const progress = new ProgressService(store, catalog, analytics);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics,
-    charts: new ChartService(catalog, analytics),
+    charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
     targets: new TargetService(store, catalog),
+    progress,
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 

@@ -119,3 +119,18 @@ export function rankingTitleAt(label: string, indicator: Pick<Indicator, 'name' 
 export function metricRankName(by: RankMetric | 'completion'): string {
   return by === 'yoy' ? '增速位次' : by === 'value' ? '总量位次' : '完成率位次';
 }
+
+/** 全市平均7.5%; an average summed from the peers says so (API.md: computed only when the parent has no figure). */
+export function averageLabel(indicator: Pick<Indicator, 'change'>, scope: string, average: { yoy: number; source: 'parent' | 'aggregate' }): string {
+  return `${scope}平均${changeText(indicator, average.yoy)}${average.source === 'aggregate' ? '(各地合计推算)' : ''}`;
+}
+
+/** 序时进度50.0%. */
+export function timeProgressLabel(timeProgress: number): string {
+  return `序时进度${formatFixed(timeProgress, 1)}%`;
+}
+
+/** A completion rate as printed: 97.2%. */
+export function completionText(completion: number): string {
+  return `${formatFixed(completion, 1)}%`;
+}

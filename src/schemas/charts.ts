@@ -1,6 +1,7 @@
 /** Chart endpoints (API.md, Charts): the same peers and periods as the analytics, plus presentation options. */
 import { z } from 'zod';
-import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
+import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema, rankingMetricSchema } from './common.ts';
+import { onePeerSource } from './progress.ts';
 
 export const MAX_TOP = 500;
 
@@ -20,9 +21,13 @@ function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined 
 }
 
 export const rankingChartQuery = z
-  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format })
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: rankingMetricSchema.optional(), highlight, top, format })
   .superRefine(peerSource(true));
 
+/** The progress chart: the progress query, with the chart's options. */
+export const progressChartQuery = z
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, region: codeSchema.optional().describe('one region (instead of parent or group)'), highlight, format })
+  .superRefine(onePeerSource);
 export const trendChartQuery = z
   .object({
     indicator: codeSchema,

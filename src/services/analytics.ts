@@ -1,10 +1,11 @@
 /** Series, rankings and scorecards: the store's plain figures through the domain core. */
-import { growthAt, growthPeriods, monthValue } from '../domain/growth.ts';
+import { areaAverage, rankGaps, vsAverage, type Average } from '../domain/gaps.ts';
+import { growthAt, growthPeriods, monthValue, type Growth } from '../domain/growth.ts';
 import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
 import { standing } from '../domain/scorecard.ts';
 import { mainStanding } from '../domain/standing.ts';
-import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
+import { YOY_DECIMALS, type Figure, type Indicator, type Observation, type RankMetric, type SeriesLookup } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService, Peers } from './catalog.ts';
@@ -82,12 +83,38 @@ export class AnalyticsService {
     return { previousPeriod, table: new FigureTable(figures) };
   }
 
+  /** Figures of the peers at `period` and at the period compared with, for rankings built elsewhere (completion). */
+  async figuresFor(indicator: Indicator, period: Period, peers: readonly string[]): Promise<{ previousPeriod: Period | null; seriesOf: (region: string) => SeriesLookup }> {
+    const { previousPeriod, table } = await this.peerFigures(indicator, period, peers);
+    return { previousPeriod, seriesOf: table.seriesOf };
+  }
+
+  /** The parent's own growth at `period` (reported, else computed), or null without a parent. */
+  async parentGrowth(indicator: Indicator, period: Period, parent: string | null): Promise<Growth | null> {
+    if (parent === null) return null;
+    const table = new FigureTable(await this.store.slices(indicator.code, growthPeriods(indicator, period), [parent]));
+    return growthAt(indicator, period, table.seriesOf(parent));
+  }
+
+  /**
+   * The whole area's growth for a ranking by growth among a parent's
+   * children (a group has none): the parent's own, else the peers' sums.
+   */
+  private async averageOf(indicator: Indicator, period: Period, by: RankMetric, parent: string | null, peerGrowths: () => Growth[]): Promise<Average | null> {
+    if (by !== 'yoy' || parent === null) return null;
+    return areaAverage(indicator, await this.parentGrowth(indicator, period, parent), peerGrowths());
+  }
+
   async ranking(q: RankingQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
     const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
     const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
+    const gaps = rankGaps(result.rows, by === 'yoy' ? YOY_DECIMALS : indicator.decimals);
+    // Ranked peers carry their growth; only the missing ones are computed again.
+    const peerGrowths = () => [...result.rows.map((r) => r.growth), ...result.missing.map((m) => growthAt(indicator, q.period, table.seriesOf(m.region)))];
+    const average = await this.averageOf(indicator, q.period, by, peers.parent, peerGrowths);
     return {
       indicator: indicator.code,
       period: q.period,
@@ -96,7 +123,8 @@ export class AnalyticsService {
       peers: peers.codes.length,
       ranked: result.rows.length,
       previousPeriod,
-      rows: result.rows.map((r) => ({
+      average,
+      rows: result.rows.map((r, i) => ({
         region: r.region,
         name: this.catalog.regionName(r.region),
         value: r.growth.figure!.value,
@@ -107,6 +135,9 @@ export class AnalyticsService {
         rank: r.rank,
         previousRank: r.previousRank,
         rankChange: r.rankChange,
+        gapAbove: gaps[i]!.gapAbove,
+        gapBelow: gaps[i]!.gapBelow,
+        vsAverage: vsAverage(r.growth.yoy, average),
       })),
       missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
     };

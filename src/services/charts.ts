@@ -3,15 +3,17 @@
  * county report prints: the builders under charts/ turn it into Vega-Lite.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
+import { DEFAULT_TOP, progressChart, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
+import { parentScope } from '../domain/level.ts';
 import { periodIndex, periodLabel, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
-import { axisTitle, changeText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, REASON_SHORT, STATUS_LEGEND, STATUS_MARKS } from '../domain/phrasing.ts';
+import { averageLabel, axisTitle, changeText, completionText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, REASON_SHORT, STATUS_LEGEND, STATUS_MARKS, timeProgressLabel } from '../domain/phrasing.ts';
 import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
 import { YOY_DECIMALS, type RankMetric } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
+import type { ProgressService } from './progress.ts';
 
 /** The longest month range a trend or rank-history chart covers. */
 export const MAX_CHART_MONTHS = 120;
@@ -29,6 +31,7 @@ export class ChartService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly analytics: AnalyticsService,
+    private readonly progressService: ProgressService,
   ) {}
 
   private scope(peers: Pick<Peers, 'parent' | 'group'>): string {
@@ -49,8 +52,9 @@ export class ChartService {
     return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
   }
 
-  async ranking(q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
-    const r = await this.analytics.ranking(q);
+  async ranking(q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric | 'completion'; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    if (q.by === 'completion') return this.completionRanking(q);
+    const r = await this.analytics.ranking({ ...q, by: q.by });
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const highlight = this.highlight(q.highlight, peers.codes);
@@ -70,6 +74,51 @@ export class ChartService {
       bars,
       highlight,
       notes,
+      // The whole area's growth across the bars (DOMAIN.md: the parent's own, else the peers' sums, said so).
+      rule: r.average === null || peers.parent === null ? null : { value: r.average.yoy, label: averageLabel(indicator, parentScope(this.catalog.region(peers.parent)), r.average) },
+    });
+  }
+
+  /** Bars of completion (完成率) in rank order, time progress across them. */
+  private async completionRanking(q: { indicator: string; period: Period; parent?: string; group?: string; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    const r = await this.progressService.completionRanking(q);
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const highlight = this.highlight(q.highlight, peers.codes);
+    const top = q.top ?? DEFAULT_TOP;
+    const tied = tiedRanks(r.rows.map((row) => row.rank));
+    const bars = r.rows
+      .filter((row, i) => i < top || row.region === highlight)
+      .map((row) => ({ region: row.region, name: row.name, rank: row.rank, tied: tied.has(row.rank), metric: row.completion, text: completionText(row.completion) }));
+    return progressChart({
+      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}完成率排名`,
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName('completion')}`],
+      bars,
+      timeProgress: r.timeProgress,
+      timeProgressLabel: timeProgressLabel(r.timeProgress),
+      highlight,
+      notes: [...(r.rows.length > top ? [`仅显示前${top}名,共${r.ranked}个地区有排名`] : []), ...this.missingNote(r.missing)],
+    });
+  }
+
+  /** GET /v1/charts/progress: completion against time progress, for one region or its peers. */
+  async progress(q: { indicator: string; period: Period; parent?: string; group?: string; region?: string; highlight?: string }): Promise<TopLevelSpec> {
+    const p = await this.progressService.progress(q);
+    const indicator = this.catalog.indicator(q.indicator);
+    const codes = p.rows.map((row) => row.region);
+    const highlight = q.region !== undefined ? p.rows[0]?.region ?? null : this.highlight(q.highlight, codes);
+    const withCompletion = p.rows.filter((row) => row.completion !== null && row.rank !== null);
+    const tied = tiedRanks(withCompletion.map((row) => row.rank!));
+    const without = p.rows.filter((row) => row.completion === null).map((row) => row.name);
+    const scope = q.region !== undefined ? this.catalog.regionName(p.rows[0]!.region) : this.scope(this.catalog.peers(q));
+    return progressChart({
+      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}目标完成进度`,
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${scope} · ${timeProgressLabel(p.timeProgress)}`],
+      bars: withCompletion.map((row) => ({ region: row.region, name: row.name, rank: row.rank!, tied: tied.has(row.rank!), metric: row.completion!, text: completionText(row.completion!) })),
+      timeProgress: p.timeProgress,
+      timeProgressLabel: timeProgressLabel(p.timeProgress),
+      highlight,
+      notes: without.length === 0 ? [] : [`无年度目标或本期无数据:${without.slice(0, NAMED_MISSING).join('、')}${without.length > NAMED_MISSING ? `等${without.length}个` : ''}`],
     });
   }
 

@@ -9,6 +9,7 @@ import {
   seriesResultSchema,
 } from '../../schemas/analytics.ts';
 import { errorSchema } from '../../schemas/common.ts';
+import { progressQuery, progressResultSchema } from '../../schemas/progress.ts';
 
 const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 503: errorSchema };
 
@@ -22,7 +23,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/rankings',
     { config: { cache: true }, schema: { tags: ['analytics'], summary: 'rank peers by growth or size', querystring: rankingsQuery, response: { 200: rankingResultSchema, ...errors } } },
-    async (request) => analytics.ranking(request.query),
+    async (request) => {
+      const q = request.query;
+      return q.by === 'completion' ? app.services.progress.completionRanking(q) : analytics.ranking({ ...q, by: q.by });
+    },
+  );
+  app.get(
+    '/v1/progress',
+    { config: { cache: true }, schema: { tags: ['analytics'], summary: 'completion of annual targets, time progress and gaps', querystring: progressQuery, response: { 200: progressResultSchema, ...errors } } },
+    async (request) => app.services.progress.progress(request.query),
   );
   app.get(
     '/v1/scorecard',

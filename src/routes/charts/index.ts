@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from '../../../charts/render.ts';
-import { chartSpecSchema, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
+import { chartSpecSchema, progressChartQuery, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
 import { errorSchema } from '../../schemas/common.ts';
 
 const responses = {
@@ -40,6 +40,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/charts/rank-history',
     { config, schema: { tags: ['charts'], summary: "every peer's rank month by month (bump chart)", querystring: rankHistoryChartQuery, response: responses } },
     async (request, reply) => answer(request, reply, request.query.format, await charts.rankHistory(request.query)),
+  );
+  app.get(
+    '/v1/charts/progress',
+    { config, schema: { tags: ['charts'], summary: 'completion of annual targets against time progress (序时进度)', querystring: progressChartQuery, response: responses } },
+    async (request, reply) => answer(request, reply, request.query.format, await charts.progress(request.query)),
   );
   app.get('/v1/charts/scorecard', { config, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, request.query.format, await charts.scorecard(request.query)),

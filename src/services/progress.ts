@@ -1,0 +1,142 @@
+/**
+ * Progress against annual targets (API.md, Targets and progress): one
+ * region's or its peers' completion, time progress and gaps, and rankings by
+ * completion. Figures come through the analytics service, targets from the
+ * store; the rules are the domain's (progress.ts, completion.ts).
+ */
+import { rankCompletion } from '../domain/completion.ts';
+import { growthAt } from '../domain/growth.ts';
+import { yearOf, type Period } from '../domain/period.ts';
+import { NO_TARGETS, PROGRESS_DECIMALS, progressOf, timeProgress, type TargetPair } from '../domain/progress.ts';
+import { competitionRanks } from '../domain/ranking.ts';
+import { rankGaps } from '../domain/gaps.ts';
+import { round } from '../domain/rounding.ts';
+import type { Indicator, Target } from '../domain/types.ts';
+import { ApiError } from '../errors.ts';
+import type { Store } from '../store/store.ts';
+import type { AnalyticsService } from './analytics.ts';
+import type { CatalogService, Peers } from './catalog.ts';
+
+/** Targets of one indicator by region and year, read once per year asked. */
+export class TargetTable {
+  private readonly byKey = new Map<string, TargetPair>();
+
+  constructor(targets: readonly Target[]) {
+    for (const t of targets) {
+      const key = `${t.region}\u0000${t.year}`;
+      const pair = { ...(this.byKey.get(key) ?? NO_TARGETS) };
+      pair[t.kind === 'value' ? 'value' : 'growth'] = t.value;
+      this.byKey.set(key, pair);
+    }
+  }
+
+  of = (region: string, year: number): TargetPair => this.byKey.get(`${region}\u0000${year}`) ?? NO_TARGETS;
+}
+
+export interface ProgressQuery {
+  indicator: string;
+  period: Period;
+  parent?: string | undefined;
+  group?: string | undefined;
+  region?: string | undefined;
+}
+
+export class ProgressService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: CatalogService,
+    private readonly analytics: AnalyticsService,
+  ) {}
+
+  /** Targets of `indicator` for the years of these periods. */
+  async targetTable(indicator: Indicator, periods: ReadonlyArray<Period | null>): Promise<TargetTable> {
+    const years = [...new Set(periods.filter((p): p is Period => p !== null).map(yearOf))];
+    const lists = await Promise.all(years.map((year) => this.store.targets({ indicator: indicator.code, year })));
+    return new TargetTable(lists.flat());
+  }
+
+  private peersOf(q: ProgressQuery): Peers & { codes: string[] } {
+    if (q.region !== undefined) {
+      if (q.parent !== undefined || q.group !== undefined) {
+        throw new ApiError('bad_request', 'give one of region, parent or group', { details: [{ field: 'region', message: 'not with parent or group' }] });
+      }
+      return { codes: [this.catalog.region(q.region).code], parent: null, group: null };
+    }
+    return this.catalog.peers(q);
+  }
+
+  async progress(q: ProgressQuery) {
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.peersOf(q);
+    const [{ seriesOf }, targets] = await Promise.all([this.analytics.figuresFor(indicator, q.period, peers.codes), this.targetTable(indicator, [q.period])]);
+    const year = yearOf(q.period);
+    const rows = peers.codes.map((region) => {
+      const growth = growthAt(indicator, q.period, seriesOf(region));
+      const value = growth.figure?.value ?? null;
+      return { region, value, yoy: growth.yoy, progress: progressOf(indicator, q.period, value, growth.yoy, targets.of(region, year)) };
+    });
+    const ranked = competitionRanks(
+      rows.filter((r) => r.progress.completionUnits !== null).map((r) => ({ region: r.region, key: r.progress.completionUnits! })),
+      indicator.direction,
+    );
+    const rankOf = new Map(ranked.map(({ entry, rank }) => [entry.region, rank]));
+    const order = (r: { region: string }) => rankOf.get(r.region) ?? Number.MAX_SAFE_INTEGER;
+    rows.sort((a, b) => order(a) - order(b) || (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
+    return {
+      indicator: indicator.code,
+      period: q.period,
+      timeProgress: round(timeProgress(q.period), PROGRESS_DECIMALS),
+      rows: rows.map((r) => ({
+        region: r.region,
+        name: this.catalog.regionName(r.region),
+        value: r.value,
+        yoy: r.yoy,
+        target: r.progress.target,
+        completion: r.progress.completion,
+        gap: r.progress.gap,
+        rank: rankOf.get(r.region) ?? null,
+        growthTarget: r.progress.growthTarget,
+        growthGap: r.progress.growthGap,
+      })),
+    };
+  }
+
+  /** /v1/rankings?by=completion: the ranking's shape, ranked by completion at 0.1. */
+  async completionRanking(q: { indicator: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const { previousPeriod, seriesOf } = await this.analytics.figuresFor(indicator, q.period, peers.codes);
+    const targets = await this.targetTable(indicator, [q.period, previousPeriod]);
+    const result = rankCompletion(indicator, q.period, previousPeriod, peers.codes, seriesOf, targets.of);
+    const gaps = rankGaps(result.rows, PROGRESS_DECIMALS);
+    return {
+      indicator: indicator.code,
+      period: q.period,
+      by: 'completion' as const,
+      direction: indicator.direction,
+      peers: peers.codes.length,
+      ranked: result.rows.length,
+      previousPeriod,
+      average: null,
+      timeProgress: round(timeProgress(q.period), PROGRESS_DECIMALS),
+      rows: result.rows.map((r, i) => ({
+        region: r.region,
+        name: this.catalog.regionName(r.region),
+        value: r.growth.figure!.value,
+        yoy: r.growth.yoy,
+        yoySource: r.growth.yoySource,
+        yoyComputed: r.growth.yoyComputed,
+        status: r.growth.figure!.status,
+        rank: r.rank,
+        previousRank: r.previousRank,
+        rankChange: r.rankChange,
+        gapAbove: gaps[i]!.gapAbove,
+        gapBelow: gaps[i]!.gapBelow,
+        vsAverage: null,
+        completion: r.progress.completion!,
+        target: r.progress.target!.value,
+      })),
+      missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
+    };
+  }
+}
