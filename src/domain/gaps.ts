@@ -77,3 +77,28 @@ export function vsAverage(yoy: number | null, average: Average | null): number |
   if (yoy === null || average === null) return null;
   return unitsToNumber(roundUnits(yoy, YOY_DECIMALS) - roundUnits(average.yoy, YOY_DECIMALS), YOY_DECIMALS);
 }
+
+export interface PlaceAbove {
+  /** The rank of the next better distinct figure, the regions holding it, and the gap to it. */
+  rank: number;
+  regions: string[];
+  gap: number;
+}
+
+/** For each ranked region, the next better place (与第三位临海市相差0.5个百分点); absent at the top. */
+export function placesAbove(rows: ReadonlyArray<{ region: string; key: number; rank: number }>, decimals: number): Map<string, PlaceAbove> {
+  const gaps = rankGaps(rows, decimals);
+  const out = new Map<string, PlaceAbove>();
+  let group: { key: number; rank: number; regions: string[] } | null = null;
+  let previous: { key: number; rank: number; regions: string[] } | null = null;
+  rows.forEach((row, i) => {
+    if (group === null || group.key !== row.key) {
+      previous = group;
+      group = { key: row.key, rank: row.rank, regions: [] };
+    }
+    group.regions.push(row.region);
+    const gap = gaps[i]!.gapAbove;
+    if (previous !== null && gap !== null) out.set(row.region, { rank: previous.rank, regions: previous.regions, gap });
+  });
+  return out;
+}

@@ -76,3 +76,15 @@ export function progressOf(indicator: Pick<Indicator, 'basis' | 'direction'>, pe
     growthGap: amount !== null && growthGap !== null ? at(growthGap) : null,
   };
 }
+
+/** Targets by indicator, region and year, for lookups on every row. */
+export function targetIndex(targets: ReadonlyArray<{ indicator: string; region: string; year: number; kind: TargetKind; value: number }>): (indicator: string, region: string, year: number) => TargetPair {
+  const byKey = new Map<string, TargetPair>();
+  for (const t of targets) {
+    const key = `${t.indicator}\u0000${t.region}\u0000${t.year}`;
+    const pair = { ...(byKey.get(key) ?? NO_TARGETS) };
+    pair[t.kind] = t.value;
+    byKey.set(key, pair);
+  }
+  return (indicator, region, year) => byKey.get(`${indicator}\u0000${region}\u0000${year}`) ?? NO_TARGETS;
+}

@@ -5,7 +5,10 @@
  * 121.43亿元,全市第一". Pure: standings in, facts and text out.
  */
 import type { Growth, NoGrowthReason } from './growth.ts';
+import type { Average } from './gaps.ts';
 import { parentScope } from './level.ts';
+import { averageText, gapAboveText, progressSentence } from './progress-phrasing.ts';
+import type { Progress } from './progress.ts';
 import { periodLabel, yearOf, type Period } from './period.ts';
 import { changeText, figureText, ordinal, rankMove, STATUS_WORDS } from './phrasing.ts';
 import { formatFixed, round } from './rounding.ts';
@@ -90,14 +93,25 @@ export interface IndicatorFacts {
   sentence: string;
   /** 工业性投资较1-5月前移2位,现居全市第一; null without a previous rank. */
   moveSentence: string | null;
+  /** Completion and gaps against the region's annual targets (absent in reports stored before targets). */
+  progress?: (Omit<Progress, 'completionUnits'> & { timeProgress: number }) | null;
+  /** 完成年度目标的52.3%,超序时进度2.3个百分点 …; null without a target. */
+  progressSentence?: string | null;
+  /** 与第三位临海市相差0.5个百分点, on the default metric; null at the top. */
+  gapText?: string | null;
+  /** The whole area's growth and the region's growth against it, in points. */
+  average?: Average | null;
+  vsAverage?: number | null;
   /** Peers on the indicator's default metric, for the report's charts. */
   peers: PeerFigure[];
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
 }
 
 export interface ReportSections {
-  /** 位居第一 and 前三 on the default metric. */
+  /** 位居第一 and 前三 on either metric. */
   headlines: string[];
+  /** 目标进度: completion, time progress, growth against targets (absent in reports stored before targets). */
+  progress?: string[];
   /** 短板: bottom third. */
   weak: string[];
   /** 进位 and 退位 since the previous ranking. */
@@ -126,6 +140,7 @@ export const SECTION_TITLES: ReadonlyArray<[keyof ReportSections, string, string
   ['weak', '短板指标', '本期无处于后三分之一的指标。'],
   ['up', '进位指标', '本期无进位指标。'],
   ['down', '退位指标', '本期无退位指标。'],
+  ['progress', '目标进度', '本期无设定年度目标的指标。'],
   ['gaps', '数据缺口', '本期数据齐全。'],
 ];
 
@@ -182,7 +197,7 @@ export function rankText(indicator: Phrased, by: RankMetric, fact: RankFact, sco
 }
 
 /** 同比增速122.4%, 同比增长17.3%, 同比下降6.4%, 同比提高0.3个百分点, 同比由负转正. */
-function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
+export function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
   if (f.yoy === null) {
     if (f.signChange === 'negative-to-positive') return '同比由负转正';
     return REASON_TEXT[f.reason ?? 'no-base'];
@@ -215,6 +230,14 @@ export interface StandingInput {
   peersReporting: number;
   /** Whether the region had a figure at the previous ranking's month. */
   hadBefore: boolean;
+  /** Progress against the region's targets, when it has any. */
+  progress?: Progress | null;
+  timeProgress?: number;
+  /** The next better place on the default metric, names resolved. */
+  above?: { rank: number; names: string[]; gap: number } | null;
+  /** The whole area's growth, and the region's against it. */
+  average?: Average | null;
+  vsAverage?: number | null;
 }
 
 /** A missing figure is a 数据缺口 only when a peer has one this month or the region had one before (DOMAIN.md, Phrasing). */
@@ -260,6 +283,14 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
       : `${label},${indicator.name}${growthWords}、${rank}`;
     if (byValue.rank !== null) sentence += `,${rankText(indicator, 'value', byValue, scope, growth.yoy, true)}`;
   }
+  // Against the whole area's growth (高于全市平均1.8个百分点), where both exist.
+  const average = input.average ?? null;
+  const vsAverage = input.vsAverage ?? null;
+  if (figure !== undefined && average !== null && vsAverage !== null) sentence += `,${averageText(scope.replace(/中$/, ''), vsAverage, average)}`;
+
+  const progress = input.progress ?? null;
+  const progressLine = progress === null || figure === undefined ? null : progressSentence(indicator, label, period, progress, growth.yoy === null ? null : growthPhrase(indicator, growth), valueText);
+  const above = input.above ?? null;
 
   let moveSentence: string | null = null;
   if (main.rank !== null && main.rankChange !== null && prevLabel !== null) {
@@ -289,6 +320,11 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     byValue,
     weak: input.weak,
     dataGap: isDataGap(figure !== undefined, input.peersReporting, input.hadBefore),
+    progress: progress === null ? null : { target: progress.target, completion: progress.completion, gap: progress.gap, growthTarget: progress.growthTarget, growthGap: progress.growthGap, timeProgress: input.timeProgress ?? 0 },
+    progressSentence: progressLine,
+    gapText: above === null ? null : gapAboveText(indicator, indicator.rankBy, above),
+    average,
+    vsAverage,
     previousPeriod: input.previousPeriod,
     previousLabel: prevLabel,
     sentence,
@@ -318,9 +354,10 @@ export function sectionsOf(indicators: readonly IndicatorFacts[], failures: Repo
   for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);
   return {
     headlines: [...first, ...top],
-    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}(短板,需向前进位)`),
+    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}${f.gapText ? `,${f.gapText}` : ''}(短板,需向前进位)`),
     up: indicators.filter((f) => (main(f).rankChange ?? 0) > 0).map((f) => f.moveSentence!),
     down: indicators.filter((f) => (main(f).rankChange ?? 0) < 0).map((f) => f.moveSentence!),
+    progress: indicators.flatMap((f) => (f.progressSentence == null ? [] : [f.progressSentence])),
     gaps,
   };
 }

@@ -28,7 +28,7 @@ export function reportMarkdown(facts: ReportFacts, record: ReportRecord, timeZon
   ];
   for (const [key, heading, none] of SECTION_TITLES) {
     lines.push(`## ${heading}`, '');
-    const items = facts.sections[key];
+    const items = facts.sections[key] ?? [];
     if (items.length === 0) lines.push(none);
     else for (const item of items) lines.push(`- ${item}`);
     lines.push('');

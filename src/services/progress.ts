@@ -7,7 +7,7 @@
 import { rankCompletion } from '../domain/completion.ts';
 import { growthAt } from '../domain/growth.ts';
 import { yearOf, type Period } from '../domain/period.ts';
-import { NO_TARGETS, PROGRESS_DECIMALS, progressOf, timeProgress, type TargetPair } from '../domain/progress.ts';
+import { PROGRESS_DECIMALS, progressOf, targetIndex, timeProgress, type TargetPair } from '../domain/progress.ts';
 import { competitionRanks } from '../domain/ranking.ts';
 import { rankGaps } from '../domain/gaps.ts';
 import { round } from '../domain/rounding.ts';
@@ -17,20 +17,18 @@ import type { Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
 
-/** Targets of one indicator by region and year, read once per year asked. */
+/** Targets of one indicator by region and year. */
 export class TargetTable {
-  private readonly byKey = new Map<string, TargetPair>();
+  private readonly lookup: ReturnType<typeof targetIndex>;
 
-  constructor(targets: readonly Target[]) {
-    for (const t of targets) {
-      const key = `${t.region}\u0000${t.year}`;
-      const pair = { ...(this.byKey.get(key) ?? NO_TARGETS) };
-      pair[t.kind === 'value' ? 'value' : 'growth'] = t.value;
-      this.byKey.set(key, pair);
-    }
+  constructor(
+    private readonly indicator: string,
+    targets: readonly Target[],
+  ) {
+    this.lookup = targetIndex(targets);
   }
 
-  of = (region: string, year: number): TargetPair => this.byKey.get(`${region}\u0000${year}`) ?? NO_TARGETS;
+  of = (region: string, year: number): TargetPair => this.lookup(this.indicator, region, year);
 }
 
 export interface ProgressQuery {
@@ -52,7 +50,7 @@ export class ProgressService {
   async targetTable(indicator: Indicator, periods: ReadonlyArray<Period | null>): Promise<TargetTable> {
     const years = [...new Set(periods.filter((p): p is Period => p !== null).map(yearOf))];
     const lists = await Promise.all(years.map((year) => this.store.targets({ indicator: indicator.code, year })));
-    return new TargetTable(lists.flat());
+    return new TargetTable(indicator.code, lists.flat());
   }
 
   private peersOf(q: ProgressQuery): Peers & { codes: string[] } {

@@ -6,13 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { NoGrowthReason } from '../domain/growth.ts';
-import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
+import { areaAverage, placesAbove, vsAverage } from '../domain/gaps.ts';
+import { periodFromIndex, periodIndex, yearOf, type Period } from '../domain/period.ts';
+import { PROGRESS_DECIMALS, progressOf, targetIndex, timeProgress, type TargetPair } from '../domain/progress.ts';
+import { round } from '../domain/rounding.ts';
 import { monthTitle, peerSetText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
 import { standingOf } from '../domain/scorecard.ts';
 import { mainStanding, weakOn } from '../domain/standing.ts';
-import type { Indicator, RankMetric } from '../domain/types.ts';
+import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService } from './catalog.ts';
@@ -75,6 +78,8 @@ export class ReportService {
       }
       byParent.set(region.parent, [...(byParent.get(region.parent) ?? []), code]);
     }
+    // Every target of the year, read once for the run: a national run asks for each region and indicator.
+    const targets = targetIndex(await this.store.targets({ year: yearOf(period) }));
     let pending: ReportFacts[] = [];
     const flush = async () => {
       const saved = await this.store.saveReports(
@@ -84,7 +89,7 @@ export class ReportService {
       pending = [];
     };
     for (const [parent, members] of byParent) {
-      for (const facts of await this.factsOf(parent, members, period)) {
+      for (const facts of await this.factsOf(parent, members, period, targets)) {
         for (const f of facts.failures) result.failures.push({ region: facts.region.code, ...f });
         pending.push(facts);
       }
@@ -95,7 +100,12 @@ export class ReportService {
   }
 
   /** Facts for the members of one peer set: each indicator ranked once for all of them. */
-  private async factsOf(parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
+  private async factsOf(
+    parentCode: string,
+    members: readonly string[],
+    period: Period,
+    targets: (indicator: string, region: string, year: number) => TargetPair,
+  ): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
     const peers = this.catalog.childrenOf(parentCode);
     const scope = scopeWord(parent, null);
@@ -108,15 +118,20 @@ export class ReportService {
         const reporting = new Set(r.byValue.rows.map((row) => row.region));
         const figures = peerFigures(indicator, main, indicator.rankBy, name);
         const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));
+        const above = placesAbove(main.rows, indicator.rankBy === 'yoy' ? YOY_DECIMALS : indicator.decimals);
+        const average = areaAverage(indicator, await this.analytics.parentGrowth(indicator, period, parentCode), peers.map(r.growthOf));
         for (const member of members) {
           const byValue = standingOf(r.byValue, member);
           const byYoy = standingOf(r.byYoy, member);
+          const growth = r.growthOf(member);
+          const pair = targets(indicator.code, member, yearOf(period));
+          const place = above.get(member);
           perRegion.get(member)!.indicators.push(
             indicatorFacts(
               {
                 indicator,
                 period,
-                growth: r.growthOf(member),
+                growth,
                 byValue,
                 byYoy,
                 weak: weakOn(indicator, { byValue, byYoy }),
@@ -128,6 +143,11 @@ export class ReportService {
                 missingPeers: missing.filter((m) => m.region !== member),
                 peersReporting: reporting.size - (reporting.has(member) ? 1 : 0),
                 hadBefore: r.previousPeriod !== null && r.figureAt(member, r.previousPeriod) !== undefined,
+                progress: pair.value === null && pair.growth === null ? null : progressOf(indicator, period, growth.figure?.value ?? null, growth.yoy, pair),
+                timeProgress: round(timeProgress(period), PROGRESS_DECIMALS),
+                above: place === undefined ? null : { rank: place.rank, names: place.regions.map(name), gap: place.gap },
+                average,
+                vsAverage: vsAverage(growth.yoy, average),
               },
               scope,
             ),
