@@ -59,10 +59,11 @@ export function rankCompletion(
   peers: readonly string[],
   seriesOf: (region: string) => SeriesLookup,
   targetsOf: (region: string, year: number) => TargetPair,
+  previousPeers: readonly string[] = peers,
 ): CompletionRanking {
   const current = rankAt(indicator, period, peers, seriesOf, targetsOf);
   const previous = new Map<string, number>();
-  if (previousPeriod !== null) for (const { entry, rank } of rankAt(indicator, previousPeriod, peers, seriesOf, targetsOf).entries) previous.set(entry.region, rank);
+  if (previousPeriod !== null) for (const { entry, rank } of rankAt(indicator, previousPeriod, previousPeers, seriesOf, targetsOf).entries) previous.set(entry.region, rank);
   return {
     rows: current.entries.map(({ entry, rank }) => {
       const previousRank = previous.get(entry.region) ?? null;

@@ -42,10 +42,11 @@ export function standing(
   previousPeriod: Period | null,
   peers: readonly string[],
   seriesOf: (region: string) => SeriesLookup,
+  previousPeers: readonly string[] = peers,
 ): IndicatorStanding {
   const rankings: Record<RankMetric, Standing> = {
-    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf), region),
-    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf), region),
+    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf, previousPeers), region),
+    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf, previousPeers), region),
   };
   const ranks = { byValue: rankings.value, byYoy: rankings.yoy };
   return {

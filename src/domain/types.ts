@@ -14,6 +14,11 @@ export interface Region {
   name: string;
   parent: string | null;
   level: string | null;
+  /** Earlier codes of the same territory (玉环县 331021 → 玉环市 331083): figures and reads under them mean this region. */
+  formerCodes?: string[];
+  /** First and last months (inclusive) the region exists as a peer; absent: always. */
+  validFrom?: Period;
+  validTo?: Period;
 }
 
 export interface Group {

@@ -14,7 +14,8 @@ export function scheduleReports(app: FastifyInstance): ReportScheduler {
     timeZone: config.REPORT_TZ,
     claim: (key, slot) => store.claim(key, slot),
     run: async (slot) => {
-      const result = await services.reports.run(previousMonth(slot, config.REPORT_TZ), services.reports.regionsToReport(), `schedule ${slot.toISOString()}`);
+      const period = previousMonth(slot, config.REPORT_TZ);
+      const result = await services.reports.run(period, services.reports.regionsToReportIn(period), `schedule ${slot.toISOString()}`);
       app.log.info({ period: result.period, reports: result.reports.length, failures: result.failures.length }, 'scheduled reports done');
     },
     log: app.log,

@@ -44,11 +44,12 @@ export class AnalyticsService {
 
   async series(q: { indicator: string; region: string; from?: Period | undefined; to?: Period | undefined }) {
     const indicator = this.catalog.indicator(q.indicator);
-    this.catalog.region(q.region);
+    // A former code reads the current region's series, and the answer names the current code.
+    const region = this.catalog.region(q.region).code;
     // Growth at `from` reads up to 13 months back (a February's previous January).
     const readFrom = q.from === undefined ? null : shiftPeriod(q.from, -13);
-    const observations = await this.store.series(indicator.code, q.region, readFrom, q.to ?? null);
-    const lookup = new FigureTable(observations).seriesOf(q.region);
+    const observations = await this.store.series(indicator.code, region, readFrom, q.to ?? null);
+    const lookup = new FigureTable(observations).seriesOf(region);
     const points = observations
       .filter((o) => q.from === undefined || o.period >= q.from)
       .map((o) => {
@@ -63,7 +64,7 @@ export class AnalyticsService {
           status: o.status,
         };
       });
-    return { indicator: indicator.code, region: q.region, points };
+    return { indicator: indicator.code, region, points };
   }
 
   /**
@@ -110,7 +111,10 @@ export class AnalyticsService {
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
     const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
-    const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
+    // Peers of each month: a region is ranked only in the months it exists.
+    const current = this.catalog.validAt(peers.codes, q.period);
+    const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers.codes, previousPeriod);
+    const result = rankWithChange(indicator, q.period, previousPeriod, by, current, table.seriesOf, previousPeers);
     const gaps = rankGaps(result.rows, by === 'yoy' ? YOY_DECIMALS : indicator.decimals);
     // Ranked peers carry their growth; only the missing ones are computed again.
     const peerGrowths = () => [...result.rows.map((r) => r.growth), ...result.missing.map((m) => growthAt(indicator, q.period, table.seriesOf(m.region)))];
@@ -120,7 +124,7 @@ export class AnalyticsService {
       period: q.period,
       by,
       direction: indicator.direction,
-      peers: peers.codes.length,
+      peers: current.length,
       ranked: result.rows.length,
       previousPeriod,
       average,
@@ -149,10 +153,12 @@ export class AnalyticsService {
    */
   async peerRankings(indicator: Indicator, period: Period, peers: readonly string[]) {
     const { previousPeriod, table } = await this.peerFigures(indicator, period, peers);
+    const current = this.catalog.validAt(peers, period);
+    const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers, previousPeriod);
     return {
       previousPeriod,
-      byValue: rankWithChange(indicator, period, previousPeriod, 'value', peers, table.seriesOf),
-      byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', peers, table.seriesOf),
+      byValue: rankWithChange(indicator, period, previousPeriod, 'value', current, table.seriesOf, previousPeers),
+      byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', current, table.seriesOf, previousPeers),
       growthOf: (region: string) => growthAt(indicator, period, table.seriesOf(region)),
       figureAt: (region: string, at: Period) => table.seriesOf(region)(at),
     };
@@ -179,7 +185,7 @@ export class AnalyticsService {
       indicator,
       by,
       peers,
-      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, peers.codes, table.seriesOf) })),
+      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, this.catalog.validAt(peers.codes, period), table.seriesOf) })),
     };
   }
 
@@ -208,7 +214,8 @@ export class AnalyticsService {
     const indicators = await Promise.all(
       this.catalog.indicators().map(async (indicator) => {
         const { previousPeriod, table } = await this.peerFigures(indicator, q.period, peers.codes);
-        const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
+        const previousPeers = previousPeriod === null ? peers.codes : this.catalog.validAt(peers.codes, previousPeriod);
+        const s = standing(indicator, region.code, q.period, previousPeriod, this.catalog.validAt(peers.codes, q.period), table.seriesOf, previousPeers);
         const main = mainStanding(indicator, s);
         return {
           indicator: indicator.code,
@@ -243,11 +250,11 @@ export class AnalyticsService {
 
   async history(q: { indicator: string; region: string; period: Period }) {
     this.catalog.indicator(q.indicator);
-    this.catalog.region(q.region);
-    const versions = await this.store.history(q);
+    const region = this.catalog.region(q.region).code;
+    const versions = await this.store.history({ ...q, region });
     return {
       indicator: q.indicator,
-      region: q.region,
+      region,
       period: q.period,
       versions: versions.map((v) => ({ value: v.value, yoy: v.yoy, status: v.status, receivedAt: v.receivedAt.toISOString(), by: v.by })),
     };

@@ -41,9 +41,9 @@ export class ChartService {
 
   private highlight(code: string | undefined, peers: readonly string[]): string | null {
     if (code === undefined) return null;
-    this.catalog.region(code, 'highlight');
-    if (!peers.includes(code)) throw new ApiError('validation_failed', `highlight: ${code} is not among the peers`, { details: [{ field: 'highlight', message: 'not among the peers' }] });
-    return code;
+    const current = this.catalog.region(code, 'highlight').code;
+    if (!peers.includes(current)) throw new ApiError('validation_failed', `highlight: ${code} is not among the peers`, { details: [{ field: 'highlight', message: 'not among the peers' }] });
+    return current;
   }
 
   private missingNote(missing: ReadonlyArray<{ name: string; reason: string }>): string[] {

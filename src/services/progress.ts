@@ -60,7 +60,8 @@ export class ProgressService {
       }
       return { codes: [this.catalog.region(q.region).code], parent: null, group: null };
     }
-    return this.catalog.peers(q);
+    const peers = this.catalog.peers(q);
+    return { ...peers, codes: this.catalog.validAt(peers.codes, q.period) };
   }
 
   async progress(q: ProgressQuery) {
@@ -105,14 +106,16 @@ export class ProgressService {
     const peers = this.catalog.peers(q);
     const { previousPeriod, seriesOf } = await this.analytics.figuresFor(indicator, q.period, peers.codes);
     const targets = await this.targetTable(indicator, [q.period, previousPeriod]);
-    const result = rankCompletion(indicator, q.period, previousPeriod, peers.codes, seriesOf, targets.of);
+    const current = this.catalog.validAt(peers.codes, q.period);
+    const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers.codes, previousPeriod);
+    const result = rankCompletion(indicator, q.period, previousPeriod, current, seriesOf, targets.of, previousPeers);
     const gaps = rankGaps(result.rows, PROGRESS_DECIMALS);
     return {
       indicator: indicator.code,
       period: q.period,
       by: 'completion' as const,
       direction: indicator.direction,
-      peers: peers.codes.length,
+      peers: current.length,
       ranked: result.rows.length,
       previousPeriod,
       average: null,

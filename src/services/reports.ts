@@ -13,6 +13,7 @@ import { round } from '../domain/rounding.ts';
 import { monthTitle, peerSetText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
+import { validIn } from '../domain/regions.ts';
 import { standingOf } from '../domain/scorecard.ts';
 import { mainStanding, weakOn } from '../domain/standing.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
@@ -67,16 +68,30 @@ export class ReportService {
     return this.defaultRegions !== null ? [...this.defaultRegions] : this.catalog.regions().filter((r) => r.parent !== null).map((r) => r.code);
   }
 
+  /** The regions reported on by default in `period`: those that exist then. */
+  regionsToReportIn(period: Period): string[] {
+    return this.regionsToReport().filter((code) => {
+      const region = this.catalog.resolveRegion(code);
+      return region === undefined || validIn(region, period);
+    });
+  }
+
   async run(period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
     const result: RunResult = { period, reports: [], failures: [] };
     const byParent = new Map<string, string[]>();
     for (const code of regions) {
-      const region = this.catalog.findRegion(code);
+      // A former code names the current region: its report is filed under the current code.
+      const region = this.catalog.resolveRegion(code);
       if (region === undefined || region.parent === null) {
         result.failures.push({ region: code, indicator: null, message: region === undefined ? 'no such region' : 'a region without a parent has no peers' });
         continue;
       }
-      byParent.set(region.parent, [...(byParent.get(region.parent) ?? []), code]);
+      if (!validIn(region, period)) {
+        result.failures.push({ region: region.code, indicator: null, message: `the region does not exist in ${period}` });
+        continue;
+      }
+      const members = byParent.get(region.parent) ?? [];
+      if (!members.includes(region.code)) byParent.set(region.parent, [...members, region.code]);
     }
     // Every target of the year, read once for the run: a national run asks for each region and indicator.
     const targets = targetIndex(await this.store.targets({ year: yearOf(period) }));
@@ -107,7 +122,7 @@ export class ReportService {
     targets: (indicator: string, region: string, year: number) => TargetPair,
   ): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
-    const peers = this.catalog.childrenOf(parentCode);
+    const peers = this.catalog.validAt(this.catalog.childrenOf(parentCode), period);
     const scope = scopeWord(parent, null);
     const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
     const name = (code: string) => this.catalog.regionName(code);

@@ -54,6 +54,11 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     catalog = await store.loadCatalog();
     t.equal(catalog.regions.length, REGIONS.length, 'entries not sent are kept');
     t.equal(catalog.regions.find((r) => r.code === 'K01')?.name, '改名', 'a sent entry replaces the stored one');
+    const changed: Region = { code: 'K02', name: '改市', parent: 'C', level: 'county', formerCodes: ['OLD2', 'OLDER2'], validFrom: '2017-05', validTo: '2030-12' };
+    await store.saveCatalog({ regions: [changed] });
+    t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), changed, 'former codes and validity kept');
+    await store.saveCatalog({ regions: [{ code: 'K02', name: '改市', parent: 'C', level: 'county' }] });
+    t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), { code: 'K02', name: '改市', parent: 'C', level: 'county' }, 'and dropped when not sent again');
   });
 
   t.test('created, unchanged, revised; every version kept', async (t) => {

@@ -54,6 +54,26 @@ t.test('a data file of schema 1 is brought up to date without losing anything', 
   t.same((await store.loadCatalog()).indicators, [
     { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
   ]);
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '2');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
   t.same(store.db.prepare('SELECT count(*) FROM reports').pluck().get(), 0, 'the new tables exist');
+});
+
+t.test('a data file of schema 2 gains the columns of regions that change and the targets table', async (t) => {
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const { SQLITE_FILE } = await import('../../src/store/sqlite/sqlite-store.ts');
+  const dir = tempDir(t);
+  const old = new Database(join(dir, SQLITE_FILE));
+  old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta VALUES ('schema_version', '2');
+    CREATE TABLE regions (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, parent TEXT, level TEXT);
+    INSERT INTO regions (code, name, parent, level) VALUES ('331000', '台州市', NULL, 'prefecture'), ('331083', '玉环市', '331000', 'county');`);
+  old.close();
+  const store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county' }, 'kept as it was');
+  await store.saveCatalog({ regions: [{ code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' }] });
+  t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' });
+  t.same(await store.targets({}), [], 'the targets table exists');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
 });

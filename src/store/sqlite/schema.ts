@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { TARGETS_DDL } from './targets.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -16,7 +16,10 @@ CREATE TABLE IF NOT EXISTS regions (
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   parent TEXT,
-  level TEXT
+  level TEXT,
+  former_codes TEXT, -- JSON array of earlier codes, or NULL
+  valid_from TEXT,
+  valid_to TEXT
 );
 
 CREATE TABLE IF NOT EXISTS groups (
@@ -118,6 +121,9 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   // Version 2 added how reports quote an indicator (the new tables come from the DDL above).
   const columns = (db.prepare('PRAGMA table_info(indicators)').all() as Array<{ name: string }>).map((c) => c.name);
   if (!columns.includes('report_value')) db.exec('ALTER TABLE indicators ADD COLUMN report_value INTEGER NOT NULL DEFAULT 1');
+  // Version 3 added regions that change: earlier codes and months of validity.
+  const regionColumns = (db.prepare('PRAGMA table_info(regions)').all() as Array<{ name: string }>).map((c) => c.name);
+  for (const column of ['former_codes', 'valid_from', 'valid_to']) if (!regionColumns.includes(column)) db.exec(`ALTER TABLE regions ADD COLUMN ${column} TEXT`);
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(SCHEMA_VERSION));
 }
 

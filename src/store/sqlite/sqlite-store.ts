@@ -131,7 +131,16 @@ export class SqliteStore implements Store {
   }
 
   async loadCatalog(): Promise<CatalogData> {
-    const regions = this.db.prepare('SELECT code, name, parent, level FROM regions ORDER BY code').all() as Region[];
+    const rows = this.db.prepare('SELECT code, name, parent, level, former_codes, valid_from, valid_to FROM regions ORDER BY code').all() as Array<
+      Pick<Region, 'code' | 'name' | 'parent' | 'level'> & { former_codes: string | null; valid_from: string | null; valid_to: string | null }
+    >;
+    // Fields of regions that change are present only when set, as they were given.
+    const regions = rows.map(({ former_codes, valid_from, valid_to, ...r }): Region => ({
+      ...r,
+      ...(former_codes === null ? {} : { formerCodes: JSON.parse(former_codes) as string[] }),
+      ...(valid_from === null ? {} : { validFrom: valid_from }),
+      ...(valid_to === null ? {} : { validTo: valid_to }),
+    }));
     const groups = (this.db.prepare('SELECT code, name, members FROM groups ORDER BY code').all() as Array<{ code: string; name: string; members: string }>).map(
       (g): Group => ({ code: g.code, name: g.name, members: JSON.parse(g.members) as string[] }),
     );
