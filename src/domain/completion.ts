@@ -6,7 +6,8 @@
  */
 import { growthAt, type Growth, type NoGrowthReason } from './growth.ts';
 import { yearOf, type Period } from './period.ts';
-import { progressOf, type Progress, type TargetPair } from './progress.ts';
+import { completionOf, PROGRESS_DECIMALS, progressOf, type Progress, type TargetPair } from './progress.ts';
+import { roundUnits } from './rounding.ts';
 import { competitionRanks, type Keyed } from './ranking.ts';
 import type { Indicator, SeriesLookup } from './types.ts';
 
@@ -37,8 +38,9 @@ function rankAt(
 ): { entries: Array<{ entry: Entry; rank: number }>; missing: CompletionRanking['missing'] } {
   const keyed: Entry[] = [];
   const missing: CompletionRanking['missing'] = [];
+  const year = yearOf(period);
   for (const region of peers) {
-    const targets = targetsOf(region, yearOf(period));
+    const targets = targetsOf(region, year);
     if (targets.value === null || indicator.basis !== 'ytd') {
       missing.push({ region, reason: 'no-target' });
       continue;
@@ -52,6 +54,27 @@ function rankAt(
   return { entries: competitionRanks(keyed, indicator.direction), missing };
 }
 
+/** The previous month's ranks need only the key: the figure over the amount, no growth. */
+function previousRanks(
+  indicator: Indicator,
+  period: Period,
+  peers: readonly string[],
+  seriesOf: (region: string) => SeriesLookup,
+  targetsOf: (region: string, year: number) => TargetPair,
+): Array<{ entry: Keyed; rank: number }> {
+  if (indicator.basis !== 'ytd') return [];
+  const year = yearOf(period);
+  const keyed: Keyed[] = [];
+  for (const region of peers) {
+    const amount = targetsOf(region, year).value;
+    const figure = amount === null ? undefined : seriesOf(region)(period);
+    if (figure === undefined) continue;
+    const completion = completionOf(figure.value, amount!);
+    if (Number.isFinite(completion)) keyed.push({ region, key: roundUnits(completion, PROGRESS_DECIMALS) });
+  }
+  return competitionRanks(keyed, indicator.direction);
+}
+
 export function rankCompletion(
   indicator: Indicator,
   period: Period,
@@ -63,11 +86,11 @@ export function rankCompletion(
 ): CompletionRanking {
   const current = rankAt(indicator, period, peers, seriesOf, targetsOf);
   const previous = new Map<string, number>();
-  if (previousPeriod !== null) for (const { entry, rank } of rankAt(indicator, previousPeriod, previousPeers, seriesOf, targetsOf).entries) previous.set(entry.region, rank);
+  if (previousPeriod !== null) for (const { entry, rank } of previousRanks(indicator, previousPeriod, previousPeers, seriesOf, targetsOf)) previous.set(entry.region, rank);
   return {
-    rows: current.entries.map(({ entry, rank }) => {
+    rows: current.entries.map(({ entry, rank }): CompletionRow => {
       const previousRank = previous.get(entry.region) ?? null;
-      return { ...entry, rank, previousRank, rankChange: previousRank === null ? null : previousRank - rank };
+      return { region: entry.region, key: entry.key, growth: entry.growth, progress: entry.progress, rank, previousRank, rankChange: previousRank === null ? null : previousRank - rank };
     }),
     missing: current.missing,
     previousPeriod,

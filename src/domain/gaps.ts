@@ -74,8 +74,14 @@ export function areaAverage(indicator: Pick<Indicator, 'change'>, parent: Growth
 
 /** A region's growth against the average, in points: each at 0.1 first (高于全市平均1.8个百分点). */
 export function vsAverage(yoy: number | null, average: Average | null): number | null {
-  if (yoy === null || average === null) return null;
-  return unitsToNumber(roundUnits(yoy, YOY_DECIMALS) - roundUnits(average.yoy, YOY_DECIMALS), YOY_DECIMALS);
+  return versusAverage(average)(yoy === null ? null : roundUnits(yoy, YOY_DECIMALS));
+}
+
+/** The same for many rows: the average rounded once, each growth given in units of 0.1 (a ranking row's key). */
+export function versusAverage(average: Average | null): (yoyUnits: number | null) => number | null {
+  if (average === null) return () => null;
+  const averageUnits = roundUnits(average.yoy, YOY_DECIMALS);
+  return (yoyUnits) => (yoyUnits === null ? null : unitsToNumber(yoyUnits - averageUnits, YOY_DECIMALS));
 }
 
 export interface PlaceAbove {

@@ -43,6 +43,11 @@ export interface Progress {
   growthGap: number | null;
 }
 
+/** 完成率 unrounded: year-to-date value / annual amount × 100. */
+export function completionOf(value: number, amount: number): number {
+  return (value / amount) * 100;
+}
+
 /** `better − worse` the way the direction reads: a positive gap is good news. */
 const signed = (direction: Direction, difference: number) => (direction === 'higher' ? difference : -difference);
 const at = (x: number) => round(x, PROGRESS_DECIMALS);
@@ -59,7 +64,7 @@ export function progressOf(indicator: Pick<Indicator, 'basis' | 'direction'>, pe
   let gap: number | null = null;
   if (amount !== null && value !== null) {
     if (indicator.basis === 'ytd') {
-      completion = (value / amount) * 100;
+      completion = completionOf(value, amount);
       gap = signed(indicator.direction, completion - timeProgress(period));
     } else {
       gap = signed(indicator.direction, value - amount);
@@ -79,12 +84,16 @@ export function progressOf(indicator: Pick<Indicator, 'basis' | 'direction'>, pe
 
 /** Targets by indicator, region and year, for lookups on every row. */
 export function targetIndex(targets: ReadonlyArray<{ indicator: string; region: string; year: number; kind: TargetKind; value: number }>): (indicator: string, region: string, year: number) => TargetPair {
-  const byKey = new Map<string, TargetPair>();
+  // Nested maps: a lookup per row of a national ranking builds no key string.
+  const byIndicator = new Map<string, Map<number, Map<string, TargetPair>>>();
   for (const t of targets) {
-    const key = `${t.indicator}\u0000${t.region}\u0000${t.year}`;
-    const pair = { ...(byKey.get(key) ?? NO_TARGETS) };
+    let byYear = byIndicator.get(t.indicator);
+    if (byYear === undefined) byIndicator.set(t.indicator, (byYear = new Map()));
+    let byRegion = byYear.get(t.year);
+    if (byRegion === undefined) byYear.set(t.year, (byRegion = new Map()));
+    const pair = { ...(byRegion.get(t.region) ?? NO_TARGETS) };
     pair[t.kind] = t.value;
-    byKey.set(key, pair);
+    byRegion.set(t.region, pair);
   }
-  return (indicator, region, year) => byKey.get(`${indicator}\u0000${region}\u0000${year}`) ?? NO_TARGETS;
+  return (indicator, region, year) => byIndicator.get(indicator)?.get(year)?.get(region) ?? NO_TARGETS;
 }

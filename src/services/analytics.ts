@@ -1,5 +1,5 @@
 /** Series, rankings and scorecards: the store's plain figures through the domain core. */
-import { areaAverage, rankGaps, vsAverage, type Average } from '../domain/gaps.ts';
+import { areaAverage, rankGaps, versusAverage, type Average } from '../domain/gaps.ts';
 import { growthAt, growthPeriods, monthValue, type Growth } from '../domain/growth.ts';
 import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
@@ -119,6 +119,7 @@ export class AnalyticsService {
     // Ranked peers carry their growth; only the missing ones are computed again.
     const peerGrowths = () => [...result.rows.map((r) => r.growth), ...result.missing.map((m) => growthAt(indicator, q.period, table.seriesOf(m.region)))];
     const average = await this.averageOf(indicator, q.period, by, peers.parent, peerGrowths);
+    const vsAverage = versusAverage(average);
     return {
       indicator: indicator.code,
       period: q.period,
@@ -141,7 +142,7 @@ export class AnalyticsService {
         rankChange: r.rankChange,
         gapAbove: gaps[i]!.gapAbove,
         gapBelow: gaps[i]!.gapBelow,
-        vsAverage: vsAverage(r.growth.yoy, average),
+        vsAverage: vsAverage(r.growth.yoyUnits),
       })),
       missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
     };
