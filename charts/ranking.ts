@@ -27,10 +27,26 @@ export interface RankingChartInput {
   highlight: string | null;
   /** Lines under the chart: peers not ranked, peers not shown. */
   notes: string[];
+  /** A reference drawn across the bars: the area's average growth, or time progress (序时进度). */
+  rule?: { value: number; label: string } | null;
 }
 
 const ROW_HEIGHT = 24;
 const WIDTH = 480;
+
+/** A dashed reference line over the bars with its label at the top; it shares the bars' x scale and axis title. */
+function ruleLayers(rule: { value: number; label: string }, title: string) {
+  const data = { values: [{ metric: rule.value, ruleLabel: rule.label }] };
+  const x = { field: 'metric', type: 'quantitative' as const, title };
+  return [
+    { data, mark: { type: 'rule' as const, color: COLORS.rule, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x } },
+    {
+      data,
+      mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 3, dy: 2, fontSize: 10, color: COLORS.rule },
+      encoding: { x, y: { value: 0 }, text: { field: 'ruleLabel', type: 'nominal' as const } },
+    },
+  ];
+}
 
 export function rankingChart(input: RankingChartInput): TopLevelSpec {
   const values = input.bars.map((b, order) => ({
@@ -72,6 +88,7 @@ export function rankingChart(input: RankingChartInput): TopLevelSpec {
         },
       },
       label,
+      ...(input.rule == null ? [] : ruleLayers(input.rule, input.axisTitle)),
     ],
   };
   const title = { text: input.title, subtitle: input.subtitle };

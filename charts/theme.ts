@@ -13,6 +13,8 @@ export const COLORS = {
   note: '#666666',
   reported: '#4c78a8',
   computed: '#9ecae9',
+  /** Reference lines: the area's average, time progress. */
+  rule: '#ff7f0e',
 };
 
 export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

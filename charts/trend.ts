@@ -2,7 +2,8 @@
  * The trend chart: one region's monthly figure or growth over a range,
  * points filled where the bureau reported the growth and hollow where it was
  * computed, and status flags (初 provisional, 估 estimated, 修 revised,
- * 断 break in series) written above their months.
+ * 调 口径调整, a break in series) written above their months, in the
+ * words of src/domain/phrasing.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, COLORS, SCHEMA } from './theme.ts';
@@ -15,7 +16,7 @@ export interface TrendPoint {
   text: string;
   /** 报送 (reported) or 计算 (computed), for growth; null for levels and values. */
   source: '报送' | '计算' | null;
-  /** 初, 估, 修 or 断, or null. */
+  /** 初, 估, 修 or 调 (STATUS_MARKS), or null. */
   flag: string | null;
 }
 

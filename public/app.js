@@ -1,4 +1,6 @@
 // The dashboard: choose region, peers, indicator, month and metric; the four charts follow.
+// The selection lives in the query string (region, parent or group, indicator, period, by),
+// so a view can be shared and reloaded; opened without one, it shows a region with figures.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -9,11 +11,14 @@ const api = async (path) => {
 };
 const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
 const query = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== '')).toString();
+/** Regions tried, one series each, when the page opens without a selection: bounded for national catalogs. */
+const DEFAULT_TRIES = 20;
 
 let catalog = { regions: [], groups: [], indicators: [] };
 
 function peerParams() {
   const [kind, code] = $('peers').value.split(':');
+  if (!code) return {};
   return kind === 'group' ? { group: code } : { parent: code };
 }
 
@@ -51,6 +56,37 @@ async function reportLink(region, period) {
   link.href = `/v1/reports/${encodeURIComponent(region)}/${period}.docx`;
 }
 
+/** The selection as the query string says it; unknown values are left to the defaults. */
+function selectionFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const get = (key) => params.get(key) ?? undefined;
+  return { region: get('region'), parent: get('parent'), group: get('group'), indicator: get('indicator'), period: get('period'), by: get('by') };
+}
+
+/** Write the selection into the address bar (no reload, no new history entry). */
+function saveSelection() {
+  const state = { region: $('region').value, ...peerParams(), indicator: $('indicator').value, period: $('period').value, by: $('by').value };
+  history.replaceState(null, '', `${location.pathname}?${query(state)}`);
+}
+
+/**
+ * With nothing chosen: the first region without children of its own (a
+ * county) that has figures of the first indicator, at its latest month.
+ */
+async function defaultRegion(indicator) {
+  const parents = new Set(catalog.regions.map((r) => r.parent).filter(Boolean));
+  const candidates = catalog.regions.filter((r) => r.parent && !parents.has(r.code));
+  for (const region of candidates.slice(0, DEFAULT_TRIES)) {
+    const series = await api(`/v1/series?${query({ indicator, region: region.code })}`);
+    if (series.points.length > 0) return region.code;
+  }
+  return candidates[0]?.code ?? catalog.regions.find((r) => r.parent)?.code;
+}
+
+const choose = (select, value) => {
+  if (value !== undefined && [...select.options].some((o) => o.value === value)) select.value = value;
+};
+
 async function embed(id, path) {
   downloads(id.replace(/^chart-/, ''), path);
   const target = $(id);
@@ -68,6 +104,7 @@ async function draw() {
   const period = $('period').value;
   const by = $('by').value;
   if (!indicator || !region) return;
+  saveSelection();
   if (!period) {
     $('status').textContent = '该地区此指标暂无数据';
     return;
@@ -90,11 +127,15 @@ async function start() {
   catalog = { regions: regions.regions, groups: groups.groups, indicators: indicators.indicators };
   $('region').replaceChildren(...catalog.regions.filter((r) => r.parent).map((r) => option(r.code, r.name)));
   $('indicator').replaceChildren(...catalog.indicators.map((i) => option(i.code, i.name)));
-  const params = new URLSearchParams(location.search);
-  for (const key of ['region', 'indicator', 'by']) if (params.has(key)) $(key).value = params.get(key);
+  const wanted = selectionFromUrl();
+  choose($('indicator'), wanted.indicator);
+  choose($('by'), wanted.by);
+  choose($('region'), wanted.region ?? (await defaultRegion($('indicator').value)));
   fillPeers();
+  choose($('peers'), wanted.group !== undefined ? `group:${wanted.group}` : wanted.parent !== undefined ? `parent:${wanted.parent}` : undefined);
   await fillPeriods();
-  if (params.has('period')) $('period').value = params.get('period');
+  // The latest month is first in the list: a shared month is kept when the region has it.
+  choose($('period'), wanted.period);
   $('region').addEventListener('change', async () => { fillPeers(); await fillPeriods(); await draw(); });
   $('indicator').addEventListener('change', async () => { await fillPeriods(); await draw(); });
   for (const id of ['peers', 'period', 'by']) $(id).addEventListener('change', draw);

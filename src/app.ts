@@ -18,6 +18,7 @@ import catalogRoutes from './routes/catalog/index.ts';
 import chartRoutes from './routes/charts/index.ts';
 import dashboardRoutes from './routes/dashboard/index.ts';
 import reportRoutes from './routes/reports/index.ts';
+import targetRoutes from './routes/targets/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import observationRoutes from './routes/observations/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
@@ -33,6 +34,8 @@ import { ReleaseService } from './services/releases.ts';
 import { PngRenderer } from './formats/png.ts';
 import { ReportService } from './services/reports.ts';
 import { Views } from './services/views.ts';
+import { TargetService } from './services/targets.ts';
+import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
 import { createStore } from './store/index.ts';
@@ -52,6 +55,8 @@ export interface Services {
   watcher: ChangeWatcher;
   /** Charts as PNG (and in Word reports); unavailable without the CJK font. */
   png: PngRenderer;
+  targets: TargetService;
+  progress: ProgressService;
 }
 
 declare module 'fastify' {
@@ -139,11 +144,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const png = new PngRenderer(config.CJK_FONT_FILES);
   // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
   if (png.unavailable !== null) app.log.warn(png.unavailable);
+  const progress = new ProgressService(catalog, analytics);
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS),
     analytics,
-    charts: new ChartService(catalog, analytics),
+    charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
     releases: new ReleaseService(calendar, catalog, clock),
     changes: new ChangesFeed(store, calendar, catalog, clock),
@@ -151,6 +157,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     views,
     watcher,
     png,
+    targets: new TargetService(store, catalog),
+    progress,
   });
   if (config.REPORTS_ENABLED) scheduleReports(app);
 
@@ -186,5 +194,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(dashboardRoutes);
   await app.register(reportRoutes);
   await app.register(releaseRoutes);
+  await app.register(targetRoutes);
   return app;
 }

@@ -89,8 +89,9 @@ export interface RankingWithChange {
 
 /**
  * A ranking and its change against `previousPeriod` (the latest earlier
- * period in which any peer has a figure), ranked over the same peers with
- * the same metric.
+ * period in which any peer has a figure), ranked with the same metric over
+ * the peers of that month (`previousPeers`: the same peers unless regions
+ * came or went, DOMAIN.md Regions change).
  */
 export function rankWithChange(
   indicator: Indicator,
@@ -99,12 +100,13 @@ export function rankWithChange(
   by: RankMetric,
   peers: readonly string[],
   seriesOf: (region: string) => SeriesLookup,
+  previousPeers: readonly string[] = peers,
 ): RankingWithChange {
   const current = rankPeers(indicator, period, by, peers, seriesOf);
   const previousRanks = new Map<string, number>();
   if (previousPeriod !== null) {
     const keyed: Keyed[] = [];
-    for (const region of peers) {
+    for (const region of previousPeers) {
       const lookup = seriesOf(region);
       let key: number | NoGrowthReason;
       if (by === 'yoy') key = growthKey(indicator, previousPeriod, lookup);

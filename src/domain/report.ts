@@ -5,11 +5,16 @@
  * 121.43亿元,全市第一". Pure: standings in, facts and text out.
  */
 import type { Growth, NoGrowthReason } from './growth.ts';
+import type { Average } from './gaps.ts';
+import { parentScope } from './level.ts';
+import { averageText, gapAboveText, progressSentence } from './progress-phrasing.ts';
+import type { Progress } from './progress.ts';
 import { periodLabel, yearOf, type Period } from './period.ts';
-import { changeText, chineseNumber, figureText, ordinal, rankMove } from './phrasing.ts';
+import { changeText, figureText, ordinal, rankMove, STATUS_WORDS } from './phrasing.ts';
 import { formatFixed, round } from './rounding.ts';
 import type { Standing } from './scorecard.ts';
-import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from './types.ts';
+import { leadingRank, mainStanding } from './standing.ts';
+import { YOY_DECIMALS, type ChangeKind, type Indicator, type RankMetric, type Status } from './types.ts';
 
 export interface RankFact {
   rank: number | null;
@@ -61,6 +66,8 @@ export interface IndicatorFacts {
   unit: string;
   rankBy: RankMetric;
   direction: Indicator['direction'];
+  /** How growth compares (absent in reports stored before it was kept: read by the unit then). */
+  change?: ChangeKind;
   /** 1-6月, 6月, 6月末. */
   label: string;
   value: number | null;
@@ -75,19 +82,36 @@ export interface IndicatorFacts {
   byYoy: RankFact;
   byValue: RankFact;
   weak: boolean;
+  /**
+   * No figure while some peer has one this month, or the region had one at
+   * the previous ranking: a 数据缺口. An indicator nobody reports is none.
+   * Absent in reports stored before the rule: read as a gap.
+   */
+  dataGap?: boolean;
   previousPeriod: Period | null;
   previousLabel: string | null;
   sentence: string;
   /** 工业性投资较1-5月前移2位,现居全市第一; null without a previous rank. */
   moveSentence: string | null;
+  /** Completion and gaps against the region's annual targets (absent in reports stored before targets). */
+  progress?: (Omit<Progress, 'completionUnits'> & { timeProgress: number }) | null;
+  /** 完成年度目标的52.3%,超序时进度2.3个百分点 …; null without a target. */
+  progressSentence?: string | null;
+  /** 与第三位临海市相差0.5个百分点, on the default metric; null at the top. */
+  gapText?: string | null;
+  /** The whole area's growth and the region's growth against it, in points. */
+  average?: Average | null;
+  vsAverage?: number | null;
   /** Peers on the indicator's default metric, for the report's charts. */
   peers: PeerFigure[];
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
 }
 
 export interface ReportSections {
-  /** 位居第一 and 前三 on the default metric. */
+  /** 位居第一 and 前三 on either metric. */
   headlines: string[];
+  /** 目标进度: completion, time progress, growth against targets (absent in reports stored before targets). */
+  progress?: string[];
   /** 短板: bottom third. */
   weak: string[];
   /** 进位 and 退位 since the previous ranking. */
@@ -116,6 +140,7 @@ export const SECTION_TITLES: ReadonlyArray<[keyof ReportSections, string, string
   ['weak', '短板指标', '本期无处于后三分之一的指标。'],
   ['up', '进位指标', '本期无进位指标。'],
   ['down', '退位指标', '本期无退位指标。'],
+  ['progress', '目标进度', '本期无设定年度目标的指标。'],
   ['gaps', '数据缺口', '本期数据齐全。'],
 ];
 
@@ -126,21 +151,10 @@ const REASON_TEXT: Record<NoGrowthReason, string> = {
   'out-of-range': '上年同期数过小,增速无法计算',
 };
 
-/** 全市 for a city's counties, 全省 for a province's cities, a group by its name. */
-export function scopeWord(parent: { name: string; level: string | null } | null, group: { name: string } | null): string {
+/** 全市 for a city's counties, 全省 for a province's cities (level synonyms and GB/T 2260 codes: level.ts), a group by its name. */
+export function scopeWord(parent: { code: string; name: string; level: string | null } | null, group: { name: string } | null): string {
   if (group !== null) return `${group.name}中`;
-  switch (parent?.level) {
-    case 'province':
-      return '全省';
-    case 'prefecture':
-      return '全市';
-    case 'county':
-      return '全县';
-    case 'country':
-      return '全国';
-    default:
-      return parent === null ? '' : `${parent.name}内`;
-  }
+  return parent === null ? '' : parentScope(parent);
 }
 
 /** The period compared with, as a report names it: 1-5月, 上年1-12月, 2020年1-12月. */
@@ -152,29 +166,52 @@ export function previousLabel(indicator: Indicator, period: Period, previous: Pe
   return `${yearOf(previous)}年${label}`;
 }
 
-/** 全市第一, 全市并列第三; lower-is-better: 全市最低, 全市第三低, 增速全市最低. */
-export function rankText(indicator: Indicator, by: RankMetric, fact: RankFact, scope: string): string {
+type Phrased = Pick<Indicator, 'unit' | 'direction' | 'change'>;
+
+/** A lower-is-better figure that fell: its growth rank is a rank of falls (降幅). */
+const fell = (indicator: Phrased, yoy: number | null) => indicator.direction === 'lower' && yoy !== null && yoy < 0;
+
+/**
+ * The word naming a metric when a line quotes both ranks (总量全省第十一、
+ * 增速全省第二): 总量 for sizes, 水平 for rates and lower-is-better levels,
+ * 增速 for growth, 变化 for a rate's change in points, 降幅 for a
+ * lower-is-better fall.
+ */
+export function rankMetricWord(indicator: Phrased, by: RankMetric, yoy: number | null): string {
+  if (by === 'value') return indicator.unit.trim() === '%' || indicator.direction === 'lower' ? '水平' : '总量';
+  if (fell(indicator, yoy)) return '降幅';
+  return indicator.change === 'points' ? '变化' : '增速';
+}
+
+/**
+ * 全市第一, 全市并列第三. Lower-is-better ranks read by how good they are,
+ * as reports write them: the smallest level is 全市最低, a fall is ranked
+ * as a fall (降幅全市第二), any other place is 全市第七 (never 第七低).
+ * `named` puts the metric's word first, for a line quoting both ranks.
+ */
+export function rankText(indicator: Phrased, by: RankMetric, fact: RankFact, scope: string, yoy: number | null = null, named = false): string {
   if (fact.rank === null) return `未参与${scope.replace(/中$/, '')}排名`;
-  if (indicator.direction === 'higher') return `${scope}${ordinal(fact.rank, fact.tied)}`;
-  const prefix = by === 'yoy' ? '增速' : '';
-  const lowest = fact.rank === 1 ? '最低' : `第${chineseNumber(fact.rank)}低`;
-  return `${prefix}${scope}${fact.tied ? '并列' : ''}${lowest}`;
+  const word = named || fell(indicator, yoy) ? rankMetricWord(indicator, by, yoy) : '';
+  const place = indicator.direction === 'lower' && by === 'value' && fact.rank === 1 ? `${fact.tied ? '并列' : ''}最低` : ordinal(fact.rank, fact.tied);
+  return `${word}${scope}${place}`;
 }
 
 /** 同比增速122.4%, 同比增长17.3%, 同比下降6.4%, 同比提高0.3个百分点, 同比由负转正. */
-function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
+export function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
   if (f.yoy === null) {
     if (f.signChange === 'negative-to-positive') return '同比由负转正';
     return REASON_TEXT[f.reason ?? 'no-base'];
   }
   const abs = formatFixed(Math.abs(f.yoy), YOY_DECIMALS);
+  // Lower is better (能耗, 失业率): a rise is 上升, a fall 下降, whatever the report quotes.
+  const lower = indicator.direction === 'lower';
   if (indicator.change === 'points') {
     if (abs === formatFixed(0, YOY_DECIMALS)) return '与上年同期持平';
-    return `同比${f.yoy > 0 ? '提高' : '下降'}${abs}个百分点`;
+    return `同比${f.yoy > 0 ? (lower ? '上升' : '提高') : '下降'}${abs}个百分点`;
   }
   const turned = f.signChange === 'positive-to-negative' ? '(由正转负)' : '';
-  if (!indicator.reportValue) return `同比增速${changeText(indicator, f.yoy)}${turned}`;
-  return `同比${f.yoy < 0 ? '下降' : '增长'}${abs}%${turned}`;
+  if (!indicator.reportValue && !lower) return `同比增速${changeText(indicator, f.yoy)}${turned}`;
+  return `同比${f.yoy < 0 ? '下降' : lower ? '上升' : '增长'}${abs}%${turned}`;
 }
 
 export interface StandingInput {
@@ -189,6 +226,23 @@ export interface StandingInput {
   tiedByYoy: boolean;
   peers: PeerFigure[];
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
+  /** Peers other than the region with a figure this month. */
+  peersReporting: number;
+  /** Whether the region had a figure at the previous ranking's month. */
+  hadBefore: boolean;
+  /** Progress against the region's targets, when it has any. */
+  progress?: Progress | null;
+  timeProgress?: number;
+  /** The next better place on the default metric, names resolved. */
+  above?: { rank: number; names: string[]; gap: number } | null;
+  /** The whole area's growth, and the region's against it. */
+  average?: Average | null;
+  vsAverage?: number | null;
+}
+
+/** A missing figure is a 数据缺口 only when a peer has one this month or the region had one before (DOMAIN.md, Phrasing). */
+export function isDataGap(hasFigure: boolean, peersReporting: number, hadBefore: boolean): boolean {
+  return !hasFigure && (peersReporting > 0 || hadBefore);
 }
 
 export function indicatorFacts(input: StandingInput, scope: string): IndicatorFacts {
@@ -204,24 +258,39 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
   });
   const byYoy = fact(input.byYoy, input.tiedByYoy);
   const byValue = fact(input.byValue, input.tiedByValue);
-  const main = indicator.rankBy === 'yoy' ? byYoy : byValue;
+  const main = mainStanding(indicator, { byValue, byYoy });
   const figure = growth.figure;
   const valueText = figure === undefined ? null : figureText(indicator, figure.value);
   const prevLabel = input.previousPeriod === null ? null : previousLabel(indicator, period, input.previousPeriod);
-  const ranked = rankText(indicator, indicator.rankBy, main, scope);
+  const ranked = rankText(indicator, indicator.rankBy, main, scope, growth.yoy);
 
+  // Both ranks where both exist (总量全省第十一、增速全省第二). The seed's
+  // growth-first form stays whole (同比增速122.4%、全市第一) and the size rank
+  // follows it, named; a size-ranked line names both, size first.
   let sentence: string;
   if (figure === undefined) sentence = `${label},${indicator.name}${REASON_TEXT['no-figure']}`;
   else if (indicator.rankBy === 'value') {
     const suffix = indicator.basis === 'level' ? '' : '份';
-    sentence = `${label}${suffix}${indicator.name}${valueText},${ranked}`;
+    const both = byYoy.rank !== null
+      ? `${rankText(indicator, 'value', byValue, scope, growth.yoy, true)}、${rankText(indicator, 'yoy', byYoy, scope, growth.yoy, true)}`
+      : ranked;
+    sentence = `${label}${suffix}${indicator.name}${valueText},${both}`;
   } else {
     const growthWords = growthPhrase(indicator, growth);
     const rank = growth.yoy === null ? '未参与增速排名' : ranked;
     sentence = indicator.reportValue || growth.yoy === null
       ? `${label},${indicator.name}${valueText},${growthWords}、${rank}`
       : `${label},${indicator.name}${growthWords}、${rank}`;
+    if (byValue.rank !== null) sentence += `,${rankText(indicator, 'value', byValue, scope, growth.yoy, true)}`;
   }
+  // Against the whole area's growth (高于全市平均1.8个百分点), where both exist.
+  const average = input.average ?? null;
+  const vsAverage = input.vsAverage ?? null;
+  if (figure !== undefined && average !== null && vsAverage !== null) sentence += `,${averageText(scope.replace(/中$/, ''), vsAverage, average)}`;
+
+  const progress = input.progress ?? null;
+  const progressLine = progress === null || figure === undefined ? null : progressSentence(indicator, label, period, progress, growth.yoy === null ? null : growthPhrase(indicator, growth), valueText);
+  const above = input.above ?? null;
 
   let moveSentence: string | null = null;
   if (main.rank !== null && main.rankChange !== null && prevLabel !== null) {
@@ -237,6 +306,7 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     unit: indicator.unit,
     rankBy: indicator.rankBy,
     direction: indicator.direction,
+    change: indicator.change,
     label,
     value: figure?.value ?? null,
     valueText,
@@ -249,6 +319,12 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     byYoy,
     byValue,
     weak: input.weak,
+    dataGap: isDataGap(figure !== undefined, input.peersReporting, input.hadBefore),
+    progress: progress === null ? null : { target: progress.target, completion: progress.completion, gap: progress.gap, growthTarget: progress.growthTarget, growthGap: progress.growthGap, timeProgress: input.timeProgress ?? 0 },
+    progressSentence: progressLine,
+    gapText: above === null ? null : gapAboveText(indicator, indicator.rankBy, above),
+    average,
+    vsAverage,
     previousPeriod: input.previousPeriod,
     previousLabel: prevLabel,
     sentence,
@@ -258,28 +334,30 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
   };
 }
 
-const STATUS_TEXT: Record<Status, string> = { p: '初步数', e: '估计数', r: '修订数', b: '口径调整' };
-
 /** The sections, in the order a report reads them. */
 export function sectionsOf(indicators: readonly IndicatorFacts[], failures: ReportFacts['failures']): ReportSections {
-  const main = (f: IndicatorFacts) => (f.rankBy === 'yoy' ? f.byYoy : f.byValue);
-  // With few peers ranked a place in the top three can also be in the bottom third: it reads as a weakness.
-  const ranked = indicators.filter((f) => main(f).rank !== null && !f.weak).sort((a, b) => main(a).rank! - main(b).rank!);
-  const first = ranked.filter((f) => main(f).rank === 1).map((f) => f.sentence);
-  const top = ranked.filter((f) => main(f).rank! > 1 && main(f).rank! <= 3).map((f) => f.sentence);
+  const main = (f: IndicatorFacts) => mainStanding(f, f);
+  // Leading on either metric (standing.ts), best place first.
+  const leading = indicators
+    .map((f) => ({ f, lead: leadingRank(f, f) }))
+    .filter((x): x is { f: IndicatorFacts; lead: NonNullable<ReturnType<typeof leadingRank>> } => x.lead !== null)
+    .sort((a, b) => a.lead.rank - b.lead.rank);
+  const first = leading.filter((x) => x.lead.rank === 1).map((x) => x.f.sentence);
+  const top = leading.filter((x) => x.lead.rank > 1).map((x) => x.f.sentence);
   const gaps: string[] = [];
   for (const f of indicators) {
-    if (f.value === null) gaps.push(`${f.name}:本期无数据`);
+    if (f.value === null && f.dataGap !== false) gaps.push(`${f.name}:本期无数据`);
     // Peers missing beside others ranked; when nobody has a figure, the line above says it.
     if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(`${f.name}:${f.missingPeers.map((m) => m.name).join('、')}未参与排名(${[...new Set(f.missingPeers.map((m) => REASON_TEXT[m.reason]))].join(';')})`);
-    if (f.status !== null) gaps.push(`${f.name}:本期数为${STATUS_TEXT[f.status]}`);
+    if (f.status !== null) gaps.push(`${f.name}:本期数为${STATUS_WORDS[f.status]}`);
   }
   for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);
   return {
     headlines: [...first, ...top],
-    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}(短板,需向前进位)`),
+    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}${f.gapText ? `,${f.gapText}` : ''}(短板,需向前进位)`),
     up: indicators.filter((f) => (main(f).rankChange ?? 0) > 0).map((f) => f.moveSentence!),
     down: indicators.filter((f) => (main(f).rankChange ?? 0) < 0).map((f) => f.moveSentence!),
+    progress: indicators.flatMap((f) => (f.progressSentence == null ? [] : [f.progressSentence])),
     gaps,
   };
 }

@@ -82,11 +82,18 @@ export function roundUnits(x: number, decimals: number): number {
 /** Units back to a number: unitsToNumber(268, 2) === 2.68. */
 export function unitsToNumber(units: number, decimals: number): number {
   if (units === 0) return 0;
-  // The decimal text parses to the double nearest the written figure; beyond
-  // 1e21 integers print in exponent form and a division is as exact.
+  // An integer over an exact power of ten: IEEE division rounds the exact
+  // quotient to the nearest double, the same double the decimal text
+  // "42.3" parses to, without building the text (gaps and averages call
+  // this for every row of a national ranking).
+  const scale = POWERS_OF_TEN[decimals];
+  if (scale !== undefined && Number.isInteger(units)) return units / scale;
   const text = String(units);
   return text.includes('e') ? units / 10 ** decimals : Number(`${text}e-${decimals}`);
 }
+
+/** 10^0 … 10^22 as literals: every one an exact double. */
+const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /** Round half away from zero at `decimals` places, in decimal: round(2.675, 2) === 2.68. */
 export function round(x: number, decimals: number): number {

@@ -2,7 +2,10 @@
 import { growthAt, type Growth, type NoGrowthReason } from './growth.ts';
 import type { Period } from './period.ts';
 import { rankWithChange, type RankingWithChange } from './ranking.ts';
+import { weakOn } from './standing.ts';
 import type { Indicator, RankMetric, SeriesLookup } from './types.ts';
+
+export { isWeak } from './standing.ts';
 
 export interface Standing {
   rank: number | null;
@@ -32,14 +35,6 @@ export function standingOf(ranking: RankingWithChange, region: string): Standing
   return { rank: null, ranked, previousRank: null, rankChange: null, reason };
 }
 
-/**
- * Weak indicator (短板): ranked in the bottom third, rank above floor(2n/3)
- * of n ranked. A region ranked alone is not weak: it is also first.
- */
-export function isWeak(rank: number, ranked: number): boolean {
-  return ranked > 1 && rank > Math.floor((2 * ranked) / 3);
-}
-
 export function standing(
   indicator: Indicator,
   region: string,
@@ -47,17 +42,18 @@ export function standing(
   previousPeriod: Period | null,
   peers: readonly string[],
   seriesOf: (region: string) => SeriesLookup,
+  previousPeers: readonly string[] = peers,
 ): IndicatorStanding {
   const rankings: Record<RankMetric, Standing> = {
-    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf), region),
-    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf), region),
+    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf, previousPeers), region),
+    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf, previousPeers), region),
   };
-  const main = rankings[indicator.rankBy];
+  const ranks = { byValue: rankings.value, byYoy: rankings.yoy };
   return {
     growth: growthAt(indicator, period, seriesOf(region)),
     byValue: rankings.value,
     byYoy: rankings.yoy,
-    weak: main.rank !== null && isWeak(main.rank, main.ranked),
+    weak: weakOn(indicator, ranks),
     previousPeriod,
   };
 }

@@ -14,6 +14,11 @@ export interface Region {
   name: string;
   parent: string | null;
   level: string | null;
+  /** Earlier codes of the same territory (玉环县 331021 → 玉环市 331083): figures and reads under them mean this region. */
+  formerCodes?: string[];
+  /** First and last months (inclusive) the region exists as a peer; absent: always. */
+  validFrom?: Period;
+  validTo?: Period;
 }
 
 export interface Group {
@@ -60,3 +65,16 @@ export interface Observation extends ObservationKey, Figure {}
 
 /** Figures of one indicator for one region, by period. */
 export type SeriesLookup = (period: Period) => Figure | undefined;
+
+/** An annual target (DOMAIN.md, Targets and time progress): an amount or level (`value`) or a growth rate (`growth`). */
+export type TargetKind = 'value' | 'growth';
+export const TARGET_KINDS: readonly TargetKind[] = ['value', 'growth'];
+
+export interface Target {
+  indicator: string;
+  region: string;
+  year: number;
+  kind: TargetKind;
+  /** In the indicator's unit (value), or in % or points (growth). */
+  value: number;
+}

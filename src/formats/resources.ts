@@ -14,7 +14,7 @@ import type { ReportRecord } from '../store/store.ts';
 import { tableCsv } from './csv.ts';
 import { Renderers } from './negotiate.ts';
 import { DEFAULT_PNG_SCALE, type PngRenderer } from './png.ts';
-import { rankingTable, type RankingForTable } from './ranking.ts';
+import { progressTable, rankingTable, type ProgressForTable, type RankingForTable } from './ranking.ts';
 import { tableXlsx } from './xlsx.ts';
 
 export { observationFormats } from './observations.ts';
@@ -47,6 +47,16 @@ export const rankingFormats = new Renderers<RankingInput>('ranking')
   .register('json', ({ ranking }) => ranking)
   .register('csv', ({ ranking, indicator }) => tableCsv(rankingTable(ranking, indicator)))
   .register('xlsx', ({ ranking, indicator }) => tableXlsx(rankingTable(ranking, indicator)));
+
+export interface ProgressInput {
+  progress: ProgressForTable & Record<string, unknown>;
+  indicator: Indicator;
+}
+
+export const progressFormats = new Renderers<ProgressInput>('progress')
+  .register('json', ({ progress }) => progress)
+  .register('csv', ({ progress, indicator }) => tableCsv(progressTable(progress, indicator)))
+  .register('xlsx', ({ progress, indicator }) => tableXlsx(progressTable(progress, indicator)));
 
 export interface ReportInput {
   facts: ReportFacts;

@@ -1,18 +1,22 @@
 /** The charts a report shows (the HTML page inline as SVG, the Word document as PNG): its scorecard, then a ranking per indicator with peers. */
 import type { TopLevelSpec } from 'vega-lite';
 import { rankingChart, scorecardCells, scorecardChart } from '../../charts/index.ts';
+import { axisTitle, rankingTitleAt } from '../domain/phrasing.ts';
 import type { IndicatorFacts, ReportFacts } from '../domain/report.ts';
+import { mainStanding } from '../domain/standing.ts';
 
 export function scorecardSpec(facts: ReportFacts): TopLevelSpec {
-  const rows = facts.indicators.map((f) => ({ ...f, rankChange: (f.rankBy === 'yoy' ? f.byYoy : f.byValue).rankChange }));
+  const rows = facts.indicators.map((f) => ({ ...f, rankChange: mainStanding(f, f).rankChange }));
   return scorecardChart({ title: `${facts.region.name} 各项指标位次`, subtitle: [facts.peerScope], cells: scorecardCells(rows) });
 }
 
 export function rankingSpec(facts: ReportFacts, f: IndicatorFacts): TopLevelSpec {
+  // Reports stored before facts kept `change` read it from the unit, as the catalog defaults it.
+  const indicator = { name: f.name, unit: f.unit, change: f.change ?? (f.unit.trim() === '%' ? 'points' : 'percent') } as const;
   return rankingChart({
-    title: `${f.label} ${f.name}${f.rankBy === 'yoy' ? '同比增速' : ''}排名`,
+    title: rankingTitleAt(f.label, indicator, f.rankBy),
     subtitle: [facts.peerScope],
-    axisTitle: f.rankBy === 'yoy' ? '同比(%)' : `${f.name}(${f.unit})`,
+    axisTitle: axisTitle(indicator, f.rankBy),
     bars: f.peers,
     highlight: facts.region.code,
     notes: f.missingPeers.length > 0 ? [`未排名:${f.missingPeers.map((m) => m.name).join('、')}`] : [],

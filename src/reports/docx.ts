@@ -163,7 +163,7 @@ export async function reportDocx(facts: ReportFacts, record: ReportRecord, timeZ
   ];
   for (const [key, title, none] of SECTION_TITLES) {
     children.push(heading(title));
-    const items = facts.sections[key];
+    const items = facts.sections[key] ?? [];
     if (items.length === 0) children.push(body(none));
     else for (const item of items) children.push(body(item));
   }

@@ -28,7 +28,7 @@ export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZ
     `<p class="meta">比较范围:${escapeHtml(facts.peerScope)};第 ${record.version} 稿,生成于 ${escapeHtml(localTime(record.generatedAt, timeZone))},${escapeHtml(record.trigger)};数据摘要 ${record.digest.slice(0, 12)}</p>`,
   ];
   for (const [key, heading, none] of SECTION_TITLES) {
-    const items = facts.sections[key];
+    const items = facts.sections[key] ?? [];
     parts.push(`<h2>${heading}</h2>`, items.length === 0 ? `<p>${none}</p>` : `<ul>${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`);
   }
   parts.push('<h2>各项指标位次</h2>', `<figure>${(await renderSvg(scorecardSpec(facts))).svg}</figure>`);

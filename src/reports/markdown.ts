@@ -1,5 +1,6 @@
 /** The report as Markdown: the sections a county report reads, then every indicator in a table. */
 import { SECTION_TITLES, type ReportFacts } from '../domain/report.ts';
+import { mainStanding } from '../domain/standing.ts';
 import type { ReportRecord } from '../store/store.ts';
 import { localTime } from './format.ts';
 
@@ -27,14 +28,14 @@ export function reportMarkdown(facts: ReportFacts, record: ReportRecord, timeZon
   ];
   for (const [key, heading, none] of SECTION_TITLES) {
     lines.push(`## ${heading}`, '');
-    const items = facts.sections[key];
+    const items = facts.sections[key] ?? [];
     if (items.length === 0) lines.push(none);
     else for (const item of items) lines.push(`- ${item}`);
     lines.push('');
   }
   lines.push('## 逐项指标', '', '| 指标 | 本期 | 同比 | 增速位次 | 总量位次 | 较上期 | 说明 |', '| --- | --- | --- | --- | --- | --- | --- |');
   for (const f of facts.indicators) {
-    const main = f.rankBy === 'yoy' ? f.byYoy : f.byValue;
+    const main = mainStanding(f, f);
     lines.push(
       `| ${cell(f.name)} | ${cell(f.valueText)} | ${cell(f.yoyText)} | ${rankCell(f.byYoy.rank, f.byYoy.ranked, f.byYoy.tied)} | ${rankCell(f.byValue.rank, f.byValue.ranked, f.byValue.tied)} | ${changeCell(main.rankChange)} | ${cell(f.sentence)}${f.weak ? '(短板)' : ''} |`,
     );

@@ -14,8 +14,9 @@ export function scheduleReports(app: FastifyInstance): ReportScheduler {
     timeZone: config.REPORT_TZ,
     claim: (key, slot) => store.claim(key, slot),
     run: async (slot) => {
+      const period = previousMonth(slot, config.REPORT_TZ);
       // Generated from every figure, released or not: staff read it ahead of release with a preview token.
-      const result = await services.reports.run(services.views.privileged(), previousMonth(slot, config.REPORT_TZ), services.reports.regionsToReport(), `schedule ${slot.toISOString()}`);
+      const result = await services.reports.run(services.views.privileged(), period, services.reports.regionsToReportIn(period), `schedule ${slot.toISOString()}`);
       app.log.info({ period: result.period, reports: result.reports.length, failures: result.failures.length }, 'scheduled reports done');
     },
     log: app.log,

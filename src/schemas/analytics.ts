@@ -8,6 +8,8 @@ import {
   peerSource,
   peersQuery,
   periodSchema,
+  rankingMetricSchema,
+  rankingReasonSchema,
   reasonSchema,
   statusSchema,
   yoySourceSchema,
@@ -50,7 +52,7 @@ export const rankingsQuery = z
     indicator: codeSchema,
     period: periodSchema,
     ...peersQuery,
-    by: metricSchema.optional().describe("yoy (增速位次) or value (总量位次); default the indicator's rankBy"),
+    by: rankingMetricSchema.optional().describe("yoy (增速位次), value (总量位次) or completion (完成率 of the annual target); default the indicator's rankBy"),
     ...pinQuery,
     format: rankingFormats.formatParam(),
   })
@@ -67,20 +69,32 @@ export const rankingRowSchema = z.object({
   rank: z.number().int(),
   previousRank: z.number().int().nullable(),
   rankChange: z.number().int().nullable().describe('previousRank - rank: positive = moved up (前移)'),
+  gapAbove: z.number().nullable().describe('behind the next better distinct figure, at published precision; null at the top'),
+  gapBelow: z.number().nullable().describe('ahead of the next worse distinct figure, at published precision; null at the bottom'),
+  vsAverage: z.number().nullable().describe('growth at 0.1 minus the average at 0.1, in points; null without an average'),
+  completion: z.number().optional().describe('by=completion: year-to-date value / annual target × 100, at 0.1'),
+  target: z.number().optional().describe('by=completion: the annual amount'),
 });
 
-export const missingSchema = z.object({ region: z.string(), name: z.string(), reason: reasonSchema });
+export const averageSchema = z
+  .object({ yoy: z.number(), source: z.enum(['parent', 'aggregate']).describe("parent: the parent's own growth; aggregate: the growth of the peers' summed values") })
+  .nullable()
+  .describe('the whole area\'s growth, for rankings by growth among a parent\'s children');
+
+export const missingSchema = z.object({ region: z.string(), name: z.string(), reason: rankingReasonSchema });
 
 export const rankingResultSchema = z
   .object({
     indicator: z.string(),
     period: z.string(),
     ...asOfField,
-    by: metricSchema,
+    by: rankingMetricSchema,
     direction: directionSchema,
     peers: z.number().int(),
     ranked: z.number().int(),
     previousPeriod: z.string().nullable(),
+    average: averageSchema,
+    timeProgress: z.number().optional().describe('by=completion: 序时进度, month / 12 × 100 at 0.1'),
     rows: z.array(rankingRowSchema),
     missing: z.array(missingSchema),
   })

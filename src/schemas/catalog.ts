@@ -7,7 +7,11 @@ import {
   directionSchema,
   metricSchema,
   nameSchema,
+  periodSchema,
 } from './common.ts';
+
+/** A region's earlier codes: a handful in practice (a county renamed twice); more is a mistake. */
+export const MAX_FORMER_CODES = 16;
 
 /** The most decimals a published value carries; beyond it a float's digits are noise. */
 export const MAX_DECIMALS = 6;
@@ -25,9 +29,19 @@ export const regionSchema = z
     code: codeSchema,
     name: nameSchema,
     parent: codeSchema.nullable().optional().describe('the region this one belongs to (省 → 市 → 县)'),
-    level: levelSchema.nullable().optional().describe('free label: province, prefecture, county …'),
+    level: levelSchema
+      .nullable()
+      .optional()
+      .describe('province (state, 省, 自治区), prefecture (city, 市, 地级市, 州, 盟), county (县, 区, 县级市, 旗) or country; without it a six-digit GB/T 2260 code tells'),
+    formerCodes: z.array(codeSchema).max(MAX_FORMER_CODES).optional().describe('earlier codes of the same territory: figures posted and reads under them mean this region'),
+    validFrom: periodSchema.optional().describe('first month the region is a peer (inclusive)'),
+    validTo: periodSchema.optional().describe('last month the region is a peer (inclusive)'),
   })
   .strict()
+  .superRefine((r, ctx) => {
+    if (r.validFrom !== undefined && r.validTo !== undefined && r.validFrom > r.validTo) ctx.addIssue({ code: 'custom', path: ['validFrom'], message: 'must not be after validTo' });
+    if (r.formerCodes?.includes(r.code)) ctx.addIssue({ code: 'custom', path: ['formerCodes'], message: 'a region\'s own code is not a former one' });
+  })
   .meta({ id: 'Region' });
 
 export const groupSchema = z
@@ -66,6 +80,9 @@ export const storedRegionSchema = z.object({
   name: z.string(),
   parent: z.string().nullable(),
   level: z.string().nullable(),
+  formerCodes: z.array(z.string()).optional(),
+  validFrom: z.string().optional(),
+  validTo: z.string().optional(),
 });
 export const storedIndicatorSchema = z.object({
   code: z.string(),

@@ -2,8 +2,9 @@
 import { z } from 'zod';
 import { chartFormats } from '../formats/resources.ts';
 import { DEFAULT_PNG_SCALE, MAX_PNG_SCALE, MIN_PNG_SCALE } from '../formats/png.ts';
-import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema } from './common.ts';
+import { codeSchema, metricSchema, peerSource, peersQuery, periodSchema, rankingMetricSchema } from './common.ts';
 import { pinQuery } from './publication.ts';
+import { onePeerSource } from './progress.ts';
 
 export const MAX_TOP = 500;
 
@@ -30,9 +31,13 @@ function fromNotAfterTo(q: { from?: string | undefined; to?: string | undefined 
 }
 
 export const rankingChartQuery = z
-  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: metricSchema.optional(), highlight, top, format, scale, ...pinQuery })
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, by: rankingMetricSchema.optional(), highlight, top, format, scale, ...pinQuery })
   .superRefine(peerSource(true));
 
+/** The progress chart: the progress query, with the chart's options. */
+export const progressChartQuery = z
+  .object({ indicator: codeSchema, period: periodSchema, ...peersQuery, region: codeSchema.optional().describe('one region (instead of parent or group)'), highlight, format, scale, ...pinQuery })
+  .superRefine(onePeerSource);
 export const trendChartQuery = z
   .object({
     indicator: codeSchema,

@@ -25,10 +25,14 @@ export const nameSchema = z
 export const basisSchema = z.enum(['ytd', 'month', 'level'], { error: 'must be one of ytd, month, level' });
 export const directionSchema = z.enum(['higher', 'lower'], { error: 'must be higher or lower' });
 export const metricSchema = z.enum(['yoy', 'value'], { error: 'must be yoy or value' });
+/** What a ranking may rank: growth, size, or completion of the annual target (完成率). */
+export const rankingMetricSchema = z.enum(['yoy', 'value', 'completion'], { error: 'must be yoy, value or completion' });
 export const changeSchema = z.enum(['percent', 'points'], { error: 'must be percent or points' });
 export const statusSchema = z.enum(['p', 'e', 'r', 'b'], { error: 'must be one of p (provisional), e (estimated), r (revised), b (break)' });
 export const yoySourceSchema = z.enum(['reported', 'computed']).nullable();
 export const reasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive', 'out-of-range']);
+/** Why a peer is not ranked, completion rankings included (no-target: no annual amount to complete). */
+export const rankingReasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive', 'out-of-range', 'no-target']);
 
 export const errorDetailSchema = z.object({
   row: z.number().int().optional().describe('record number from 1; 0 for a CSV header fault'),

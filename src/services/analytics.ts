@@ -1,9 +1,11 @@
 /** Series, rankings and scorecards: the store's plain figures through the domain core. */
-import { growthAt, growthPeriods, monthValue } from '../domain/growth.ts';
+import { areaAverage, rankGaps, versusAverage, type Average } from '../domain/gaps.ts';
+import { growthAt, growthPeriods, monthValue, type Growth } from '../domain/growth.ts';
 import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
 import { standing } from '../domain/scorecard.ts';
-import type { Figure, Indicator, Observation, RankMetric, SeriesLookup } from '../domain/types.ts';
+import { mainStanding } from '../domain/standing.ts';
+import { YOY_DECIMALS, type Figure, type Indicator, type Observation, type RankMetric, type SeriesLookup } from '../domain/types.ts';
 import { iso } from '../domain/instant.ts';
 import { ApiError } from '../errors.ts';
 import type { CatalogService, Peers } from './catalog.ts';
@@ -47,11 +49,12 @@ export class AnalyticsService {
 
   async series(view: ReadView, q: { indicator: string; region: string; from?: Period | undefined; to?: Period | undefined }) {
     const indicator = this.catalog.indicator(q.indicator);
-    this.catalog.region(q.region);
+    // A former code reads the current region's series, and the answer names the current code.
+    const region = this.catalog.region(q.region).code;
     // Growth at `from` reads up to 13 months back (a February's previous January).
     const readFrom = q.from === undefined ? null : shiftPeriod(q.from, -13);
-    const observations = await view.series(indicator.code, q.region, readFrom, q.to ?? null);
-    const lookup = new FigureTable(observations).seriesOf(q.region);
+    const observations = await view.series(indicator.code, region, readFrom, q.to ?? null);
+    const lookup = new FigureTable(observations).seriesOf(region);
     const points = observations
       .filter((o) => q.from === undefined || o.period >= q.from)
       .map((o) => {
@@ -66,7 +69,7 @@ export class AnalyticsService {
           status: o.status,
         };
       });
-    return { indicator: indicator.code, region: q.region, ...pinned(view), points };
+    return { indicator: indicator.code, region, ...pinned(view), points };
   }
 
   /**
@@ -86,6 +89,28 @@ export class AnalyticsService {
     return { previousPeriod, table: new FigureTable(figures) };
   }
 
+  /** Figures of the peers at `period` and at the period compared with, for rankings built elsewhere (completion). */
+  async figuresFor(view: ReadView, indicator: Indicator, period: Period, peers: readonly string[]): Promise<{ previousPeriod: Period | null; seriesOf: (region: string) => SeriesLookup }> {
+    const { previousPeriod, table } = await this.peerFigures(view, indicator, period, peers);
+    return { previousPeriod, seriesOf: table.seriesOf };
+  }
+
+  /** The parent's own growth at `period` (reported, else computed), or null without a parent. */
+  async parentGrowth(view: ReadView, indicator: Indicator, period: Period, parent: string | null): Promise<Growth | null> {
+    if (parent === null) return null;
+    const table = new FigureTable(await view.slices(indicator.code, growthPeriods(indicator, period), [parent]));
+    return growthAt(indicator, period, table.seriesOf(parent));
+  }
+
+  /**
+   * The whole area's growth for a ranking by growth among a parent's
+   * children (a group has none): the parent's own, else the peers' sums.
+   */
+  private async averageOf(view: ReadView, indicator: Indicator, period: Period, by: RankMetric, parent: string | null, peerGrowths: () => Growth[]): Promise<Average | null> {
+    if (by !== 'yoy' || parent === null) return null;
+    return areaAverage(indicator, await this.parentGrowth(view, indicator, period, parent), peerGrowths());
+  }
+
   /**
    * Refuse a ranking of a month the caller may not see (the month, or its
    * growth base for a growth ranking); pinned to an instant, also a month
@@ -103,17 +128,26 @@ export class AnalyticsService {
     this.requireReleased(view, indicator, q.period, by, null);
     const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
     this.requireReleased(view, indicator, q.period, by, table);
-    const result = rankWithChange(indicator, q.period, previousPeriod, by, peers.codes, table.seriesOf);
+    // Peers of each month: a region is ranked only in the months it exists.
+    const current = this.catalog.validAt(peers.codes, q.period);
+    const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers.codes, previousPeriod);
+    const result = rankWithChange(indicator, q.period, previousPeriod, by, current, table.seriesOf, previousPeers);
+    const gaps = rankGaps(result.rows, by === 'yoy' ? YOY_DECIMALS : indicator.decimals);
+    // Ranked peers carry their growth; only the missing ones are computed again.
+    const peerGrowths = () => [...result.rows.map((r) => r.growth), ...result.missing.map((m) => growthAt(indicator, q.period, table.seriesOf(m.region)))];
+    const average = await this.averageOf(view, indicator, q.period, by, peers.parent, peerGrowths);
+    const vsAverage = versusAverage(average);
     return {
       indicator: indicator.code,
       period: q.period,
       ...pinned(view),
       by,
       direction: indicator.direction,
-      peers: peers.codes.length,
+      peers: current.length,
       ranked: result.rows.length,
       previousPeriod,
-      rows: result.rows.map((r) => ({
+      average,
+      rows: result.rows.map((r, i) => ({
         region: r.region,
         name: this.catalog.regionName(r.region),
         value: r.growth.figure!.value,
@@ -124,6 +158,9 @@ export class AnalyticsService {
         rank: r.rank,
         previousRank: r.previousRank,
         rankChange: r.rankChange,
+        gapAbove: gaps[i]!.gapAbove,
+        gapBelow: gaps[i]!.gapBelow,
+        vsAverage: vsAverage(r.growth.yoyUnits),
       })),
       missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
     };
@@ -135,11 +172,14 @@ export class AnalyticsService {
    */
   async peerRankings(view: ReadView, indicator: Indicator, period: Period, peers: readonly string[]) {
     const { previousPeriod, table } = await this.peerFigures(view, indicator, period, peers);
+    const current = this.catalog.validAt(peers, period);
+    const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers, previousPeriod);
     return {
       previousPeriod,
-      byValue: rankWithChange(indicator, period, previousPeriod, 'value', peers, table.seriesOf),
-      byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', peers, table.seriesOf),
+      byValue: rankWithChange(indicator, period, previousPeriod, 'value', current, table.seriesOf, previousPeers),
+      byYoy: rankWithChange(indicator, period, previousPeriod, 'yoy', current, table.seriesOf, previousPeers),
       growthOf: (region: string) => growthAt(indicator, period, table.seriesOf(region)),
+      figureAt: (region: string, at: Period) => table.seriesOf(region)(at),
     };
   }
 
@@ -165,7 +205,7 @@ export class AnalyticsService {
       indicator,
       by,
       peers,
-      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, peers.codes, table.seriesOf) })),
+      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, this.catalog.validAt(peers.codes, period), table.seriesOf) })),
     };
   }
 
@@ -200,8 +240,9 @@ export class AnalyticsService {
     const indicators = await Promise.all(
       shown.map(async (indicator) => {
         const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
-        const s = standing(indicator, region.code, q.period, previousPeriod, peers.codes, table.seriesOf);
-        const main = indicator.rankBy === 'value' ? s.byValue : s.byYoy;
+        const previousPeers = previousPeriod === null ? peers.codes : this.catalog.validAt(peers.codes, previousPeriod);
+        const s = standing(indicator, region.code, q.period, previousPeriod, this.catalog.validAt(peers.codes, q.period), table.seriesOf, previousPeers);
+        const main = mainStanding(indicator, s);
         return {
           indicator: indicator.code,
           name: indicator.name,
@@ -237,11 +278,11 @@ export class AnalyticsService {
 
   async history(view: ReadView, q: { indicator: string; region: string; period: Period }) {
     this.catalog.indicator(q.indicator);
-    this.catalog.region(q.region);
-    const versions = await view.history(q);
+    const region = this.catalog.region(q.region).code;
+    const versions = await view.history({ ...q, region });
     return {
       indicator: q.indicator,
-      region: q.region,
+      region,
       period: q.period,
       versions: versions.map((v) => ({
         version: v.version,

@@ -13,6 +13,10 @@ export class KeySpace {
   constructor(
     readonly indicators: ReadonlyMap<string, { ordinal: number; indicator: Indicator }>,
     readonly regions: ReadonlyMap<string, { ordinal: number }>,
+    /** Former code → current code: a figure posted under 331021 is 331083's. */
+    readonly renamed: ReadonlyMap<string, string> = new Map(),
+    /** Months in which a region exists, for regions that do not always. */
+    readonly validity: ReadonlyMap<string, { from: Period | null; to: Period | null }> = new Map(),
   ) {}
 
   /** A number naming the series (indicator, region), or -1 outside the catalog. */
@@ -53,6 +57,8 @@ export interface BatchEntry {
 export class Batch {
   readonly observations: Observation[] = [];
   readonly entries: BatchEntry[] = [];
+  /** Rows taken as they are but worth a word: a former code, a month outside the region's validity. */
+  readonly notices: Array<{ row: number; field: string; message: string }> = [];
   private readonly slots = new Map<number, SeriesSlot>();
 
   constructor(readonly space: KeySpace) {}

@@ -3,6 +3,8 @@
  * batch rules of API.md (Catalog): parents exist, no cycles, members exist,
  * no code twice; all or nothing.
  */
+import type { Period } from '../domain/period.ts';
+import { validIn } from '../domain/regions.ts';
 import type { Group, Indicator, Region } from '../domain/types.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
@@ -48,6 +50,8 @@ export function indicatorFromInput(input: IndicatorInput): Indicator {
 
 export class CatalogService {
   private regionsByCode = new Map<string, Region>();
+  /** Former code → current code (331021 → 331083). */
+  private currentOf = new Map<string, string>();
   private childrenByParent = new Map<string, string[]>();
   private groupsByCode = new Map<string, Group>();
   private indicatorsByCode = new Map<string, Indicator>();
@@ -62,6 +66,7 @@ export class CatalogService {
 
   private index(data: CatalogData): void {
     this.regionsByCode = new Map(data.regions.map((r) => [r.code, r]));
+    this.currentOf = new Map(data.regions.flatMap((r) => (r.formerCodes ?? []).map((former): [string, string] => [former, r.code])));
     this.childrenByParent = new Map();
     for (const region of [...data.regions].sort((a, b) => (a.code < b.code ? -1 : 1))) {
       if (region.parent === null) continue;
@@ -74,6 +79,8 @@ export class CatalogService {
     this.space = new KeySpace(
       new Map(data.indicators.map((indicator, ordinal) => [indicator.code, { ordinal, indicator }])),
       new Map(data.regions.map((region, ordinal) => [region.code, { ordinal }])),
+      this.currentOf,
+      new Map(data.regions.filter((r) => r.validFrom !== undefined || r.validTo !== undefined).map((r) => [r.code, { from: r.validFrom ?? null, to: r.validTo ?? null }])),
     );
   }
 
@@ -103,8 +110,13 @@ export class CatalogService {
     return this.indicatorsByCode.get(code);
   }
 
+  /** The region a code names, its current code or a former one (answers carry the current code). */
+  resolveRegion(code: string): Region | undefined {
+    return this.regionsByCode.get(code) ?? this.regionsByCode.get(this.currentOf.get(code) ?? '');
+  }
+
   region(code: string, field = 'region'): Region {
-    const region = this.regionsByCode.get(code);
+    const region = this.resolveRegion(code);
     if (region === undefined) throw notFound(field, code, 'region');
     return region;
   }
@@ -123,16 +135,33 @@ export class CatalogService {
     return this.regionsByCode.get(code)?.name ?? code;
   }
 
-  /** The peers named by a query: a parent's direct children or a group's members. */
+  /**
+   * The peers named by a query: a parent's direct children or a group's
+   * members, by current code, in every month (`validAt` narrows them to one).
+   */
   peers(query: { parent?: string | undefined; group?: string | undefined }): Peers {
     if (query.group !== undefined) {
       const group = this.groupsByCode.get(query.group);
       if (group === undefined) throw notFound('group', query.group, 'peer group');
-      return { codes: [...group.members], parent: null, group: group.code };
+      // Members stored before a code changed are read by their current code.
+      return { codes: [...new Set(group.members.map((m) => this.resolveRegion(m)?.code ?? m))], parent: null, group: group.code };
     }
     if (query.parent === undefined) throw new ApiError('bad_request', 'give parent or group to name the peers', { details: [{ field: 'parent', message: 'required' }] });
-    this.region(query.parent, 'parent');
-    return { codes: this.childrenOf(query.parent), parent: query.parent, group: null };
+    const parent = this.region(query.parent, 'parent').code;
+    return { codes: this.childrenOf(parent), parent, group: null };
+  }
+
+  /** The regions among `codes` that exist as peers in `period` (validFrom/validTo). */
+  validAt(codes: readonly string[], period: Period): string[] {
+    return codes.filter((code) => {
+      const region = this.regionsByCode.get(code);
+      return region === undefined || validIn(region, period);
+    });
+  }
+
+  /** A parent as given, by its current code when given by a former one. */
+  private parentCode(parent: string | null | undefined): string | null {
+    return parent === undefined || parent === null ? null : (this.currentOf.get(parent) ?? parent);
   }
 
   async upsertRegions(inputs: RegionInput[]): Promise<number> {
@@ -142,11 +171,13 @@ export class CatalogService {
     const inBatch = new Set<string>();
     for (const r of inputs) {
       // A code given twice is reported as such; its first entry stands for the cycle check.
-      if (!inBatch.has(r.code)) merged.set(r.code, r.parent ?? null);
+      if (!inBatch.has(r.code)) merged.set(r.code, this.parentCode(r.parent));
       inBatch.add(r.code);
     }
+    this.checkCodes(inputs, details);
     inputs.forEach((r, i) => {
-      const parent = r.parent ?? null;
+      // A parent named by a former code is its current region.
+      const parent = this.parentCode(r.parent);
       if (parent === null) return;
       if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
       else if (!merged.has(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
@@ -154,10 +185,43 @@ export class CatalogService {
     });
     rejectIfAny(details, 'regions');
     await this.store.saveCatalog({
-      regions: inputs.map((r) => ({ code: r.code, name: r.name, parent: r.parent ?? null, level: r.level ?? null })),
+      regions: inputs.map((r) => ({
+        code: r.code,
+        name: r.name,
+        parent: this.parentCode(r.parent),
+        level: r.level ?? null,
+        ...(r.formerCodes !== undefined && r.formerCodes.length > 0 ? { formerCodes: [...new Set(r.formerCodes)] } : {}),
+        ...(r.validFrom !== undefined ? { validFrom: r.validFrom } : {}),
+        ...(r.validTo !== undefined ? { validTo: r.validTo } : {}),
+      })),
     });
     await this.reload();
     return inputs.length;
+  }
+
+  /**
+   * Codes stay unambiguous (API.md, Regions that change): no region takes a
+   * code that is another's former code, no former code is another region's
+   * code or another's former code, in the store or in the batch.
+   */
+  private checkCodes(inputs: readonly RegionInput[], details: ErrorDetail[]): void {
+    const formerOwner = new Map<string, string>();
+    for (const r of this.regionsByCode.values()) for (const f of r.formerCodes ?? []) formerOwner.set(f, r.code);
+    // The batch's entries replace the stored ones: their former codes are theirs alone.
+    for (const r of inputs) for (const [f, owner] of [...formerOwner]) if (owner === r.code) formerOwner.delete(f);
+    const codes = new Set([...this.regionsByCode.keys(), ...inputs.map((r) => r.code)]);
+    inputs.forEach((r, i) => {
+      for (const f of r.formerCodes ?? []) {
+        const owner = formerOwner.get(f);
+        if (owner !== undefined && owner !== r.code) details.push({ row: i + 1, field: 'formerCodes', message: `${f} is already a former code of ${owner}` });
+        else if (codes.has(f)) details.push({ row: i + 1, field: 'formerCodes', message: `${f} is the code of a region` });
+        else formerOwner.set(f, r.code);
+      }
+    });
+    inputs.forEach((r, i) => {
+      const owner = formerOwner.get(r.code);
+      if (owner !== undefined && owner !== r.code) details.push({ row: i + 1, field: 'code', message: `${r.code} is a former code of ${owner}` });
+    });
   }
 
   private cycleFrom(code: string, parents: Map<string, string | null>): boolean {
@@ -178,13 +242,15 @@ export class CatalogService {
     inputs.forEach((g, i) => {
       const seen = new Set<string>();
       for (const member of g.members) {
-        if (seen.has(member)) details.push({ row: i + 1, field: 'members', message: `member ${member} is listed twice` });
-        else if (!this.regionsByCode.has(member)) details.push({ row: i + 1, field: 'members', message: `no region ${member}` });
-        seen.add(member);
+        const current = this.resolveRegion(member)?.code;
+        if (current === undefined) details.push({ row: i + 1, field: 'members', message: `no region ${member}` });
+        else if (seen.has(current)) details.push({ row: i + 1, field: 'members', message: `member ${member} is listed twice` });
+        if (current !== undefined) seen.add(current);
       }
     });
     rejectIfAny(details, 'groups');
-    await this.store.saveCatalog({ groups: inputs.map((g) => ({ code: g.code, name: g.name, members: [...g.members] })) });
+    // A former code names its region: members are stored by current code.
+    await this.store.saveCatalog({ groups: inputs.map((g) => ({ code: g.code, name: g.name, members: g.members.map((m) => this.resolveRegion(m)!.code) })) });
     await this.reload();
     return inputs.length;
   }

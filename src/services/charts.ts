@@ -3,15 +3,17 @@
  * county report prints: the builders under charts/ turn it into Vega-Lite.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { DEFAULT_TOP, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
-import { periodIndex, periodLabel, shiftPeriod, type Period } from '../domain/period.ts';
-import { changeAxisUnit, changeText, figureText, metricName } from '../domain/phrasing.ts';
+import { DEFAULT_TOP, progressChart, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
+import { parentScope } from '../domain/level.ts';
+import { periodIndex, periodLabel, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
+import { averageLabel, axisTitle, changeText, completionText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, REASON_SHORT, STATUS_LEGEND, STATUS_MARKS, timeProgressLabel } from '../domain/phrasing.ts';
 import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
-import { YOY_DECIMALS, type Indicator, type RankMetric, type Status } from '../domain/types.ts';
+import { YOY_DECIMALS, type RankMetric } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
+import type { ProgressService } from './progress.ts';
 import type { ReadView } from './read-view.ts';
 
 /** The longest month range a trend or rank-history chart covers. */
@@ -19,8 +21,6 @@ export const MAX_CHART_MONTHS = 120;
 /** Missing peers named one by one in a footnote before "…等N个". */
 const NAMED_MISSING = 12;
 
-const REASONS: Record<string, string> = { 'no-figure': '无数据', 'no-base': '无上年同期数', 'base-not-positive': '上年同期数非正', 'out-of-range': '上年同期数过小' };
-const FLAGS: Record<Status, string> = { p: '初', e: '估', r: '修', b: '断' };
 
 function tooLong(from: Period, to: Period): void {
   if (periodIndex(to) - periodIndex(from) + 1 > MAX_CHART_MONTHS) {
@@ -32,32 +32,30 @@ export class ChartService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly analytics: AnalyticsService,
+    private readonly progressService: ProgressService,
   ) {}
 
-  private scope(peers: Peers): string {
-    if (peers.group !== null) return this.catalog.groups().find((g) => g.code === peers.group)?.name ?? peers.group;
-    return `${this.catalog.regionName(peers.parent!)}所辖`;
+  private scope(peers: Pick<Peers, 'parent' | 'group'>): string {
+    const groupName = peers.group === null ? null : (this.catalog.groups().find((g) => g.code === peers.group)?.name ?? peers.group);
+    return peerSetName({ parentName: peers.parent === null ? null : this.catalog.regionName(peers.parent), groupName });
   }
 
   private highlight(code: string | undefined, peers: readonly string[]): string | null {
     if (code === undefined) return null;
-    this.catalog.region(code, 'highlight');
-    if (!peers.includes(code)) throw new ApiError('validation_failed', `highlight: ${code} is not among the peers`, { details: [{ field: 'highlight', message: 'not among the peers' }] });
-    return code;
-  }
-
-  private axisTitle(indicator: Indicator, by: RankMetric): string {
-    return by === 'yoy' ? `${metricName(indicator, 'yoy')}(${changeAxisUnit(indicator)})` : `${indicator.name}(${indicator.unit})`;
+    const current = this.catalog.region(code, 'highlight').code;
+    if (!peers.includes(current)) throw new ApiError('validation_failed', `highlight: ${code} is not among the peers`, { details: [{ field: 'highlight', message: 'not among the peers' }] });
+    return current;
   }
 
   private missingNote(missing: ReadonlyArray<{ name: string; reason: string }>): string[] {
     if (missing.length === 0) return [];
-    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASONS[m.reason] ?? m.reason})`);
+    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASON_SHORT[m.reason as keyof typeof REASON_SHORT] ?? m.reason})`);
     return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
   }
 
-  async ranking(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric; highlight?: string; top?: number }): Promise<TopLevelSpec> {
-    const r = await this.analytics.ranking(view, q);
+  async ranking(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric | 'completion'; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    if (q.by === 'completion') return this.completionRanking(view, q);
+    const r = await this.analytics.ranking(view, { ...q, by: q.by });
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     const highlight = this.highlight(q.highlight, peers.codes);
@@ -71,12 +69,57 @@ export class ChartService {
       ...this.missingNote(r.missing),
     ];
     return rankingChart({
-      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}${metricName(indicator, r.by)}排名`,
-      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区${r.by === 'yoy' ? ' · 增速位次' : ' · 总量位次'}`],
-      axisTitle: this.axisTitle(indicator, r.by),
+      title: rankingTitle(indicator, q.period, r.by),
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName(r.by)}`],
+      axisTitle: axisTitle(indicator, r.by),
       bars,
       highlight,
       notes,
+      // The whole area's growth across the bars (DOMAIN.md: the parent's own, else the peers' sums, said so).
+      rule: r.average === null || peers.parent === null ? null : { value: r.average.yoy, label: averageLabel(indicator, parentScope(this.catalog.region(peers.parent)), r.average) },
+    });
+  }
+
+  /** Bars of completion (完成率) in rank order, time progress across them. */
+  private async completionRanking(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; highlight?: string; top?: number }): Promise<TopLevelSpec> {
+    const r = await this.progressService.completionRanking(view, q);
+    const indicator = this.catalog.indicator(q.indicator);
+    const peers = this.catalog.peers(q);
+    const highlight = this.highlight(q.highlight, peers.codes);
+    const top = q.top ?? DEFAULT_TOP;
+    const tied = tiedRanks(r.rows.map((row) => row.rank));
+    const bars = r.rows
+      .filter((row, i) => i < top || row.region === highlight)
+      .map((row) => ({ region: row.region, name: row.name, rank: row.rank, tied: tied.has(row.rank), metric: row.completion, text: completionText(row.completion) }));
+    return progressChart({
+      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}完成率排名`,
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName('completion')}`],
+      bars,
+      timeProgress: r.timeProgress,
+      timeProgressLabel: timeProgressLabel(r.timeProgress),
+      highlight,
+      notes: [...(r.rows.length > top ? [`仅显示前${top}名,共${r.ranked}个地区有排名`] : []), ...this.missingNote(r.missing)],
+    });
+  }
+
+  /** GET /v1/charts/progress: completion against time progress, for one region or its peers. */
+  async progress(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; region?: string; highlight?: string }): Promise<TopLevelSpec> {
+    const p = await this.progressService.progress(view, q);
+    const indicator = this.catalog.indicator(q.indicator);
+    const codes = p.rows.map((row) => row.region);
+    const highlight = q.region !== undefined ? p.rows[0]?.region ?? null : this.highlight(q.highlight, codes);
+    const withCompletion = p.rows.filter((row) => row.completion !== null && row.rank !== null);
+    const tied = tiedRanks(withCompletion.map((row) => row.rank!));
+    const without = p.rows.filter((row) => row.completion === null).map((row) => row.name);
+    const scope = q.region !== undefined ? this.catalog.regionName(p.rows[0]!.region) : this.scope(this.catalog.peers(q));
+    return progressChart({
+      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}目标完成进度`,
+      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${scope} · ${timeProgressLabel(p.timeProgress)}`],
+      bars: withCompletion.map((row) => ({ region: row.region, name: row.name, rank: row.rank!, tied: tied.has(row.rank!), metric: row.completion!, text: completionText(row.completion!) })),
+      timeProgress: p.timeProgress,
+      timeProgressLabel: timeProgressLabel(p.timeProgress),
+      highlight,
+      notes: without.length === 0 ? [] : [`无年度目标或本期无数据:${without.slice(0, NAMED_MISSING).join('、')}${without.length > NAMED_MISSING ? `等${without.length}个` : ''}`],
     });
   }
 
@@ -96,14 +139,14 @@ export class ChartService {
         metric: measure === 'value' ? round(p.value, indicator.decimals) : round(p.yoy!, YOY_DECIMALS),
         text: measure === 'value' ? figureText(indicator, p.value) : changeText(indicator, p.yoy!),
         source: measure === 'yoy' ? (p.yoySource === 'reported' ? ('报送' as const) : ('计算' as const)) : null,
-        flag: p.status === null ? null : FLAGS[p.status],
+        flag: p.status === null ? null : STATUS_MARKS[p.status],
       }));
     const range = points.length === 0 ? '无数据' : `${points[0]!.label} 至 ${points.at(-1)!.label}`;
-    const flags = points.some((p) => p.flag !== null) ? ['标记:初=初步 估=估计 修=修订 断=口径变化'] : [];
+    const flags = points.some((p) => p.flag !== null) ? [STATUS_LEGEND] : [];
     return trendChart({
       title: `${region.name} ${indicator.name}${measure === 'yoy' ? metricName(indicator, 'yoy') : ''}`,
       subtitle: [range, ...flags],
-      axisTitle: this.axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
+      axisTitle: axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
       points,
     });
   }
@@ -124,7 +167,7 @@ export class ChartService {
     if (highlight !== null) shown.add(highlight);
     const points: RankPoint[] = [];
     // Months of different years would share a label such as 1-6月: name the year when the range spans several.
-    const withYear = from.slice(0, 4) !== to.slice(0, 4);
+    const withYear = yearOf(from) !== yearOf(to);
     for (const { period, ranking } of history.months) {
       for (const row of ranking.rows) {
         if (shown.has(row.region)) points.push({ period, label: periodLabel(period, indicator.basis, withYear), region: row.region, name: this.catalog.regionName(row.region), rank: row.rank });
@@ -145,11 +188,11 @@ export class ChartService {
   async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
     const s = await this.analytics.scorecard(view, q);
     const cells = scorecardCells(s.indicators);
-    const scope = s.group !== null ? this.scope({ codes: [], parent: null, group: s.group }) : `${this.catalog.regionName(s.parent!)}所辖`;
+    const scope = this.scope(s);
     return scorecardChart({
       title: `${s.name} 各项指标位次`,
       subtitle: [
-        `${s.period.slice(0, 4)}年${Number(s.period.slice(5))}月 · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`,
+        `${monthTitle(s.period)} · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`,
         ...(s.notReleased.length > 0 ? [`尚未发布:${s.notReleased.map((n) => this.catalog.findIndicator(n.indicator)?.name ?? n.indicator).join('、')}`] : []),
       ],
       cells,

@@ -108,7 +108,20 @@ export class IngestService {
         o = { ...parsed.data, yoy: parsed.data.yoy ?? null, status: parsed.data.status ?? null };
       }
       const indicator = space.indicators.get(o.indicator);
-      const region = space.regions.get(o.region);
+      let region = space.regions.get(o.region);
+      if (region === undefined) {
+        // A former code names the same territory: stored under the current code, and said so.
+        const current = space.renamed.get(o.region);
+        if (current !== undefined) {
+          batch.notices.push({ row, field: 'region', message: `${o.region} is a former code of ${current}: stored under ${current}` });
+          o = { ...o, region: current };
+          region = space.regions.get(current);
+        }
+      }
+      const validity = space.validity.get(o.region);
+      if (validity !== undefined && ((validity.from !== null && o.period < validity.from) || (validity.to !== null && o.period > validity.to))) {
+        batch.notices.push({ row, field: 'period', message: `${o.period} is outside the months ${o.region} exists (${validity.from ?? '…'} to ${validity.to ?? '…'}): stored, but not ranked` });
+      }
       if (indicator === undefined) details.push({ row, field: 'indicator', message: `unknown indicator ${o.indicator}` });
       if (region === undefined) details.push({ row, field: 'region', message: `unknown region ${o.region}` });
       if (indicator === undefined || region === undefined) continue;
@@ -176,10 +189,11 @@ export class IngestService {
     if (wanted.length > 0) {
       for (const f of await session.valuesAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), { value: f.value, yoy: null, status: null });
     }
-    const warnings: IngestResult['warnings'] = [];
+    const warnings: IngestResult['warnings'] = [...batch.notices];
     for (const { row, observation: o, slot } of batch.entries) {
       for (const w of plausibilityWarnings(slot.indicator, o.period, slot.lookup)) warnings.push({ row, ...w });
     }
-    return warnings;
+    // Row by row, whatever made the warning.
+    return batch.notices.length === 0 ? warnings : warnings.sort((a, b) => a.row - b.row);
   }
 }

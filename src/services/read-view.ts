@@ -6,9 +6,9 @@
  * revision needs the truth.
  */
 import { figureOfVersion, publicationTimes, visibleVersion, type PublishedVersion, type Visibility } from '../domain/publication.ts';
-import type { Observation, ObservationKey, Period } from '../domain/types.ts';
+import type { Observation, ObservationKey, Period, Target } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
-import type { FigureVersions, ReportRecord, Store, StoredReport } from '../store/store.ts';
+import type { FigureVersions, ReportRecord, Store, StoredReport, TargetFilter } from '../store/store.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
 /** A month the caller may not see yet, and when it will be released (null: not known). */
@@ -111,6 +111,11 @@ export class ReadView {
   async history(key: ObservationKey): Promise<PublishedVersion[]> {
     const versions = publicationTimes(await this.store.history(key), this.calendar.changesOf(key.indicator, key.period), this.now);
     return this.privileged ? versions : versions.filter((v) => v.publishedAt !== null);
+  }
+
+  /** Annual targets: plans, public as soon as they are set. */
+  async targets(filter: TargetFilter): Promise<Target[]> {
+    return this.store.targets(filter);
   }
 
   /** When a report becomes readable to this caller: null when it is now. */

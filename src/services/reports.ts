@@ -6,11 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
-import { periodFromIndex, periodIndex, type Period } from '../domain/period.ts';
+import { areaAverage, placesAbove, vsAverage } from '../domain/gaps.ts';
+import { periodFromIndex, periodIndex, yearOf, type Period } from '../domain/period.ts';
+import { PROGRESS_DECIMALS, progressOf, targetIndex, timeProgress, type TargetPair } from '../domain/progress.ts';
+import { round } from '../domain/rounding.ts';
+import { monthTitle, peerSetText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
-import { isWeak, standingOf } from '../domain/scorecard.ts';
-import type { Indicator, RankMetric } from '../domain/types.ts';
+import { validIn } from '../domain/regions.ts';
+import { standingOf } from '../domain/scorecard.ts';
+import { mainStanding, weakOn } from '../domain/standing.ts';
+import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService } from './catalog.ts';
@@ -63,6 +69,14 @@ export class ReportService {
     return this.defaultRegions !== null ? [...this.defaultRegions] : this.catalog.regions().filter((r) => r.parent !== null).map((r) => r.code);
   }
 
+  /** The regions reported on by default in `period`: those that exist then. */
+  regionsToReportIn(period: Period): string[] {
+    return this.regionsToReport().filter((code) => {
+      const region = this.catalog.resolveRegion(code);
+      return region === undefined || validIn(region, period);
+    });
+  }
+
   /**
    * Every indicator's month a report states a figure of (its month, the
    * previous ranking's, and their growth bases): the public may read the
@@ -83,13 +97,21 @@ export class ReportService {
     const result: RunResult = { period, reports: [], failures: [] };
     const byParent = new Map<string, string[]>();
     for (const code of regions) {
-      const region = this.catalog.findRegion(code);
+      // A former code names the current region: its report is filed under the current code.
+      const region = this.catalog.resolveRegion(code);
       if (region === undefined || region.parent === null) {
         result.failures.push({ region: code, indicator: null, message: region === undefined ? 'no such region' : 'a region without a parent has no peers' });
         continue;
       }
-      byParent.set(region.parent, [...(byParent.get(region.parent) ?? []), code]);
+      if (!validIn(region, period)) {
+        result.failures.push({ region: region.code, indicator: null, message: `the region does not exist in ${period}` });
+        continue;
+      }
+      const members = byParent.get(region.parent) ?? [];
+      if (!members.includes(region.code)) byParent.set(region.parent, [...members, region.code]);
     }
+    // Every target of the year, read once for the run: a national run asks for each region and indicator.
+    const targets = targetIndex(await view.targets({ year: yearOf(period) }));
     let pending: ReportFacts[] = [];
     const flush = async () => {
       const saved = await this.store.saveReports(
@@ -108,7 +130,7 @@ export class ReportService {
       pending = [];
     };
     for (const [parent, members] of byParent) {
-      for (const facts of await this.factsOf(view, parent, members, period)) {
+      for (const facts of await this.factsOf(view, parent, members, period, targets)) {
         for (const f of facts.failures) result.failures.push({ region: facts.region.code, ...f });
         pending.push(facts);
       }
@@ -119,37 +141,55 @@ export class ReportService {
   }
 
   /** Facts for the members of one peer set: each indicator ranked once for all of them. */
-  private async factsOf(view: ReadView, parentCode: string, members: readonly string[], period: Period): Promise<ReportFacts[]> {
+  private async factsOf(
+    view: ReadView,
+    parentCode: string,
+    members: readonly string[],
+    period: Period,
+    targets: (indicator: string, region: string, year: number) => TargetPair,
+  ): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
-    const peers = this.catalog.childrenOf(parentCode);
-    const scope = scopeWord({ name: parent.name, level: parent.level }, null);
+    const peers = this.catalog.validAt(this.catalog.childrenOf(parentCode), period);
+    const scope = scopeWord(parent, null);
     const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
     const name = (code: string) => this.catalog.regionName(code);
     for (const indicator of this.catalog.indicators()) {
       try {
         const r = await this.analytics.peerRankings(view, indicator, period, peers);
-        const main = indicator.rankBy === 'yoy' ? r.byYoy : r.byValue;
+        const main = mainStanding(indicator, r);
+        const reporting = new Set(r.byValue.rows.map((row) => row.region));
         const figures = peerFigures(indicator, main, indicator.rankBy, name);
         const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));
+        const above = placesAbove(main.rows, indicator.rankBy === 'yoy' ? YOY_DECIMALS : indicator.decimals);
+        const average = areaAverage(indicator, await this.analytics.parentGrowth(view, indicator, period, parentCode), peers.map(r.growthOf));
         for (const member of members) {
           const byValue = standingOf(r.byValue, member);
           const byYoy = standingOf(r.byYoy, member);
-          const standing = indicator.rankBy === 'yoy' ? byYoy : byValue;
+          const growth = r.growthOf(member);
+          const pair = targets(indicator.code, member, yearOf(period));
+          const place = above.get(member);
           perRegion.get(member)!.indicators.push(
             indicatorFacts(
               {
                 indicator,
                 period,
-                growth: r.growthOf(member),
+                growth,
                 byValue,
                 byYoy,
-                weak: standing.rank !== null && isWeak(standing.rank, standing.ranked),
+                weak: weakOn(indicator, { byValue, byYoy }),
                 previousPeriod: r.previousPeriod,
                 tiedByValue: tiedIn(r.byValue, member),
                 tiedByYoy: tiedIn(r.byYoy, member),
                 peers: figures,
                 // The region's own missing figure is said of the region itself.
                 missingPeers: missing.filter((m) => m.region !== member),
+                peersReporting: reporting.size - (reporting.has(member) ? 1 : 0),
+                hadBefore: r.previousPeriod !== null && r.figureAt(member, r.previousPeriod) !== undefined,
+                progress: pair.value === null && pair.growth === null ? null : progressOf(indicator, period, growth.figure?.value ?? null, growth.yoy, pair),
+                timeProgress: round(timeProgress(period), PROGRESS_DECIMALS),
+                above: place === undefined ? null : { rank: place.rank, names: place.regions.map(name), gap: place.gap },
+                average,
+                vsAverage: vsAverage(growth.yoy, average),
               },
               scope,
             ),
@@ -164,9 +204,9 @@ export class ReportService {
       return {
         region: { code, name: name(code) },
         period,
-        title: `${name(code)}${period.slice(0, 4)}年${Number(period.slice(5))}月主要指标比较`,
+        title: `${name(code)}${monthTitle(period)}主要指标比较`,
         scope,
-        peerScope: `${parent.name}所辖${peers.length}个地区`,
+        peerScope: peerSetText({ parentName: parent.name, groupName: null }, peers.length),
         peerCount: peers.length,
         indicators,
         sections: sectionsOf(indicators, failures),

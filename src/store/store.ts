@@ -5,7 +5,7 @@
  * growth and ranks are computed by the domain core, never in a query.
  */
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../domain/publication.ts';
-import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../domain/types.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../domain/types.ts';
 
 export interface CatalogData {
   regions: Region[];
@@ -95,6 +95,12 @@ export interface ReportRecord {
   quotes: string[];
 }
 
+export interface TargetFilter {
+  indicator?: string | undefined;
+  region?: string | undefined;
+  year?: number | undefined;
+}
+
 export interface StoredReport extends ReportRecord {
   /** The structured facts (JSON) the texts are written from. */
   facts: unknown;
@@ -173,6 +179,11 @@ export interface Store {
   reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]>;
   /** One version of a report, or the latest when `version` is null. */
   report(region: string, period: Period, version: number | null): Promise<StoredReport | null>;
+  /** Upsert annual targets keyed by (indicator, region, year, kind), all or nothing. */
+  saveTargets(targets: readonly Target[]): Promise<void>;
+  /** Targets matching every filter given, ordered by indicator, region, year, kind. */
+  targets(filter: TargetFilter): Promise<Target[]>;
+
   /**
    * Record `slot` under `key` if it is later than the one recorded; answers
    * whether it was. A schedule slot is claimed once, across restarts.

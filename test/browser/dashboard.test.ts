@@ -103,3 +103,60 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
   t.ok(await page.isVisible('#no-report'), 'a month without a report says so');
   t.match(await page.getAttribute('#dl-ranking-png', 'href'), /period=2022-05.*format=png/, 'the links follow the selection');
 });
+
+t.test('opened with no parameters after --demo: a county with figures, every panel drawn; the selection in the URL, shared and reloaded', async (t) => {
+  const app = await buildTestApp(t, { demo: true });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
+  t.equal(await page.locator('#status').textContent(), '', 'no "暂无数据"');
+  // Marks, not just an empty frame: bars, lines, symbols, cells.
+  for (const id of ['ranking', 'trend', 'rank-history', 'scorecard']) {
+    const marks = await page.locator(`#chart-${id} svg g[class*="mark-"] path, #chart-${id} svg g[class*="mark-"] line`).count();
+    t.ok(marks > 0, `${id}: ${marks} marks`);
+  }
+  const region = await page.inputValue('#region');
+  t.equal(region, '331002', 'a county with figures: the first one (椒江区)');
+  t.equal(await page.inputValue('#period'), '2023-12', 'at its latest month');
+  const url = new URL(page.url());
+  t.same(Object.fromEntries(url.searchParams), { region: '331002', parent: '331000', indicator: 'industrial_investment', period: '2023-12', by: 'yoy' }, 'the selection in the URL');
+
+  await page.selectOption('#region', '331023');
+  await page.waitForFunction(() => document.body.dataset.drawn === '2', null, { timeout: 60_000 });
+  await page.selectOption('#indicator', 'online_retail_sales');
+  await page.waitForFunction(() => document.body.dataset.drawn === '3', null, { timeout: 60_000 });
+  await page.selectOption('#period', '2022-06');
+  await page.waitForFunction(() => document.body.dataset.drawn === '4', null, { timeout: 60_000 });
+  await page.selectOption('#by', 'value');
+  await page.waitForFunction(() => document.body.dataset.drawn === '5', null, { timeout: 60_000 });
+  const shared = page.url();
+  t.same(Object.fromEntries(new URL(shared).searchParams), { region: '331023', parent: '331000', indicator: 'online_retail_sales', period: '2022-06', by: 'value' }, 'each change kept in the URL');
+
+  const other = await browser.newPage();
+  await other.goto(shared);
+  await other.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
+  t.same(
+    await Promise.all(['#region', '#peers', '#indicator', '#period', '#by'].map((s) => other.inputValue(s))),
+    ['331023', 'parent:331000', 'online_retail_sales', '2022-06', 'value'],
+    'the shared URL opens the same selection',
+  );
+  t.match((await other.locator('#chart-ranking svg text').allTextContents()).join(' '), /121\.43亿元/, 'and draws it: 天台县 1-6月 网络零售额');
+  await other.reload();
+  await other.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
+  t.equal(await other.inputValue('#indicator'), 'online_retail_sales', 'a reload keeps it');
+  t.same(errors, [], 'no errors in the console');
+});

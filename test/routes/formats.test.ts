@@ -23,7 +23,7 @@ t.test('rankings as CSV and xlsx, by format= or Accept, with a file name', async
   t.equal(csv.response.headers.vary, 'Accept');
   const lines = csv.response.rawPayload.toString('utf8').replace(/^\ufeff/, '').split('\r\n');
   t.ok(csv.response.rawPayload.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'BOM');
-  t.equal(lines[0], 'rank,region,name,value,yoy,yoySource,yoyComputed,status,previousRank,rankChange,missing');
+  t.equal(lines[0], 'rank,region,name,value,yoy,yoySource,yoyComputed,status,previousRank,rankChange,completion,gapAbove,gapBelow,vsAverage,missing');
   const first = json.body.rows[0];
   t.match(lines[1], new RegExp(`^1,${first.region},${first.name},${first.value},${first.yoy},`), 'rows in rank order, figures unrounded');
   t.equal(lines.filter((l: string) => l !== '').length, 1 + json.body.rows.length + json.body.missing.length, 'one line per ranked and unranked peer');
@@ -92,4 +92,21 @@ t.test('without the CJK font: SVG as before, PNG a clear 503 naming the package'
   t.equal(png.status, 503);
   t.equal(png.body.error, 'not_ready');
   t.match(png.body.message, new RegExp(`/nonexistent/NotoSansCJK-Regular.ttc.*apt-get install ${CJK_FONT_PACKAGE}`));
+});
+
+t.test('progress and completion rankings as CSV and xlsx', async (t) => {
+  const app = await buildTestApp(t, { demo: true });
+  const { bearer } = await import('../helpers/app.ts');
+  const targets = ['331023', '331022', '331002'].map((region, i) => ({ indicator: 'industrial_investment', region, year: 2022, kind: 'value', value: 40 + 10 * i }));
+  t.equal((await call(app, { method: 'PUT', url: '/v1/targets', headers: bearer('admin'), payload: { targets } })).status, 200);
+  const csv = await call(app, { method: 'GET', url: '/v1/progress?indicator=industrial_investment&period=2022-06&parent=331000&format=csv' });
+  t.equal(csv.status, 200);
+  const lines = csv.response.rawPayload.toString('utf8').replace(/^\ufeff/, '').split('\r\n');
+  t.equal(lines[0], 'rank,region,name,value,yoy,targetKind,target,completion,timeProgress,gap,growthTarget,growthGap');
+  const json = await call(app, { method: 'GET', url: '/v1/progress?indicator=industrial_investment&period=2022-06&parent=331000' });
+  const first = json.body.rows[0];
+  t.match(lines[1], new RegExp(`^1,${first.region},${first.name},${first.value},`), 'rows in completion order');
+  const xlsx = await call(app, { method: 'GET', url: '/v1/rankings?indicator=industrial_investment&period=2022-06&parent=331000&by=completion&format=xlsx' });
+  t.equal(xlsx.response.headers['content-type'], XLSX_TYPE);
+  t.match(String(xlsx.response.headers['content-disposition']), /ranking-industrial_investment-2022-06\.xlsx/);
 });

@@ -54,6 +54,11 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     catalog = await store.loadCatalog();
     t.equal(catalog.regions.length, REGIONS.length, 'entries not sent are kept');
     t.equal(catalog.regions.find((r) => r.code === 'K01')?.name, '改名', 'a sent entry replaces the stored one');
+    const changed: Region = { code: 'K02', name: '改市', parent: 'C', level: 'county', formerCodes: ['OLD2', 'OLDER2'], validFrom: '2017-05', validTo: '2030-12' };
+    await store.saveCatalog({ regions: [changed] });
+    t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), changed, 'former codes and validity kept');
+    await store.saveCatalog({ regions: [{ code: 'K02', name: '改市', parent: 'C', level: 'county' }] });
+    t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), { code: 'K02', name: '改市', parent: 'C', level: 'county' }, 'and dropped when not sent again');
   });
 
   t.test('created, unchanged, revised; every version kept', async (t) => {
@@ -240,6 +245,32 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.equal(await store.claim('reports', '2022-06-15T01:00:00.000Z'), false, 'not an earlier one');
     t.equal(await store.claim('reports', '2022-08-15T01:00:00.000Z'), true, 'a later one');
     t.equal(await store.claim('other', '2022-06-15T01:00:00.000Z'), true, 'keys are apart');
+  });
+
+  t.test('targets: upsert by indicator, region, year and kind; filtered reads; kept across a restart', async (t) => {
+    let store = await seeded(h);
+    t.same(await store.targets({}), [], 'none at first');
+    await store.saveTargets([
+      { indicator: 'inv', region: 'K01', year: 2022, kind: 'value', value: 60 },
+      { indicator: 'inv', region: 'K01', year: 2022, kind: 'growth', value: 8 },
+      { indicator: 'inv', region: 'K02', year: 2022, kind: 'value', value: 647.4 },
+      { indicator: 'inv', region: 'K01', year: 2023, kind: 'value', value: 66.5 },
+      { indicator: 'rate', region: 'K01', year: 2022, kind: 'value', value: 5.5 },
+    ]);
+    await store.saveTargets([{ indicator: 'inv', region: 'K01', year: 2022, kind: 'value', value: 61.25 }]);
+    const all = await store.targets({});
+    t.equal(all.length, 5, 'a second PUT of a key replaces it');
+    t.same(all[0], { indicator: 'inv', region: 'K01', year: 2022, kind: 'growth', value: 8 }, 'ordered by indicator, region, year, kind');
+    t.same(
+      (await store.targets({ indicator: 'inv', year: 2022 })).map((x) => [x.region, x.kind, x.value]),
+      [['K01', 'growth', 8], ['K01', 'value', 61.25], ['K02', 'value', 647.4]],
+      'by indicator and year',
+    );
+    t.same((await store.targets({ region: 'K01', year: 2023 })).map((x) => x.value), [66.5], 'by region and year');
+    t.same(await store.targets({ indicator: 'rate', region: 'K02' }), [], 'nothing matches');
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.equal((await store.targets({})).length, 5, 'kept across a restart');
   });
 
   t.test('a restart loses nothing', async (t) => {

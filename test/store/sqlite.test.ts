@@ -84,3 +84,23 @@ t.test('a data file of schema 2 gains withdrawals, receipts, releases and report
   t.equal(await store.withdraw(key, { receivedAt: new Date(3000), by: 'w' }), 3);
   t.same((await store.history(key)).map((v) => [v.version, v.value, v.withdrawn, v.by]), [[1, 1, false, 'old'], [2, 2, false, 'new'], [3, null, true, 'w']]);
 });
+
+t.test('a data file of schema 2 gains the columns of regions that change and the targets table', async (t) => {
+  const { default: Database } = await import('better-sqlite3');
+  const { join } = await import('node:path');
+  const { SQLITE_FILE } = await import('../../src/store/sqlite/sqlite-store.ts');
+  const dir = tempDir(t);
+  const old = new Database(join(dir, SQLITE_FILE));
+  old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO meta VALUES ('schema_version', '2');
+    CREATE TABLE regions (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE, name TEXT NOT NULL, parent TEXT, level TEXT);
+    INSERT INTO regions (code, name, parent, level) VALUES ('331000', '台州市', NULL, 'prefecture'), ('331083', '玉环市', '331000', 'county');`);
+  old.close();
+  const store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county' }, 'kept as it was');
+  await store.saveCatalog({ regions: [{ code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' }] });
+  t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' });
+  t.same(await store.targets({}), [], 'the targets table exists');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
+});

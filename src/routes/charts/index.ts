@@ -5,7 +5,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_PNG_SCALE } from '../../formats/png.ts';
 import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { chartFormats } from '../../formats/resources.ts';
-import { chartSpecSchema, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
+import { chartSpecSchema, progressChartQuery, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
 import { errorSchema } from '../../schemas/common.ts';
 import { viewOf } from '../view.ts';
 import { z } from 'zod';
@@ -45,6 +45,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/v1/charts/rank-history',
     { config, onRequest, schema: { tags: ['charts'], summary: "every peer's rank month by month (bump chart)", querystring: rankHistoryChartQuery, response: responses } },
     async (request, reply) => answer(request, reply, `rank-history-${request.query.indicator}`, () => charts.rankHistory(viewOf(app, request), request.query)),
+  );
+  app.get(
+    '/v1/charts/progress',
+    { config, onRequest, schema: { tags: ['charts'], summary: 'completion of annual targets against time progress (序时进度)', querystring: progressChartQuery, response: responses } },
+    async (request, reply) => answer(request, reply, `progress-${request.query.indicator}-${request.query.period}`, () => charts.progress(viewOf(app, request), request.query)),
   );
   app.get('/v1/charts/scorecard', { config, onRequest, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, `scorecard-${request.query.region}-${request.query.period}`, () => charts.scorecard(viewOf(app, request), request.query)),

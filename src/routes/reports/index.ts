@@ -24,7 +24,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { config: { access: 'admin' }, schema: { tags: ['reports'], summary: 'generate reports now', body: runBody, response: { 200: runResultSchema, ...errors } } },
     async (request) => {
       const period = request.body?.period ?? previousMonth(new Date(), app.config.REPORT_TZ);
-      const regions = request.body?.regions ?? reports.regionsToReport();
+      const regions = request.body?.regions ?? reports.regionsToReportIn(period);
       for (const code of regions) app.services.catalog.region(code, 'regions');
       return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.name}`);
     },
@@ -33,7 +33,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/reports',
     { schema: { tags: ['reports'], summary: 'every stored version, newest month first', querystring: reportListQuery, response: { 200: reportListSchema, ...errors } } },
-    async (request) => ({ reports: (await viewOf(app, request).reports(request.query)).map(json) }),
+    async (request) => {
+      // A former code lists the current region's reports.
+      const region = request.query.region === undefined ? undefined : (app.services.catalog.resolveRegion(request.query.region)?.code ?? request.query.region);
+      return { reports: (await viewOf(app, request).reports({ ...request.query, region })).map(json) };
+    },
   );
 
   app.get(
@@ -65,12 +69,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const [period, extension] = request.params.file.split('.') as [string, string | undefined];
       const format = chooseFormat(request, reportFormats, extension);
-      app.services.catalog.region(request.params.region);
+      // A former code reads the current region's reports.
+      const region = app.services.catalog.region(request.params.region).code;
       const view = viewOf(app, request);
-      const report = await view.report(request.params.region, period, request.query.version ?? null);
+      const report = await view.report(region, period, request.query.version ?? null);
       if (report === null) {
         const which = request.query.version === undefined ? 'no report' : `no version ${request.query.version}`;
-        throw new ApiError('not_found', `${which} of ${request.params.region} for ${period}`, { details: [{ field: request.query.version === undefined ? 'file' : 'version', message: 'not found' }] });
+        throw new ApiError('not_found', `${which} of ${region} for ${period}`, { details: [{ field: request.query.version === undefined ? 'file' : 'version', message: 'not found' }] });
       }
       const { facts, ...record } = report;
       const input = { facts: facts as ReportFacts, record, versions: async () => (await view.reports({ region: record.region, period })).map((r) => r.version) };

@@ -18,7 +18,7 @@
  */
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import { periodRange, shiftPeriod } from '../../domain/period.ts';
-import type { Group, Indicator, Observation, ObservationKey, Period, Region } from '../../domain/types.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import type {
   CatalogChanges,
@@ -29,6 +29,7 @@ import type {
   SliceReceipt,
   Store,
   StoredReport,
+  TargetFilter,
   WriteCounts,
   WriteMeta,
   WriteSession,
@@ -41,6 +42,7 @@ import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type 
 import { SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
+import { targetLine, targetsOf, targetsStatement } from './targets.ts';
 
 /**
  * Region sets up to this size are filtered in the query; larger ones read the
@@ -713,6 +715,19 @@ export class InfluxStore implements Store {
       await this.mark(['data']);
     });
     return records;
+  }
+
+  async saveTargets(targets: readonly Target[]): Promise<void> {
+    if (targets.length === 0) return;
+    await this.exclusive(async () => {
+      await this.writer.write(targets.length, (i) => targetLine(targets[i]!));
+      await this.mark(['data']);
+    });
+  }
+
+  async targets(filter: TargetFilter): Promise<Target[]> {
+    const [result = EMPTY] = await this.run([targetsStatement(filter)]);
+    return targetsOf(result);
   }
 
   async claim(key: string, slot: string): Promise<boolean> {

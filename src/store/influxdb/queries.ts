@@ -26,6 +26,7 @@ export type QueryName =
   | 'report'
   | 'state'
   | 'catalog'
+  | 'targets'
   | 'database-exists'
   | 'create-database';
 

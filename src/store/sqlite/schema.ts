@@ -4,6 +4,7 @@
  * figures and their indexes small enough to stay in the page cache.
  */
 import type Database from 'better-sqlite3';
+import { TARGETS_DDL } from './targets.ts';
 
 export const SCHEMA_VERSION = 3;
 
@@ -15,7 +16,10 @@ CREATE TABLE IF NOT EXISTS regions (
   code TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   parent TEXT,
-  level TEXT
+  level TEXT,
+  former_codes TEXT, -- JSON array of earlier codes, or NULL
+  valid_from TEXT,
+  valid_to TEXT
 );
 
 CREATE TABLE IF NOT EXISTS groups (
@@ -145,16 +149,19 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   db.pragma(`cache_size = -${cacheKib}`);
   db.pragma('busy_timeout = 5000');
   db.exec(DDL);
+  db.exec(TARGETS_DDL);
   const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('schema_version') as { value: string } | undefined;
   const version = row === undefined ? SCHEMA_VERSION : Number(row.value);
   if (version > SCHEMA_VERSION) {
     throw new Error(`the data file was written by a newer version of the service (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
-  // Version 2 added how reports quote an indicator; 3, withdrawals (new tables come from the DDL above).
+  // Version 2 added how reports quote an indicator; 3, withdrawals, report quotes and regions that
+  // change (earlier codes, months of validity). New tables come from the DDL above.
   addColumn(db, 'indicators', 'report_value', 'INTEGER NOT NULL DEFAULT 1');
   addColumn(db, 'observations', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'revisions', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'reports', 'quotes', "TEXT NOT NULL DEFAULT '[]'");
+  for (const column of ['former_codes', 'valid_from', 'valid_to']) addColumn(db, 'regions', column, 'TEXT');
   // The version 2 trigger did not copy `withdrawn`.
   db.exec('DROP TRIGGER IF EXISTS keep_revision');
   db.exec(DERIVED);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
-import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status } from '../../domain/types.ts';
+import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import type {
   CatalogChanges,
@@ -17,6 +17,7 @@ import type {
   SliceReceipt,
   Store,
   StoredReport,
+  TargetFilter,
   WriteCounts,
   WriteMeta,
   WriteSession,
@@ -24,6 +25,7 @@ import type {
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
 import { VersionReads } from './version-reads.ts';
+import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
 import { sliceKey } from './writer.ts';
 
@@ -84,6 +86,7 @@ export class SqliteStore implements Store {
   private readonly versionReads: VersionReads;
 
   private readonly writer: WriterClient;
+  private readonly readTargets: (filter: TargetFilter) => Target[];
 
   /** Open (creating if needed) the store file in `dataDir`. */
   constructor(dataDir: string) {
@@ -120,6 +123,7 @@ export class SqliteStore implements Store {
          WHERE region = @region AND period = @period AND (@version IS NULL OR version = @version) ORDER BY version DESC LIMIT 1`,
       ),
     };
+    this.readTargets = targetReader(db);
     this.loadIds();
     this.versionReads = new VersionReads(db, {
       indicator: (code) => this.indicatorIds.get(code),
@@ -161,7 +165,16 @@ export class SqliteStore implements Store {
   }
 
   async loadCatalog(): Promise<CatalogData> {
-    const regions = this.db.prepare('SELECT code, name, parent, level FROM regions ORDER BY code').all() as Region[];
+    const rows = this.db.prepare('SELECT code, name, parent, level, former_codes, valid_from, valid_to FROM regions ORDER BY code').all() as Array<
+      Pick<Region, 'code' | 'name' | 'parent' | 'level'> & { former_codes: string | null; valid_from: string | null; valid_to: string | null }
+    >;
+    // Fields of regions that change are present only when set, as they were given.
+    const regions = rows.map(({ former_codes, valid_from, valid_to, ...r }): Region => ({
+      ...r,
+      ...(former_codes === null ? {} : { formerCodes: JSON.parse(former_codes) as string[] }),
+      ...(valid_from === null ? {} : { validFrom: valid_from }),
+      ...(valid_to === null ? {} : { validTo: valid_to }),
+    }));
     const groups = (this.db.prepare('SELECT code, name, members FROM groups ORDER BY code').all() as Array<{ code: string; name: string; members: string }>).map(
       (g): Group => ({ code: g.code, name: g.name, members: JSON.parse(g.members) as string[] }),
     );
@@ -428,6 +441,16 @@ export class SqliteStore implements Store {
     } finally {
       release();
     }
+  }
+
+  async saveTargets(targets: readonly Target[]): Promise<void> {
+    if (targets.length === 0) return;
+    await this.exclusive({ type: 'targets', id: this.writer.newId(), targets: [...targets] });
+    this.generations.data++;
+  }
+
+  async targets(filter: TargetFilter): Promise<Target[]> {
+    return this.readTargets(filter);
   }
 
   async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {

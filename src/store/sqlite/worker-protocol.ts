@@ -1,4 +1,5 @@
 /** Messages between the SQLite store and its writer thread. */
+import type { Target } from '../../domain/types.ts';
 import type { CatalogChanges, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
 import type { ReleaseRow } from './writer.ts';
@@ -9,6 +10,7 @@ export type WorkerRequest =
   | { type: 'commit'; id: number }
   | { type: 'abort'; id: number }
   | { type: 'catalog'; id: number; changes: CatalogChanges }
+  | { type: 'targets'; id: number; targets: Target[] }
   | { type: 'reports'; id: number; reports: ReportRow[] }
   | { type: 'claim'; id: number; key: string; slot: string }
   | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number; by: string }

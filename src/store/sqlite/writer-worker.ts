@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { prepareDatabase, WRITER_CACHE_KIB } from './schema.ts';
+import { saveTargets } from './targets.ts';
 import { sliceKey, Writer } from './writer.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
 
@@ -46,6 +47,10 @@ port.on('message', (message: WorkerRequest) => {
         return;
       case 'catalog':
         writer.saveCatalog(message.changes);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
+      case 'targets':
+        saveTargets(db, message.targets);
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         return;
       case 'reports':

@@ -82,8 +82,9 @@ export class Writer {
          ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > state.value`,
       ),
       upsertRegion: db.prepare(
-        `INSERT INTO regions (code, name, parent, level) VALUES (?, ?, ?, ?)
-         ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level`,
+        `INSERT INTO regions (code, name, parent, level, former_codes, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level,
+           former_codes = excluded.former_codes, valid_from = excluded.valid_from, valid_to = excluded.valid_to`,
       ),
       upsertGroup: db.prepare(
         `INSERT INTO groups (code, name, members) VALUES (?, ?, ?)
@@ -195,7 +196,9 @@ export class Writer {
   saveCatalog(changes: CatalogChanges): void {
     const s = this.statements;
     this.db.transaction(() => {
-      for (const r of changes.regions ?? []) s.upsertRegion.run(r.code, r.name, r.parent, r.level);
+      for (const r of changes.regions ?? []) {
+        s.upsertRegion.run(r.code, r.name, r.parent, r.level, r.formerCodes === undefined ? null : JSON.stringify(r.formerCodes), r.validFrom ?? null, r.validTo ?? null);
+      }
       for (const g of changes.groups ?? []) s.upsertGroup.run(g.code, g.name, JSON.stringify(g.members));
       for (const i of changes.indicators ?? []) {
         s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change, i.reportValue ? 1 : 0);
