@@ -68,6 +68,13 @@ const READS = [
   `/v1/observations?indicator=${IND}&format=xlsx`,
   `/v1/observations?indicator=${IND}&format=sdmx-csv`,
   `/v1/reports/331023/2022-06.docx`,
+  // Targets and progress: completion is computed from the month's figures.
+  `/v1/progress?indicator=${IND}&period=2022-06&parent=${PARENT}`,
+  `/v1/progress?indicator=${IND}&period=2022-06&region=331023&format=csv`,
+  `/v1/rankings?indicator=${IND}&period=2022-06&parent=${PARENT}&by=completion`,
+  `/v1/charts/progress?indicator=${IND}&period=2022-06&parent=${PARENT}&format=svg`,
+  `/v1/charts/ranking?indicator=${IND}&period=2022-06&parent=${PARENT}&by=completion`,
+  `/v1/progress?indicator=${IND}&period=2022-07&parent=${PARENT}`,
 ];
 
 /** An answer's text, zipped formats (xlsx, docx) unpacked: a leak inside a workbook counts. */
@@ -92,6 +99,8 @@ forEachStore(t, (t, store) => {
   t.test('an embargoed month shows through nothing public, in any format or header', async (t) => {
     const app = await buildTestApp(t, { store });
     t.equal((await post(app, publicFigures())).status, 200);
+    const targets = COUNTIES.map((region) => ({ indicator: IND, region, year: 2022, kind: 'value', value: 50 }));
+    t.equal((await call(app, { method: 'PUT', url: '/v1/targets', headers: bearer('admin'), payload: { targets } })).status, 200);
     const releaseAt = new Date(Date.now() + 3_600_000).toISOString();
     const put = await call(app, { method: 'PUT', url: '/v1/releases', headers: bearer('admin'), payload: { releases: [{ indicator: IND, period: '2022-06', releaseAt }] } });
     t.same(put.body, { upserted: 1 });
@@ -115,6 +124,8 @@ forEachStore(t, (t, store) => {
       t.same(ranking.body.details, [{ field: 'period', message: 'not released', releaseAt }], 'the release time is said');
       t.equal(byUrl.get(READS[8]!)!.status, 404, 'the ranking chart too');
       t.equal(byUrl.get(READS[22]!)!.status, 404, 'the report quoting the month');
+      for (const url of READS.filter((u) => (u.includes('progress') || u.includes('completion')) && u.includes('2022-06'))) t.equal(byUrl.get(url)!.status, 404, `${url}: not released`);
+      t.equal(byUrl.get(READS.at(-1)!)!.status, 200, 'progress of a released month');
       t.same(byUrl.get(READS[20]!)!.body.reports, [], 'nor is it listed');
       t.same(byUrl.get(READS[16]!)!.body.versions, [], 'history: no version was public');
       t.same(byUrl.get(READS[6]!)!.body.notReleased, [{ indicator: IND, releaseAt }], 'the scorecard names what it leaves out');
