@@ -9,6 +9,7 @@ import type { Config, TokenSpec } from './config.ts';
 import authPlugin, { generatedAdminToken } from './plugins/auth.ts';
 import docsPlugin from './plugins/docs.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.ts';
+import forwardWritesPlugin from './plugins/forward-writes.ts';
 import jsonBodyPlugin from './plugins/json-body.ts';
 import { loggerOptions } from './logging.ts';
 import protectionPlugin from './plugins/protection.ts';
@@ -160,7 +161,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     targets: new TargetService(store, catalog),
     progress,
   });
-  if (config.REPORTS_ENABLED) scheduleReports(app);
+  // An instance that forwards its writes leaves the schedule to the one that writes.
+  if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app);
 
   if (store.shared) {
     // Another instance may change figures, catalog or calendar: every request asks (at most every
@@ -183,6 +185,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     corsOrigins: config.CORS_ORIGINS,
   });
+  if (config.WRITER_URL !== undefined) await app.register(forwardWritesPlugin, { writerUrl: config.WRITER_URL, touched: () => watcher.touch() });
   await app.register(docsPlugin);
   await app.register(responseCachePlugin);
 

@@ -115,6 +115,7 @@ const envSchema = z
         error: 'REPORT_REGIONS must be comma-separated region codes',
       }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
+    WRITER_URL: z.url({ error: 'WRITER_URL must be the URL of the instance that writes, such as http://10.0.0.5:3000' }).optional(),
     CHANGE_CHECK_MS: integer('CHANGE_CHECK_MS', 10, 60_000, DEFAULT_CHANGE_CHECK_MS),
     RATE_LIMIT_MAX: integer('RATE_LIMIT_MAX', 1, 1_000_000_000, DEFAULT_RATE_LIMIT_MAX),
     RATE_LIMIT_WINDOW_SECONDS: integer('RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
