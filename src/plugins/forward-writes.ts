@@ -22,7 +22,15 @@ const FORWARD_TIMEOUT_MS = 120_000;
 /** Headers that describe one connection, not the request: not passed on. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
 
-const writes = (request: FastifyRequest) => request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' && request.url.startsWith('/v1/');
+/**
+ * Requests the writer answers: every change, and the changes feed, whose
+ * window must end before the writes still under way, which only the writer
+ * knows of.
+ */
+const forwarded = (request: FastifyRequest) =>
+  request.url.startsWith('/v1/observations/changes')
+    ? request.method === 'GET'
+    : request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' && request.url.startsWith('/v1/');
 
 function passed(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -35,7 +43,7 @@ async function forwardWritesPlugin(app: FastifyInstance, options: { writerUrl: s
   const send = writer.protocol === 'https:' ? httpsRequest : httpRequest;
 
   app.addHook('onRequest', (request, reply, done) => {
-    if (!writes(request) || request.headers[FORWARDED_HEADER] !== undefined) return done();
+    if (!forwarded(request) || request.headers[FORWARDED_HEADER] !== undefined) return done();
     const target = new URL(request.url, writer);
     const headers = {
       ...passed(request.headers),

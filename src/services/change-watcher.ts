@@ -35,7 +35,7 @@ export class ChangeWatcher {
     private readonly maxAgeMs: number,
     private readonly clock: () => number = Date.now,
   ) {
-    store.subscribe(() => this.touch());
+    store.subscribe((written) => this.wrote(written));
   }
 
   /** The last state known to be current, or null when the store could not be asked. */
@@ -44,9 +44,22 @@ export class ChangeWatcher {
     return this.known;
   }
 
-  /** This instance wrote: whatever was known is stale. */
+  /** Something changed that this instance cannot name (a write it forwarded): ask again before answering. */
   touch(): void {
     this.dirty = true;
+  }
+
+  /**
+   * This instance wrote, and knows the marker it left: answers computed
+   * before are stale at once, with no need to ask. A catalog or calendar
+   * write is asked about (its service re-reads them itself).
+   */
+  private wrote(written: { data: string; catalog: boolean; releases: boolean }): void {
+    if (this.known === null || written.catalog || written.releases) {
+      this.dirty = true;
+      return;
+    }
+    this.known = { ...this.known, data: written.data };
   }
 
   /**

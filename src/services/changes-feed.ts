@@ -18,12 +18,7 @@ import type { ReleaseCalendar } from './release-calendar.ts';
 
 /** API.md: `limit` defaults to 10,000. */
 export const DEFAULT_CHANGES_LIMIT = 10_000;
-/**
- * On a store other instances write to, a write's receive time is stamped a
- * moment before its marker says it is under way: a window ends at least
- * this long ago, so no version can still land inside it.
- */
-export const SHARED_SETTLE_MS = 1_000;
+
 
 interface Change {
   indicator: string;
@@ -83,9 +78,9 @@ export class ChangesFeed {
     let until = q.until === undefined ? now : parseInstant(q.until)!;
     if (until > now) throw new ApiError('validation_failed', 'until is in the future: nothing has been published then yet', { details: [{ field: 'until', message: 'in the future' }] });
     // A batch received before `until` may still be committing: the window ends before it, and the next poll picks it up.
+    // The writes under way are this instance's own: an instance that forwards its writes forwards the feed too.
     const inFlight = (await this.store.changes()).inFlightSince;
     if (inFlight !== null && inFlight <= until) until = inFlight - 1;
-    if (this.store.shared) until = Math.min(until, now - SHARED_SETTLE_MS);
     if (since > until) throw new ApiError('validation_failed', 'since must not be after until', { details: [{ field: 'since', message: 'after until' }] });
     return { since, until, after: null };
   }

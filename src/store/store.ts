@@ -115,8 +115,11 @@ export interface Store {
   readonly shared: boolean;
   /** What has changed: known at once by a store with one writer, read from the store otherwise. */
   changes(): ChangeState | Promise<ChangeState>;
-  /** Call `listener` after every write this process commits. */
-  subscribe(listener: () => void): void;
+  /**
+   * Call `listener` after every write this process commits, with the state
+   * it left (the catalog and calendar markers as far as this process knows).
+   */
+  subscribe(listener: (written: { data: string; catalog: boolean; releases: boolean }) => void): void;
   /** Throws StoreUnavailableError when the store cannot serve requests. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -37,8 +37,9 @@ import type {
 import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
 import { catalogDoc, catalogLine, FigureLines, reportLine, stateLine, type StoredFigure } from './lines.ts';
-import { LineWriter, type WriteLog } from './line-writer.ts';
+import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
 import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
+import { KeyedLock } from './keyed-lock.ts';
 import { SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
@@ -50,6 +51,12 @@ import { targetLine, targetsOf, targetsStatement } from './targets.ts';
  */
 const REGION_FILTER_MAX = 64;
 /**
+ * An indicator with figures for at most this many regions is read a whole
+ * month at a time even for a few peers, and the month kept: it costs little
+ * more than the peers' points, and the next ask costs nothing.
+ */
+const WHOLE_READ_REGIONS = 500;
+/**
  * Reading a month for every region costs about as much as this many
  * one-series range statements: below it, figures are fetched series by series.
  */
@@ -60,6 +67,12 @@ const SERIES_PER_SLICE = 200;
  * as a full one, and once read empty the next months need no reading.
  */
 const VALUES_READ_AHEAD = 3;
+/**
+ * How long a read of the change marker vouches for what this instance
+ * knows when a write compares with it: the service reads the marker at
+ * least this often (CHANGE_CHECK_MS), and only one instance writes.
+ */
+const MEMORY_TRUST_MS = 250;
 /** Statements sent in one /query request. */
 const STATEMENTS_PER_REQUEST = 200;
 /** How long a start waits for InfluxDB to answer before giving up. */
@@ -67,11 +80,6 @@ export const STARTUP_WAIT_MS = 30_000;
 const FAR_PAST = '1677-09-22T00:00:00Z';
 const FAR_FUTURE = '2262-04-10T00:00:00Z';
 const EMPTY: Result = { columns: [], rows: [] };
-/**
- * A write under way that has not finished after this long was cut short
- * (its instance stopped): the changes feed stops waiting for it.
- */
-export const INFLIGHT_STALE_MS = 10 * 60_000;
 
 const current = (f: StoredFigure) => f.withdrawn !== true;
 const getter = (result: Result, row: unknown[]) => (name: string) => row[column(result, name)];
@@ -97,11 +105,13 @@ export class InfluxStore implements Store {
   /** Other instances may write to the same InfluxDB: what changed is read from the change marker. */
   readonly shared = true;
   private readonly writer: LineWriter;
-  /** Writes of this instance, one at a time: two revisions of one figure must not race. */
+  /** Catalog, calendar, report and target writes of this instance, one at a time. */
   private lock: Promise<void> = Promise.resolve();
+  /** Figure writes of this instance hold the months they write: two revisions of one figure never race. */
+  private readonly slicesLock = new KeyedLock();
   /** Receive times of this instance's writes under way. */
   private readonly inFlight = new Set<number>();
-  private readonly listeners: Array<() => void> = [];
+  private readonly listeners: Array<(written: { data: string; catalog: boolean; releases: boolean }) => void> = [];
   /** Slices this instance read or wrote, kept while the change marker says nobody else wrote. */
   private readonly memory = new SliceMemory();
 
@@ -158,19 +168,30 @@ export class InfluxStore implements Store {
 
   async close(): Promise<void> {
     await this.lock;
+    // Figure writes under way finish first.
+    await Promise.allSettled(this.writes);
     this.http.close();
   }
 
-  subscribe(listener: () => void): void {
+  subscribe(listener: (written: { data: string; catalog: boolean; releases: boolean }) => void): void {
     this.listeners.push(listener);
   }
 
   async changes(): Promise<ChangeState> {
-    const [result = EMPTY] = await this.run([statement('marker', 0, {})]);
+    let result: Result;
+    try {
+      [result = EMPTY] = await this.run([statement('marker', 0, {})]);
+    } catch (error) {
+      // InfluxDB may come back with other data (restored from a backup): nothing known stays.
+      this.memory.clear();
+      throw error;
+    }
     const row = result.rows[0];
     const state = markerState(row === undefined ? undefined : getter(result, row));
-    // The marker names the last writer's write under way; a very old one was cut short.
-    let since = state.inFlightSince !== null && state.inFlightSince > Date.now() - INFLIGHT_STALE_MS ? state.inFlightSince : null;
+    // What this instance knows of slices is as current as this answer: kept if nobody else wrote.
+    this.memory.validate(state.data);
+    // Writes under way are this instance's own: one instance writes (the others forward to it).
+    let since: number | null = null;
     for (const at of this.inFlight) if (since === null || at < since) since = at;
     return { ...state, inFlightSince: since };
   }
@@ -179,14 +200,10 @@ export class InfluxStore implements Store {
   private async mark(kinds: readonly MarkerKind[]): Promise<void> {
     const data = uniqueMark();
     this.memory.expect(data);
-    await this.writer.write(1, () => markerLine(kinds, this.oldestInFlight(), data));
+    await this.writer.write(1, () => markerLine(kinds, data));
     // What this instance knew before its own write stays valid: it took the write in.
     this.memory.adopt(data);
-    for (const listener of this.listeners) listener();
-  }
-
-  private oldestInFlight(): number {
-    return this.inFlight.size === 0 ? 0 : Math.min(...this.inFlight);
+    for (const listener of this.listeners) listener({ data, catalog: kinds.includes('catalog'), releases: kinds.includes('releases') });
   }
 
   /** Run `write` holding this instance's write lock. */
@@ -253,11 +270,14 @@ export class InfluxStore implements Store {
     await this.mark(['data', 'catalog']);
   }
 
-  /** Keep what this instance knows of slices only while nobody else has written since. */
+  /**
+   * Keep what this instance knows of slices only while nobody else has
+   * written since: the marker is read unless it was read moments ago (the
+   * service reads it every CHANGE_CHECK_MS; only one instance writes).
+   */
   private async checkMemory(): Promise<void> {
-    const [result = EMPTY] = await this.run([statement('marker', 0, {})]);
-    const row = result.rows[0];
-    this.memory.validate(markerState(row === undefined ? undefined : getter(result, row)).data);
+    if (this.memory.validatedWithin(MEMORY_TRUST_MS)) return;
+    await this.changes();
   }
 
   /**
@@ -265,7 +285,7 @@ export class InfluxStore implements Store {
    * few months: whole slices, which this instance may already know) or
    * series by series (few series over many months).
    */
-  private static plan(keys: ReadonlyArray<ObservationKey>) {
+  private async plan(keys: ReadonlyArray<ObservationKey>) {
     const byIndicator = new Map<string, { series: Map<string, { from: Period; to: Period }>; slices: Map<Period, Set<string>> }>();
     for (const k of keys) {
       let i = byIndicator.get(k.indicator);
@@ -280,7 +300,13 @@ export class InfluxStore implements Store {
       if (slice === undefined) i.slices.set(k.period, (slice = new Set()));
       slice.add(k.region);
     }
-    return [...byIndicator].map(([indicator, i]) => ({ indicator, ...i, bySlice: i.series.size > SERIES_PER_SLICE * i.slices.size }));
+    const out = [];
+    for (const [indicator, i] of byIndicator) {
+      // A small indicator is read whole months at a time, and they are known from then on.
+      const bySlice = i.series.size > SERIES_PER_SLICE * i.slices.size || (await this.regionCount(indicator)) <= WHOLE_READ_REGIONS;
+      out.push({ indicator, ...i, bySlice });
+    }
+    return out;
   }
 
   /**
@@ -291,31 +317,36 @@ export class InfluxStore implements Store {
     const out = new Map<string, StoredFigure>();
     if (keys.length === 0) return out;
     await this.checkMemory();
-    const plan = InfluxStore.plan(keys);
     const found: StoredFigure[] = [];
+    // Slices this instance knows answer first; the rest are read.
+    const rest: ObservationKey[] = [];
+    const slices = new Map<string, ((region: string) => StoredFigure | undefined) | undefined>();
+    for (const k of keys) {
+      const key = sliceKey(k.indicator, k.period);
+      let whole = slices.get(key);
+      if (!slices.has(key)) slices.set(key, (whole = this.memory.wholeSlice(k.indicator, k.period)));
+      if (whole === undefined) rest.push(k);
+      else {
+        const f = whole(k.region);
+        if (f !== undefined) found.push(f);
+      }
+    }
+    const plan = await this.plan(rest);
+    const stamp = this.memory.readStamp();
     const statements: Statement[] = [];
     const readers: Array<(result: Result) => void> = [];
     const bySeries = plan.filter((p) => !p.bySlice);
-    const stamp = this.memory.readStamp();
     // Series that do not exist hold no figure: the index says which do, without reading any point.
     const existing = bySeries.length === 0 ? new Map<string, Set<string>>() : await (known ?? new SeriesIndex(this)).regionsOf(bySeries.map((p) => p.indicator));
-    for (const { indicator, series, slices, bySlice } of plan) {
+    for (const { indicator, series, slices: months, bySlice } of plan) {
       if (bySlice) {
-        for (const [period, regions] of slices) {
-          const whole = this.memory.wholeSlice(indicator, period);
-          if (whole !== undefined) {
-            for (const region of regions) {
-              const f = whole(region);
-              if (f !== undefined) found.push(f);
-            }
-          } else {
-            statements.push(statement('current-slice', statements.length, { indicator, time: periodTime(period) }));
-            readers.push((result) => {
-              const points = figuresOf(result, indicator, { period });
-              this.memory.putWhole(indicator, period, points, stamp);
-              found.push(...points);
-            });
-          }
+        for (const period of months.keys()) {
+          statements.push(statement('current-slice', statements.length, { indicator, time: periodTime(period) }));
+          readers.push((result) => {
+            const points = figuresOf(result, indicator, { period });
+            this.memory.putWhole(indicator, period, points, stamp);
+            found.push(...points);
+          });
         }
         continue;
       }
@@ -337,8 +368,8 @@ export class InfluxStore implements Store {
   /** Values at these keys (current figures only): whole slices' values, known or read with the value field alone. */
   private async valuesAt(keys: ReadonlyArray<ObservationKey>, known: SeriesIndex): Promise<Array<ObservationKey & { value: number }>> {
     if (keys.length === 0) return [];
-    await this.checkMemory();
-    const plan = InfluxStore.plan(keys);
+    // Values for warnings only: what this instance knows as of its last look at the marker will do.
+    const plan = await this.plan(keys);
     const out: Array<ObservationKey & { value: number }> = [];
     const bySeries = plan.filter((p) => !p.bySlice);
     const seriesKeys = keys.filter((k) => bySeries.some((p) => p.indicator === k.indicator));
@@ -383,6 +414,36 @@ export class InfluxStore implements Store {
     return out;
   }
 
+  /**
+   * The months of a small indicator (figures for at most WHOLE_READ_REGIONS
+   * regions), held whole in memory after one read of everything it has;
+   * undefined for a large one.
+   */
+  private async wholeIndicator(indicator: string): Promise<ReadonlySet<Period> | undefined> {
+    const known = this.memory.monthsOf(indicator);
+    if (known !== undefined) return known;
+    if ((await this.regionCount(indicator)) > WHOLE_READ_REGIONS) return undefined;
+    const stamp = this.memory.readStamp();
+    const [result = EMPTY] = await this.run([statement('indicator-all', 0, { indicator })]);
+    const byMonth = new Map<Period, StoredFigure[]>();
+    for (const f of figuresOf(result, indicator, {})) {
+      const list = byMonth.get(f.period);
+      if (list === undefined) byMonth.set(f.period, [f]);
+      else list.push(f);
+    }
+    this.memory.putIndicator(indicator, byMonth, stamp);
+    return this.memory.monthsOf(indicator);
+  }
+
+  /** How many regions have figures of an indicator: known, or asked of InfluxDB's index. */
+  private async regionCount(indicator: string): Promise<number> {
+    const known = this.memory.regionCountOf(indicator);
+    if (known !== undefined) return known;
+    const count = (await this.regionsWithFigures([indicator])).get(indicator)?.size ?? 0;
+    this.memory.putRegionCount(indicator, count);
+    return count;
+  }
+
   /** Regions with any figure of each indicator, from InfluxDB's index. */
   async regionsWithFigures(indicators: readonly string[]): Promise<Map<string, Set<string>>> {
     const out = new Map<string, Set<string>>();
@@ -414,35 +475,44 @@ export class InfluxStore implements Store {
       },
       // Series created by a batch committed since this one looked are seen afresh.
       commit: () =>
-        this.exclusive(() =>
-          this.stamped(meta, options.dryRun === true, async (at) => {
-            const counts = await this.commitBatch(rows, await this.current(rows), at, meta.by, options.dryRun === true);
-            return { result: counts, changed: counts.created + counts.revised > 0 };
-          }),
-        ),
+        this.stamped(meta, options.dryRun === true, rows, async (at) => {
+          const counts = await this.commitBatch(rows, await this.current(rows), at, meta.by, options.dryRun === true);
+          return { result: counts, changed: counts.created + counts.revised > 0 };
+        }),
     };
   }
 
+  /** Figure writes under way: closing waits for them. */
+  private readonly writes = new Set<Promise<unknown>>();
+
   /**
-   * Run a write stamped with its receive time: the caller's, or now, once
-   * this instance's earlier writes are done; while it runs the marker says
-   * so, and the changes feed of every instance waits for it.
+   * Run a write to these figures' months holding them, stamped with its
+   * receive time: the caller's, or now, once earlier writes to the same
+   * months are done; while it runs, this instance's changes feed ends before
+   * it. The change marker is written after the months are released.
    */
-  private async stamped<T>(meta: WriteMeta, dryRun: boolean, write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+  private stamped<T>(meta: WriteMeta, dryRun: boolean, keys: readonly ObservationKey[], write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    const running = this.holding(meta, dryRun, keys, write);
+    this.writes.add(running);
+    void running.catch(() => {}).finally(() => this.writes.delete(running));
+    return running;
+  }
+
+  private async holding<T>(meta: WriteMeta, dryRun: boolean, keys: readonly ObservationKey[], write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
+    const months = new Set<string>();
+    for (const k of keys) months.add(sliceKey(k.indicator, k.period));
+    const release = await this.slicesLock.acquire(months);
     const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
-    if (dryRun) return (await write(receivedAt)).result;
-    const inFlightLine = () => `change inflight=${this.oldestInFlight()}i 0`;
-    this.inFlight.add(receivedAt);
+    let outcome: { result: T; changed: boolean };
     try {
-      await this.writer.write(1, inFlightLine);
-      const { result, changed } = await write(receivedAt);
-      this.inFlight.delete(receivedAt);
-      if (changed) await this.mark(['data']);
-      else await this.writer.write(1, inFlightLine);
-      return result;
+      if (!dryRun) this.inFlight.add(receivedAt);
+      outcome = await write(receivedAt);
     } finally {
       this.inFlight.delete(receivedAt);
+      release();
     }
+    if (!dryRun && outcome.changed) await this.mark(['data']);
+    return outcome.result;
   }
 
   async write(rows: readonly Observation[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
@@ -485,20 +555,29 @@ export class InfluxStore implements Store {
     // The superseded copy of a first version keeps when and by whom its batch created it.
     await this.fillFromReceipts(superseded);
     const receipts = receiptLines(changed, versions, receivedAt, by);
-    // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
     const revisionLines = new FigureLines('observation_revision');
-    await this.writer.write(receipts.length + superseded.length, (i) => {
-      if (i < receipts.length) return receipts[i]!;
-      const figure = superseded[i - receipts.length]!;
-      return revisionLines.line(figure, figure);
-    });
-    const currentLines = new FigureLines('observation');
     const bookkeeping = { version: 0, receivedAt, by };
+    const before = receipts.length + superseded.length;
+    const lineAt = (i: number) => {
+      if (i < receipts.length) return receipts[i]!;
+      if (i < before) {
+        const figure = superseded[i - receipts.length]!;
+        return revisionLines.line(figure, figure);
+      }
+      bookkeeping.version = versions[i - before]!;
+      return currentLines.line(changed[i - before]!, bookkeeping);
+    };
+    const currentLines = new FigureLines('observation');
     try {
-      await this.writer.write(changed.length, (i) => {
-        bookkeeping.version = versions[i]!;
-        return currentLines.line(changed[i]!, bookkeeping);
-      });
+      if (before + changed.length <= WRITE_CHUNK_LINES) {
+        // One request: InfluxDB takes a request's points for a shard as one, and a figure's
+        // receipt, superseded copy and new version share its month's shard.
+        await this.writer.write(before + changed.length, lineAt);
+      } else {
+        // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
+        await this.writer.write(before, lineAt);
+        await this.writer.write(changed.length, (i) => lineAt(before + i));
+      }
     } catch (error) {
       // Cut short: which points landed is not known.
       this.memory.clear();
@@ -546,11 +625,75 @@ export class InfluxStore implements Store {
     return out;
   }
 
+  /**
+   * Current figures of one indicator at these periods: from the slices this
+   * instance knows (valid while the change marker says nobody else wrote,
+   * checked at most every CHANGE_CHECK_MS, as answers are), else read —
+   * whole when most regions are wanted, and then known from then on.
+   */
   async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
-    return (await this.currentPoints(indicator, periods, regions)).filter(current).map(plain);
+    if (regions !== null && regions.length === 0) return [];
+    const wanted = regions === null ? null : new Set(regions);
+    const out: Observation[] = [];
+    const take = (figures: readonly Observation[]) => {
+      for (const f of figures) if (wanted === null || wanted.has(f.region)) out.push(f);
+    };
+    const unknown: Period[] = [];
+    for (const period of new Set(periods)) {
+      const known = this.memory.currentFigures(indicator, period);
+      if (known !== undefined) take(known);
+      else unknown.push(period);
+    }
+    if (unknown.length === 0) return out;
+    // A small indicator is read whole once; a month it does not have is empty.
+    const months = await this.wholeIndicator(indicator);
+    if (months !== undefined) {
+      for (const period of unknown) {
+        const known = months.has(period) ? this.memory.currentFigures(indicator, period) : [];
+        if (known !== undefined) take(known);
+      }
+      return out;
+    }
+    const stamp = this.memory.readStamp();
+    if (regions !== null && regions.length <= REGION_FILTER_MAX && (await this.regionCount(indicator)) > WHOLE_READ_REGIONS) {
+      for (const f of await this.currentPoints(indicator, unknown, regions)) if (current(f)) out.push(plain(f));
+      return out;
+    }
+    const points = await this.currentPoints(indicator, unknown, null);
+    const byPeriod = new Map<Period, StoredFigure[]>(unknown.map((p) => [p, []]));
+    for (const f of points) byPeriod.get(f.period)?.push(f);
+    for (const [period, list] of byPeriod) this.memory.putWhole(indicator, period, list, stamp);
+    for (const f of points) if (current(f) && (wanted === null || wanted.has(f.region))) out.push(plain(f));
+    return out;
+  }
+
+  /**
+   * A read's answer, remembered until this instance writes to the indicator
+   * or the change marker says another did: series and versions of one
+   * region are asked again and again by dashboards, between writes.
+   */
+  private async remembered<T>(indicator: string, key: string, read: () => Promise<T>): Promise<T> {
+    const known = this.memory.answerOf<T>(indicator, key);
+    if (known !== undefined) return known;
+    const stamp = this.memory.readStamp();
+    const answer = await read();
+    this.memory.putAnswer(indicator, key, answer, stamp);
+    return answer;
   }
 
   async series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
+    const months = await this.wholeIndicator(indicator);
+    if (months === undefined) return this.remembered(indicator, `series|${region}|${from}|${to}`, () => this.readSeries(indicator, region, from, to));
+    const out: Observation[] = [];
+    for (const period of [...months].sort()) {
+      if ((from !== null && period < from) || (to !== null && period > to)) continue;
+      const f = this.memory.wholeSlice(indicator, period)?.(region);
+      if (f !== undefined && current(f)) out.push(plain(f));
+    }
+    return out;
+  }
+
+  private async readSeries(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
     const [result = EMPTY] = await this.run([
       statement('current-series', 0, { indicator, region, from: from === null ? FAR_PAST : periodTime(from), to: to === null ? FAR_FUTURE : periodTime(to) }),
     ]);
@@ -559,6 +702,25 @@ export class InfluxStore implements Store {
 
   async latestPeriodBefore(indicator: string, before: Period, regions: readonly string[] | null, options: { withdrawn?: boolean } = {}): Promise<Period | null> {
     if (regions !== null && regions.length === 0) return null;
+    const months = await this.wholeIndicator(indicator);
+    if (months !== undefined) {
+      const wanted = regions === null ? null : new Set(regions);
+      for (const period of [...months].filter((p) => p < before).sort().reverse()) {
+        if (options.withdrawn === true) {
+          // Any point counts, a withdrawal included: a figure was there once.
+          const whole = this.memory.wholeSlice(indicator, period);
+          if (regions === null || regions.some((r) => whole?.(r) !== undefined)) return period;
+          continue;
+        }
+        if ((this.memory.currentFigures(indicator, period) ?? []).some((f) => wanted === null || wanted.has(f.region))) return period;
+      }
+      return null;
+    }
+    const key = `${before}|${options.withdrawn === true ? 1 : 0}|${regions === null ? '*' : regions.join(',')}`;
+    return this.remembered(indicator, `latest|${key}`, () => this.findLatestBefore(indicator, before, regions, options));
+  }
+
+  private async findLatestBefore(indicator: string, before: Period, regions: readonly string[] | null, options: { withdrawn?: boolean }): Promise<Period | null> {
     const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
     let bound = periodTime(before);
     // Each step moves to an earlier month with figures: bounded by the months stored.
@@ -578,7 +740,12 @@ export class InfluxStore implements Store {
   }
 
   async history(key: ObservationKey): Promise<StoredVersion[]> {
-    return (await this.versions(key.indicator, [key.period], [key.region], null))[0]?.versions ?? [];
+    const known = this.memory.historyOf<StoredVersion[]>(key.indicator, key.period, key.region);
+    if (known !== undefined) return known;
+    const stamp = this.memory.readStamp();
+    const versions = (await this.versions(key.indicator, [key.period], [key.region], null))[0]?.versions ?? [];
+    this.memory.putHistory(key.indicator, key.period, key.region, versions, stamp);
+    return versions;
   }
 
   async versions(indicator: string, periods: readonly Period[], regions: readonly string[] | null, until: number | null): Promise<FigureVersions[]> {
@@ -617,28 +784,26 @@ export class InfluxStore implements Store {
   }
 
   async withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null> {
-    return this.exclusive(() =>
-      this.stamped(meta, false, async (receivedAt) => {
-        const stored = (await this.currentPoints(key.indicator, [key.period], [key.region]))[0];
-        if (stored === undefined || stored.withdrawn === true) return { result: null, changed: false };
-        await this.fillFromReceipts([stored]);
-        const version = stored.version + 1;
-        // The superseded version first, then a receipt (for the changes feed), then the withdrawal.
-        const [receipt = ''] = receiptLines([key as Observation], [version], receivedAt, meta.by);
-        const done = this.memory.beginWrite([key]);
-        try {
-          await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
-          await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
-        } catch (error) {
-          this.memory.clear();
-          throw error;
-        } finally {
-          done();
-        }
-        this.memory.wrote([stored], [version], receivedAt, meta.by, true);
-        return { result: version, changed: true };
-      }),
-    );
+    return this.stamped(meta, false, [key], async (receivedAt) => {
+      const stored = (await this.currentPoints(key.indicator, [key.period], [key.region]))[0];
+      if (stored === undefined || stored.withdrawn === true) return { result: null, changed: false };
+      await this.fillFromReceipts([stored]);
+      const version = stored.version + 1;
+      // The superseded version first, then a receipt (for the changes feed), then the withdrawal.
+      const [receipt = ''] = receiptLines([key as Observation], [version], receivedAt, meta.by);
+      const done = this.memory.beginWrite([key]);
+      try {
+        await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
+        await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
+      } catch (error) {
+        this.memory.clear();
+        throw error;
+      } finally {
+        done();
+      }
+      this.memory.wrote([stored], [version], receivedAt, meta.by, true);
+      return { result: version, changed: true };
+    });
   }
 
   async receipts(since: number, until: number): Promise<SliceReceipt[]> {

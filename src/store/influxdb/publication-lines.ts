@@ -4,13 +4,12 @@
  * release  tags indicator, setting   fields changed_at, release_at (-1: ended), by   time: the month
  *   One point per setting: `setting` is unique to it, so settings made by
  *   several instances never overwrite each other.
- * change   (no tags)                  fields data, catalog, releases, inflight       time: 0
+ * change   (no tags)                  fields data, catalog, releases                 time: 0
  *   One point, overwritten field by field: every committed write sets `data`
  *   (and `catalog` or `releases` when it changed those) to a value of its
  *   own, so an instance that saw one value knows that something changed when
  *   it reads another — no counter is read and incremented, so two instances
- *   writing at once cannot race. `inflight` is the receive time of a write
- *   under way on the instance that wrote last (0: none).
+ *   writing at once cannot race.
  */
 import { randomBytes } from 'node:crypto';
 import { Point } from '@influxdata/influxdb-client';
@@ -56,8 +55,8 @@ export function releaseEntries(rows: ReadonlyArray<(column: string) => unknown>)
 export type MarkerKind = 'data' | 'catalog' | 'releases';
 
 /** The marker line after a committed write of these kinds (data always changes, to `data`). */
-export function markerLine(kinds: readonly MarkerKind[], inflight: number, data: string): string {
-  const point = new Point('change').stringField('data', data).intField('inflight', inflight).timestamp('0');
+export function markerLine(kinds: readonly MarkerKind[], data: string): string {
+  const point = new Point('change').stringField('data', data).timestamp('0');
   for (const kind of kinds) if (kind !== 'data') point.stringField(kind, uniqueMark());
   return point.toLineProtocol()!;
 }
@@ -65,6 +64,5 @@ export function markerLine(kinds: readonly MarkerKind[], inflight: number, data:
 /** The marker as read; a store never written has none (every field ""). */
 export function markerState(get: ((column: string) => unknown) | undefined): ChangeState {
   const text = (name: string) => (get === undefined ? '' : String(get(name) ?? ''));
-  const inflight = get === undefined ? 0 : Number(get('inflight') ?? 0);
-  return { data: text('data'), catalog: text('catalog'), releases: text('releases'), inFlightSince: inflight > 0 ? inflight : null };
+  return { data: text('data'), catalog: text('catalog'), releases: text('releases'), inFlightSince: null };
 }

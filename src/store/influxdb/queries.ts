@@ -13,6 +13,7 @@ export type QueryName =
   | 'current-slice'
   | 'current-series'
   | 'values-range'
+  | 'indicator-all'
   | 'latest-before'
   | 'revisions'
   | 'revisions-slice'

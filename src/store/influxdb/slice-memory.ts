@@ -13,8 +13,8 @@
 import type { Observation, Period, Status } from '../../domain/types.ts';
 import type { StoredFigure } from './lines.ts';
 
-/** Region slots of whole slices kept: a national month of 100 indicators (3,000 regions each), about 12 MB. */
-export const WHOLE_FIGURES_MAX = 300_000;
+/** Region slots of whole slices kept: a national month of 300 indicators (3,000 regions each), about 35 MB. */
+export const WHOLE_FIGURES_MAX = 1_000_000;
 /** Values kept: 8 bytes a region and slice; 64 MB holds ten years of 90 indicators for 3,000 regions. */
 export const VALUE_BYTES_MAX = 64 * 1024 * 1024;
 
@@ -37,6 +37,8 @@ class WholeSlice {
   receivedAt: Float64Array;
   flags: Uint8Array;
   by: string[];
+  /** Its current figures as read answers give them, made when first asked for and dropped by a write. */
+  figures: Observation[] | null = null;
 
   constructor(capacity: number) {
     this.version = new Int32Array(capacity);
@@ -67,6 +69,7 @@ class WholeSlice {
   }
 
   set(i: number, f: { value: number; yoy: number | null; status: Status | null; version: number; receivedAt: number; by: string; withdrawn?: boolean; receipted?: boolean }): void {
+    this.figures = null;
     this.version[i] = f.version;
     this.value[i] = f.value;
     this.yoy[i] = f.yoy ?? Number.NaN;
@@ -94,12 +97,31 @@ class WholeSlice {
     };
   }
 
+  /** Every current figure (withdrawals left out), regions in ordinal order. */
+  current(indicator: string, period: Period, regionOf: readonly string[]): Observation[] {
+    if (this.figures !== null) return this.figures;
+    const out: Observation[] = [];
+    for (let i = 0; i < this.capacity; i++) {
+      if (this.version[i] === 0 || (this.flags[i]! & WITHDRAWN) !== 0) continue;
+      const yoy = this.yoy[i]!;
+      out.push({ indicator, region: regionOf[i]!, period, value: this.value[i]!, yoy: Number.isNaN(yoy) ? null : yoy, status: STATUSES[this.status[i]!] ?? null });
+    }
+    return (this.figures = out);
+  }
+
   /** The value of a current figure (not withdrawn), or undefined. */
   valueAt(i: number | undefined): number | undefined {
     if (i === undefined || i >= this.capacity || this.version[i] === 0 || (this.flags[i]! & WITHDRAWN) !== 0) return undefined;
     return this.value[i];
   }
 }
+
+/** Months whose figures' versions are kept. */
+const HISTORY_SLICES_MAX = 4096;
+/** Markers of this instance's own writes remembered: more than can be under way at once. */
+const OWN_MARKERS_MAX = 256;
+/** Answers kept per indicator: a dashboard's regions and peer sets, several hundred at most. */
+const ANSWERS_MAX = 1024;
 
 /** A Map used as an LRU list: reading an entry moves it last. */
 function touch<V>(map: Map<string, V>, key: string): V | undefined {
@@ -114,11 +136,22 @@ function touch<V>(map: Map<string, V>, key: string): V | undefined {
 export class SliceMemory {
   /** The change marker the memory is valid at; null: nothing known. */
   private marker: string | null = null;
-  /** The marker this instance is writing now: valid too, once it lands. */
-  private coming: string | null = null;
+  /** When the marker was last read and found to be one this memory is valid at (ms). */
+  private validatedAt = Number.NEGATIVE_INFINITY;
+  /**
+   * Markers this instance wrote or is writing: what it knows took in every
+   * one of those writes, and writes of its own to different months land in
+   * any order, so any of them may be the one InfluxDB holds last.
+   */
+  private readonly own = new Set<string>();
   private readonly whole = new Map<string, WholeSlice>();
   /** Region slots held by whole slices. */
   private wholeCount = 0;
+  /**
+   * Indicators known whole: every month that has a point, each known whole
+   * (a city's few counties over ten years are small enough to hold).
+   */
+  private readonly complete = new Map<string, Set<Period>>();
   private readonly values = new Map<string, Float64Array>();
   private valueBytes = 0;
   /** Regions numbered as first seen: a slice's values are indexed by them. */
@@ -130,30 +163,56 @@ export class SliceMemory {
   private serial = 0;
   private readonly writing = new Map<string, number>();
   private readonly lastWrite = new Map<string, number>();
+  /**
+   * Answers of reads that are not whole slices (the latest month with a
+   * figure, a region's series, a figure's versions), by indicator: a write
+   * to an indicator drops its answers, and leaves the others'.
+   */
+  private readonly answers = new Map<string, Map<string, unknown>>();
+  /** Versions of single figures, by slice and region: a write drops only the months it writes. */
+  private readonly histories = new Map<string, Map<string, unknown>>();
+  /**
+   * How many regions have figures of an indicator (InfluxDB's index says),
+   * by indicator: only a guide to how to read, so this instance's own
+   * writes leave it as it was.
+   */
+  private readonly regionCounts = new Map<string, number>();
 
   /** Keep what is known only if nothing was written since (the marker is the one last seen). */
-  validate(marker: string): void {
-    if (marker === this.marker || marker === this.coming) return;
+  validate(marker: string, now = Date.now()): void {
+    this.validatedAt = now;
+    if (marker === this.marker || this.own.has(marker)) return;
     this.clear();
     this.marker = marker;
   }
 
+  /** Whether the marker was read within `ms`: then it need not be read again to trust what is known. */
+  validatedWithin(ms: number, now = Date.now()): boolean {
+    return now - this.validatedAt < ms;
+  }
+
   /** This instance is setting the marker to `marker` after its own write: what it knows stays valid. */
   expect(marker: string): void {
-    this.coming = marker;
+    this.own.add(marker);
+    // A bounded list: the last few hundred of this instance's writes.
+    if (this.own.size > OWN_MARKERS_MAX) this.own.delete(this.own.values().next().value!);
   }
 
   /** … and has set it. */
   adopt(marker: string): void {
     this.marker = marker;
-    if (this.coming === marker) this.coming = null;
   }
 
   /** Before this instance writes to these slices. */
   beginWrite(slices: Iterable<{ indicator: string; period: Period }>): () => void {
     const serial = ++this.serial;
     const keys = new Set<string>();
-    for (const s of slices) keys.add(keyOf(s.indicator, s.period));
+    for (const s of slices) {
+      const key = keyOf(s.indicator, s.period);
+      keys.add(key);
+      this.answers.delete(s.indicator);
+      this.histories.delete(key);
+    }
     for (const key of keys) {
       this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
       this.lastWrite.set(key, serial);
@@ -176,7 +235,50 @@ export class SliceMemory {
     return !this.writing.has(key) && (this.lastWrite.get(key) ?? 0) <= stamp;
   }
 
+  historyOf<T>(indicator: string, period: Period, region: string): T | undefined {
+    return this.histories.get(keyOf(indicator, period))?.get(region) as T | undefined;
+  }
+
+  putHistory(indicator: string, period: Period, region: string, versions: unknown, stamp: number): void {
+    const key = keyOf(indicator, period);
+    if (!this.settled(key, stamp)) return;
+    let regions = this.histories.get(key);
+    if (regions === undefined) {
+      // A bounded number of months: beyond it the oldest go.
+      if (this.histories.size >= HISTORY_SLICES_MAX) this.histories.delete(this.histories.keys().next().value!);
+      this.histories.set(key, (regions = new Map()));
+    }
+    regions.set(region, versions);
+  }
+
+  answerOf<T>(indicator: string, key: string): T | undefined {
+    return this.answers.get(indicator)?.get(key) as T | undefined;
+  }
+
+  /** An answer of a read that began at `stamp`: kept unless this instance wrote since. */
+  putAnswer(indicator: string, key: string, answer: unknown, stamp: number): void {
+    if (this.writing.size > 0 || this.serial !== stamp) return;
+    let answers = this.answers.get(indicator);
+    if (answers === undefined) this.answers.set(indicator, (answers = new Map()));
+    if (answers.size >= ANSWERS_MAX) answers.delete(answers.keys().next().value!);
+    answers.set(key, answer);
+  }
+
+  regionCountOf(indicator: string): number | undefined {
+    return this.regionCounts.get(indicator);
+  }
+
+  putRegionCount(indicator: string, count: number): void {
+    this.regionCounts.set(indicator, count);
+  }
+
   clear(): void {
+    this.complete.clear();
+    this.own.clear();
+    this.regionCounts.clear();
+    this.answers.clear();
+    this.histories.clear();
+    this.validatedAt = Number.NEGATIVE_INFINITY;
     this.whole.clear();
     this.values.clear();
     this.wholeCount = 0;
@@ -184,10 +286,25 @@ export class SliceMemory {
     this.marker = null;
   }
 
+  /** Region codes by ordinal. */
+  private readonly codes: string[] = [];
+
   private ordinal(region: string): number {
     let i = this.ordinals.get(region);
-    if (i === undefined) this.ordinals.set(region, (i = this.ordinals.size));
+    if (i === undefined) {
+      this.ordinals.set(region, (i = this.ordinals.size));
+      this.codes.push(region);
+    }
     return i;
+  }
+
+  /**
+   * A known slice's current figures (withdrawals left out), as a read
+   * answers them: the same array until a write changes the slice, so a
+   * dashboard's repeated rankings cost no copy.
+   */
+  currentFigures(indicator: string, period: Period): readonly Observation[] | undefined {
+    return touch(this.whole, keyOf(indicator, period))?.current(indicator, period, this.codes);
   }
 
   /** Every current point of a slice (withdrawals included), when known: the point of a region, if any. */
@@ -228,11 +345,32 @@ export class SliceMemory {
       this.values.delete(key);
       this.valueBytes -= values.byteLength;
     }
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [k, slice] of this.whole) {
       if (this.wholeCount <= WHOLE_FIGURES_MAX) break;
       this.whole.delete(k);
       this.wholeCount -= slice.capacity;
+      // An indicator missing a month is no longer known whole.
+      this.complete.delete(k.slice(0, k.indexOf('\u0000')));
     }
+  }
+
+  /** Every month of `indicator` that has a point, when the indicator is known whole. */
+  monthsOf(indicator: string): ReadonlySet<Period> | undefined {
+    return this.complete.get(indicator);
+  }
+
+  /**
+   * An indicator read whole (every point it has), month by month, by a read
+   * that began at `stamp`: known whole unless this instance wrote since.
+   */
+  putIndicator(indicator: string, byMonth: ReadonlyMap<Period, readonly StoredFigure[]>, stamp: number): void {
+    if (this.writing.size > 0 || this.serial !== stamp) return;
+    for (const [period, points] of byMonth) this.putWhole(indicator, period, points, stamp);
+    if ([...byMonth.keys()].every((p) => this.whole.has(keyOf(indicator, p)))) this.complete.set(indicator, new Set(byMonth.keys()));
   }
 
   /** A slice's values read from InfluxDB (every region with a current figure), by a read that began at `stamp`. */
@@ -268,10 +406,20 @@ export class SliceMemory {
         key = k;
         whole = this.whole.get(key);
         values = this.values.get(key);
+        const months = this.complete.get(row.indicator);
+        if (months !== undefined) {
+          // A new month of an indicator known whole is known whole too, from empty.
+          if (whole === undefined) {
+            this.whole.set(key, (whole = new WholeSlice(this.ordinals.size + 1)));
+            this.wholeCount += whole.capacity;
+          }
+          months.add(row.period);
+        }
       }
       if (whole === undefined && values === undefined) continue;
       const ordinal = this.ordinal(row.region);
       if (whole !== undefined) {
+        whole.figures = null;
         if (ordinal >= whole.capacity) {
           const before = whole.capacity;
           // Regions new to this slice: room for every region known, and more.
@@ -293,5 +441,6 @@ export class SliceMemory {
       }
       values[ordinal] = withdrawn ? Number.NaN : row.value;
     }
+    this.evict();
   }
 }
