@@ -1,5 +1,7 @@
-# The service image: Node 20 (better-sqlite3 12 builds for it), compiled once.
-FROM node:20-bookworm-slim
+# The service image: Node 24 LTS, the supported runtime (README, engines), on
+# Debian 13; compiled once. The toolchain is for better-sqlite3 where no
+# prebuilt binary can be downloaded.
+FROM node:24-trixie-slim
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./

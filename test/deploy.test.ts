@@ -35,7 +35,6 @@ t.test('InfluxDB 2.7 with a named volume, a healthcheck, and long shards', async
 
 t.test('the image builds the service as npm start runs it', async (t) => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
-  t.match(dockerfile, /FROM node:20/);
   t.match(dockerfile, /npm ci/);
   t.match(dockerfile, /COPY queries/, 'the InfluxQL files ship with it');
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;

@@ -1,7 +1,8 @@
 /**
  * The dashboard in a real browser: Debian's chromium driven by
- * playwright-core against the service with the demo data. `.ci/run`
- * installs chromium when it is missing; a browser is never downloaded.
+ * playwright-core against the service with the demo data. `npm test`
+ * installs chromium when it is missing (test/system-packages.txt); a browser
+ * is never downloaded.
  */
 import type { AddressInfo } from 'node:net';
 import t from 'tap';

@@ -46,7 +46,7 @@ export class Influxd {
 
   static async create(): Promise<Influxd> {
     if (spawnSync('influxd', ['version']).error !== undefined) {
-      throw new Error('influxd is not installed: apt-get install influxdb (CI does this in .ci/run)');
+      throw new Error('influxd is not installed: apt-get install influxdb (npm test does, as root on Debian: test/system-packages.txt)');
     }
     const dir = mkdtempSync(join(tmpdir(), 'influxd-'));
     const [httpPort, rpcPort] = [await freePort(), await freePort()];
