@@ -2,6 +2,7 @@
  * The workbook reader below HTTP: the zip checks, SheetJS through the lazy
  * container, cells to the import's columns, and the worker's limits.
  */
+import { getPriority } from 'node:os';
 import t from 'tap';
 import { ApiError } from '../../src/errors.ts';
 import { WorkbookReader } from '../../src/services/xlsx/reader.ts';
@@ -195,7 +196,9 @@ t.test('the worker: rows without prototype, and a parse past its time or memory 
   const book = workbook({ name: 'S', rows });
   const reader = new WorkbookReader({ inflateMb: 64 });
   t.teardown(() => reader.close());
+  const priority = getPriority();
   const read = await reader.read(book, null);
+  t.equal(getPriority(), priority, "the worker lowers its own thread's priority, never the service's");
   t.equal(read.data.length, 20_000);
   t.equal(read.numbers?.[0], 2);
   const first = read.data[0] as Record<string, unknown>;

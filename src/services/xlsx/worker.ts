@@ -2,13 +2,23 @@
  * The parsing worker: one workbook, then it is done. Whatever the file
  * does to it (memory, time) stays here; the main thread ends it.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '../../errors.ts';
-import { XLSX_ROWS_PER_MESSAGE } from './limits.ts';
+import { XLSX_ROWS_PER_MESSAGE, XLSX_WORKER_NICE } from './limits.ts';
 import type { ParseJob, ParseReply } from './protocol.ts';
 import { sheetRows } from './rows.ts';
 import { packRows, transferables } from './transfer.ts';
 import { openSheet } from './workbook.ts';
+
+// Only where the priority is the thread's own: elsewhere it would lower the whole service's.
+if (process.platform === 'linux') {
+  try {
+    setPriority(XLSX_WORKER_NICE);
+  } catch {
+    // Not permitted here: parse at the service's own priority.
+  }
+}
 
 const port = parentPort!;
 const reply = (message: ParseReply) => port.postMessage(message);
