@@ -101,7 +101,7 @@ const agent = new http.Agent({ keepAlive: true });
  * overhead is several milliseconds for a large answer). `ms` runs to the
  * answer's last byte, before the client parses it.
  */
-export function timed(url: string, method: string, body?: string, contentType = 'application/json'): Promise<{ ms: number; json: any }> {
+export function timed(url: string, method: string, body?: string | Buffer, contentType = 'application/json'): Promise<{ ms: number; json: any }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const headers: Record<string, string | number> = { authorization: `Bearer ${ADMIN}` };

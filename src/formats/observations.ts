@@ -33,7 +33,7 @@ export interface ObservationsInput {
   regionName: (code: string) => string;
 }
 
-/** Columns the CSV import reads, then the ones it skips (services/csv.ts, IGNORED_COLUMNS). */
+/** Columns the CSV and workbook import reads, then the ones it skips (services/columns.ts, IGNORED_COLUMNS). */
 export const OBSERVATION_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'regionName', 'indicatorName'] as const;
 
 export function observationTable(input: ObservationsInput): Table {

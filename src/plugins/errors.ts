@@ -31,7 +31,7 @@ function send(reply: FastifyReply, code: ErrorCode, status: number, message: str
 
 /** Fastify's own client errors, by code. */
 const FASTIFY_CODES: Record<string, { code: ErrorCode; message?: string }> = {
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'unsupported content type: send application/json or text/csv' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', message: 'unsupported content type: send application/json, text/csv or an .xlsx workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'the body is larger than this service accepts: split the batch' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'bad_request', message: 'the body is empty but the content type says JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'bad_request' },

@@ -35,7 +35,12 @@ export const reasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive',
 export const rankingReasonSchema = z.enum(['no-figure', 'no-base', 'base-not-positive', 'out-of-range', 'no-target']);
 
 export const errorDetailSchema = z.object({
-  row: z.number().int().optional().describe('record number from 1; 0 for a CSV header fault'),
+  sheet: z.string().optional().describe('for a posted workbook (.xlsx): the sheet the row is on'),
+  row: z
+    .number()
+    .int()
+    .optional()
+    .describe('record number from 1; 0 for a CSV header fault; for a posted workbook, the row number Excel shows (its header is row 1 when it starts the sheet)'),
   field: z.string(),
   message: z.string(),
   releaseAt: z.string().nullable().optional().describe('not_released: when the month is released (RFC 3339, UTC), null when not scheduled'),

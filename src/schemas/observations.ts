@@ -59,13 +59,27 @@ export function observationFast(data: unknown): Observation | undefined {
 /** The documented body; rows are validated one by one by the ingest service so every bad row is reported. */
 export const observationsBody = z
   .object({ observations: z.array(observationSchema) })
-  .describe('JSON body; text/csv is also accepted: header indicator,region,period,value[,yoy][,status], UTF-8 (BOM optional) or GB18030/GBK');
+  .describe('JSON body; text/csv is also accepted: header indicator,region,period,value[,yoy][,status], UTF-8 (BOM optional) or GB18030/GBK; and an .xlsx workbook (see the description)');
+
+/** Excel's own limit on a sheet's name. */
+const SHEET_NAME_MAX = 31;
 
 export const ingestQuery = z.object({
   dryRun: booleanQuerySchema.optional().describe('validate and count without storing'),
+  sheet: z
+    .string()
+    .min(1, { error: 'must name a sheet' })
+    .max(SHEET_NAME_MAX, { error: `an Excel sheet name has at most ${SHEET_NAME_MAX} characters` })
+    .optional()
+    .describe('for an .xlsx body: the sheet to read (default the first); an unknown name is a 400 listing the sheets'),
 });
 
-export const warningSchema = z.object({ row: z.number().int(), field: z.string(), message: z.string() });
+export const warningSchema = z.object({
+  sheet: z.string().optional().describe('for a posted workbook: the sheet the row is on'),
+  row: z.number().int().describe('as in error details: the record number, or the row Excel shows for a workbook'),
+  field: z.string(),
+  message: z.string(),
+});
 
 export const ingestResultSchema = z
   .object({

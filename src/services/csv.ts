@@ -7,37 +7,8 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ApiError } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { headerColumns, numberCell, statusCell } from './columns.ts';
 import type { Records } from './ingest.ts';
-
-export const CSV_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status'] as const;
-type Column = (typeof CSV_COLUMNS)[number];
-const REQUIRED: readonly Column[] = ['indicator', 'region', 'period', 'value'];
-
-/** Header names bureaus write in Chinese, mapped to the contract's columns. */
-const ALIASES: Record<string, Column> = {
-  指标: 'indicator',
-  指标代码: 'indicator',
-  地区: 'region',
-  地区代码: 'region',
-  区划代码: 'region',
-  时期: 'period',
-  期别: 'period',
-  月份: 'period',
-  数值: 'value',
-  本期: 'value',
-  同比: 'yoy',
-  同比增速: 'yoy',
-  同比增长: 'yoy',
-  状态: 'status',
-  标志: 'status',
-};
-
-/**
- * Columns a download carries for people (src/formats/observations.ts) that
- * the import skips, so a downloaded file posts back unchanged.
- */
-export const IGNORED_COLUMNS: ReadonlySet<string> = new Set(['regionname', 'indicatorname', '地区名称', '指标名称']);
 
 const GB_CHARSETS = new Set(['gbk', 'gb2312', 'gb18030', 'cp936', 'x-gbk', 'euc-cn']);
 
@@ -73,18 +44,6 @@ function strictUtf8(body: Buffer): string {
   }
 }
 
-// Plain decimals, optionally with thousands separators as Excel formats them.
-const NUMBER = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)?(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
-
-/** A cell as a number when it is one; otherwise the text, for the row schema to reject. */
-function numberCell(text: string, allowPercent: boolean): number | string | undefined {
-  let t = text.trim();
-  if (t === '') return undefined;
-  if (allowPercent && t.endsWith('%')) t = t.slice(0, -1).trim();
-  if (!NUMBER.test(t) || !/\d/.test(t)) return text;
-  return Number(t.replace(/,/g, ''));
-}
-
 /**
  * Parse CSV text into numbered row objects shaped as JSON would carry them,
  * reporting header faults as row 0. Records of empty cells (Excel leaves
@@ -107,24 +66,7 @@ export function parseCsv(text: string): Records {
   const header = records.shift();
   if (header === undefined) return { data: [], numbers: [] };
 
-  const details: ErrorDetail[] = [];
-  const columns: Array<Column | null> = header.map((raw) => {
-    const name = raw.trim();
-    if (IGNORED_COLUMNS.has(name.toLowerCase())) return null;
-    // Own keys only: a column named toString or __proto__ is unknown, not Object.prototype's.
-    const column = (CSV_COLUMNS as readonly string[]).includes(name.toLowerCase()) ? (name.toLowerCase() as Column) : Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
-    if (column === undefined) {
-      details.push({ row: 0, field: name, message: `unknown column "${name}"; expected ${CSV_COLUMNS.join(', ')}` });
-      return null;
-    }
-    return column;
-  });
-  for (const column of REQUIRED) {
-    if (!columns.includes(column)) details.push({ row: 0, field: column, message: `the header has no ${column} column` });
-  }
-  columns.forEach((column, i) => {
-    if (column !== null && columns.indexOf(column) !== i) details.push({ row: 0, field: column, message: `column ${column} appears twice` });
-  });
+  const { columns, details } = headerColumns(header, 0);
   if (details.length > 0) throw new ApiError('validation_failed', 'the CSV header is not usable; nothing was stored', { details });
 
   const data: Array<Record<string, unknown>> = [];
@@ -136,7 +78,7 @@ export function parseCsv(text: string): Records {
       const cell = cells[i] ?? '';
       if (column === 'value') row.value = numberCell(cell, false);
       else if (column === 'yoy') row.yoy = numberCell(cell, true) ?? null;
-      else if (column === 'status') row.status = cell.trim() === '' ? null : cell.trim().toLowerCase();
+      else if (column === 'status') row.status = statusCell(cell);
       else if (column !== null) row[column] = cell.trim();
     });
     data.push(row);

@@ -45,6 +45,17 @@ function zodField(issue: z.core.$ZodIssue): string {
 
 /** Rows validated between two hand-overs to the store: small enough to overlap, large enough to cost nothing. */
 const VALIDATED_PART_ROWS = 4096;
+/**
+ * Rows validated, or checked for plausibility, between two turns of the
+ * event loop: a part costs a few milliseconds, so a 50,000-row post never
+ * holds other requests up for long (bench/xlsx-ingest.ts measures the
+ * longest stall; the SQLite store's reads of neighbouring figures turn it
+ * too).
+ */
+const ROWS_PER_TURN = 1024;
+
+/** Let timers and other requests run before the next part of a batch. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class IngestService {
   constructor(
@@ -83,9 +94,10 @@ export class IngestService {
   /**
    * Validate every row; throws with one detail per fault, or answers the
    * batch. While no fault has been found, valid rows are handed to `onValid`
-   * in parts, so the store can write them as validation goes on.
+   * in parts, so the store can write them as validation goes on; the event
+   * loop turns between parts.
    */
-  validate(records: Records, onValid: (rows: Observation[]) => void = () => {}): Batch {
+  async validate(records: Records, onValid: (rows: Observation[]) => void = () => {}): Promise<Batch> {
     const { data: rows, numbers } = records;
     this.checkSize(rows.length);
     const space = this.catalog.keySpace();
@@ -94,6 +106,7 @@ export class IngestService {
     let part: Observation[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = numbers === null ? i + 1 : numbers[i]!;
+      if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
       if (part.length === VALIDATED_PART_ROWS) {
         if (details.length === 0) onValid(part);
         part = [];
@@ -148,7 +161,7 @@ export class IngestService {
     let batch: Batch;
     let warnings: IngestResult['warnings'];
     try {
-      batch = this.validate(rows, (part) => session.add(part));
+      batch = await this.validate(rows, (part) => session.add(part));
       warnings = await this.warnings(batch, session);
     } catch (error) {
       await session.abort();
@@ -180,7 +193,8 @@ export class IngestService {
       slot.wanted.add(index);
       wanted.push({ indicator: o.indicator, region: o.region, period: periodFromIndex(index) });
     };
-    for (const { observation: o, slot } of batch.entries) {
+    for (const [i, { observation: o, slot }] of batch.entries.entries()) {
+      if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
       const index = periodIndex(o.period);
       want(o, slot, index - 1);
       want(o, slot, index + 1);
@@ -190,7 +204,8 @@ export class IngestService {
       for (const f of await session.valuesAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), { value: f.value, yoy: null, status: null });
     }
     const warnings: IngestResult['warnings'] = [...batch.notices];
-    for (const { row, observation: o, slot } of batch.entries) {
+    for (const [i, { row, observation: o, slot }] of batch.entries.entries()) {
+      if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
       for (const w of plausibilityWarnings(slot.indicator, o.period, slot.lookup)) warnings.push({ row, ...w });
     }
     // Row by row, whatever made the warning.

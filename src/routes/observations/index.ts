@@ -10,6 +10,7 @@ import { observationFormats } from '../../formats/resources.ts';
 import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { DEFAULT_DOWNLOAD_LIMIT } from '../../services/observation-list.ts';
 import { viewOf } from '../view.ts';
+import { readWorkbookRows, WORKBOOK_DESCRIPTION, WORKBOOK_TYPES } from './workbook.ts';
 
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/tab-separated-values'];
 
@@ -18,7 +19,8 @@ function charsetOf(contentType: string | undefined): string | undefined {
 }
 
 const routes: FastifyPluginAsyncZod = async (app) => {
-  app.addContentTypeParser(CSV_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser([...CSV_TYPES, ...WORKBOOK_TYPES], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const readWorkbook = readWorkbookRows(app);
 
   app.post(
     '/v1/observations',
@@ -26,7 +28,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'write' },
       schema: {
         tags: ['observations'],
-        summary: 'post figures (JSON or CSV); all or nothing',
+        summary: 'post figures (JSON, CSV or an .xlsx workbook); all or nothing',
+        description: WORKBOOK_DESCRIPTION,
         querystring: ingestQuery,
         body: docOnly(observationsBody),
         response: { 200: ingestResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 413: errorSchema, 415: errorSchema, 503: errorSchema },
@@ -34,10 +37,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const ingest = app.services.ingest;
+      const options = { dryRun: request.query.dryRun ?? false, by: request.principal.name };
+      const workbook = await readWorkbook(request.headers['content-type'], request.body, request.query.sheet ?? null);
+      if (workbook !== null) return workbook.ingest(options);
       const rows = Buffer.isBuffer(request.body)
         ? parseCsv(decodeCsv(request.body, charsetOf(request.headers['content-type'])))
         : ingest.rowsFromJson(request.body);
-      return ingest.ingest(rows, { dryRun: request.query.dryRun ?? false, by: request.principal.name });
+      return ingest.ingest(rows, options);
     },
   );
 

@@ -35,6 +35,12 @@ export const SQLITE_FILE = 'indicators.sqlite';
  * keys wanted are more than this fraction of all regions.
  */
 const SLICE_SCAN_FRACTION = 1 / 8;
+/**
+ * Figures read for an ingest's plausibility checks between two turns of the
+ * event loop: these reads are synchronous, a 50,000-row post asks for about
+ * 150,000, and a thousand take a few milliseconds.
+ */
+const KEYS_PER_TURN = 1024;
 /** Region sets up to this size find their latest period by one index probe each. */
 const PROBE_REGIONS_MAX = 200;
 /**
@@ -375,14 +381,23 @@ export class SqliteStore implements Store {
 
   async figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]> {
     const bySlice = new Map<string, { indicator: string; period: Period; regions: string[] }>();
-    for (const key of keys) {
+    for (const [i, key] of keys.entries()) {
+      if (i > 0 && i % KEYS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const sliceKey = `${key.indicator}\u0000${key.period}`;
       let slice = bySlice.get(sliceKey);
       if (slice === undefined) bySlice.set(sliceKey, (slice = { indicator: key.indicator, period: key.period, regions: [] }));
       slice.regions.push(key.region);
     }
     const out: Observation[] = [];
-    for (const slice of bySlice.values()) this.readSlice(slice.indicator, slice.period, new Set(slice.regions), out, false);
+    let since = 0;
+    for (const slice of bySlice.values()) {
+      this.readSlice(slice.indicator, slice.period, new Set(slice.regions), out, false);
+      since += slice.regions.length;
+      if (since >= KEYS_PER_TURN) {
+        since = 0;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
     return out;
   }
 
