@@ -1,0 +1,108 @@
+/**
+ * What an InfluxDB instance keeps of slices (slice-memory.ts) and how its
+ * writes take turns (keyed-lock.ts): valid only while the change marker is
+ * one it knows, never filled by a read that overlapped its own write.
+ */
+import t from 'tap';
+import { KeyedLock } from '../../src/store/influxdb/keyed-lock.ts';
+import type { StoredFigure } from '../../src/store/influxdb/lines.ts';
+import { SliceMemory } from '../../src/store/influxdb/slice-memory.ts';
+
+const point = (region: string, value: number, extra: Partial<StoredFigure> = {}): StoredFigure => ({
+  indicator: 'i',
+  region,
+  period: '2022-06',
+  value,
+  yoy: null,
+  status: null,
+  version: 1,
+  receivedAt: 5,
+  by: 'x',
+  ...extra,
+});
+
+t.test('a slice read whole answers points, values and figures; a write of this instance updates it', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  m.putWhole('i', '2022-06', [point('A', 1), point('B', 2, { withdrawn: true, version: 3 }), point('C', 3, { yoy: 1.5, status: 'p' })], m.readStamp());
+  const whole = m.wholeSlice('i', '2022-06')!;
+  t.same(whole('C'), point('C', 3, { yoy: 1.5, status: 'p', receipted: false, withdrawn: false }), 'every field comes back');
+  t.equal(whole('B')?.withdrawn, true, 'a withdrawal is a point');
+  t.equal(whole('Z'), undefined);
+  t.equal(m.valuesOf('i', '2022-06')!('B'), undefined, 'a withdrawn figure has no value');
+  t.same(m.currentFigures('i', '2022-06')!.map((f) => [f.region, f.value]), [['A', 1], ['C', 3]], 'current figures leave withdrawals out');
+  const first = m.currentFigures('i', '2022-06');
+  t.equal(m.currentFigures('i', '2022-06'), first, 'the same array until a write');
+  m.wrote([{ indicator: 'i', region: 'B', period: '2022-06', value: 9, yoy: null, status: null }, { indicator: 'i', region: 'D', period: '2022-06', value: 4, yoy: 2, status: null }], [4, 1], 7, 'y');
+  t.same(m.currentFigures('i', '2022-06')!.map((f) => [f.region, f.value]), [['A', 1], ['B', 9], ['C', 3], ['D', 4]], 'posted again and a new region');
+  t.same([whole('B')?.version, whole('B')?.receivedAt, whole('B')?.by, whole('D')?.yoy], [4, 7, 'y', 2]);
+  t.equal(m.wholeSlice('i', '2022-07'), undefined, 'a month never read is not known');
+});
+
+t.test('valid while the marker is one it knows: its own, in any order; another is a reason to forget everything', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  m.putValues('i', '2022-05', [{ region: 'A', value: 1 }], m.readStamp());
+  m.expect('M2');
+  m.expect('M3');
+  m.adopt('M3');
+  m.adopt('M2');
+  m.validate('M3');
+  t.ok(m.valuesOf('i', '2022-05'), 'writes of its own may land in any order');
+  m.validate('M2');
+  t.ok(m.valuesOf('i', '2022-05'));
+  m.validate('FOREIGN');
+  t.equal(m.valuesOf('i', '2022-05'), undefined, 'another instance wrote: nothing known stays');
+  m.putValues('i', '2022-05', [{ region: 'A', value: 1 }], m.readStamp());
+  m.validate('M2');
+  t.equal(m.valuesOf('i', '2022-05'), undefined, 'and its own old markers no longer vouch (a store restored to an older state)');
+});
+
+t.test('a read that overlapped a write of this instance to the same month is not kept', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  const stamp = m.readStamp();
+  const done = m.beginWrite([{ indicator: 'i', period: '2022-06' }]);
+  m.putWhole('i', '2022-06', [point('A', 1)], stamp);
+  t.equal(m.wholeSlice('i', '2022-06'), undefined, 'during the write');
+  m.putWhole('i', '2022-05', [point('A', 1, { period: '2022-05' })], stamp);
+  t.ok(m.wholeSlice('i', '2022-05'), 'another month is kept');
+  done();
+  m.putWhole('i', '2022-06', [point('A', 1)], stamp);
+  t.equal(m.wholeSlice('i', '2022-06'), undefined, 'begun before the write, answered after it');
+  m.putWhole('i', '2022-06', [point('A', 1)], m.readStamp());
+  t.ok(m.wholeSlice('i', '2022-06'), 'a read begun after it is kept');
+});
+
+t.test('an indicator known whole takes new months as they are written', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  m.putIndicator('i', new Map([['2022-05', [point('A', 1, { period: '2022-05' })]]]), m.readStamp());
+  t.same([...m.monthsOf('i')!], ['2022-05']);
+  m.wrote([{ indicator: 'i', region: 'A', period: '2022-06', value: 2, yoy: null, status: null }], [1], 9, 'x');
+  t.same([...m.monthsOf('i')!].sort(), ['2022-05', '2022-06'], 'the new month is known whole');
+  t.same(m.currentFigures('i', '2022-06')!.map((f) => f.value), [2]);
+  m.clear();
+  t.equal(m.monthsOf('i'), undefined);
+});
+
+t.test('writes to different months go side by side; to one month, one at a time, in order', async (t) => {
+  const lock = new KeyedLock();
+  const order: string[] = [];
+  const a = await lock.acquire(['i|2022-06', 'i|2022-07']);
+  let bHeld = false;
+  const b = lock.acquire(['i|2022-07']).then((release) => {
+    bHeld = true;
+    order.push('b');
+    return release;
+  });
+  const c = await lock.acquire(['j|2022-06']);
+  order.push('c');
+  t.notOk(bHeld, 'b waits for a month a holds');
+  c();
+  order.push('a');
+  a();
+  (await b)();
+  t.same(order, ['c', 'a', 'b'], 'c did not wait; b ran after a');
+  t.ok(lock.idle);
+});
