@@ -388,4 +388,13 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.not(c.data, b.data);
     t.equal(c.inFlightSince, null, 'no write under way');
   });
+
+  t.test('receive times the store stamps itself strictly increase: no version is superseded in the instant it arrived', async (t) => {
+    const store = await seeded(h);
+    t.teardown(() => store.close());
+    for (let i = 0; i < 20; i++) await store.write([obs('K01', '2022-06', i)], { by: 'fast' });
+    const times = (await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => v.receivedAt);
+    t.equal(times.length, 20);
+    t.ok(times.every((at, i) => i === 0 || at > times[i - 1]!), 'each later than the one before, even within a millisecond');
+  });
 }

@@ -26,9 +26,12 @@ async function open(t: Test) {
   const database = freshDatabase();
   const store = await InfluxStore.connect({ url: influxd.url, token: undefined, database, org: undefined, api: 'v1', timeoutMs: 10_000 }, quiet);
   t.teardown(() => store.close());
+  // Written by something other than the service, which says so as README asks: a new change marker.
   const write = async (lines: string[]) => {
-    const answer = await fetch(`${influxd.url}/write?db=${database}&precision=s`, { method: 'POST', body: lines.join('\n') });
+    const marker = `change data="raw-${Math.random().toString(36).slice(2)}" 0`;
+    const answer = await fetch(`${influxd.url}/write?db=${database}&precision=s`, { method: 'POST', body: [...lines, marker].join('\n') });
     t.equal(answer.status, 204, 'raw write');
+    await store.changes();
   };
   const select = async (q: string) => {
     const answer = await fetch(`${influxd.url}/query?db=${database}&epoch=s&q=${encodeURIComponent(q)}`);

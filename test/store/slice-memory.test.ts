@@ -106,3 +106,15 @@ t.test('writes to different months go side by side; to one month, one at a time,
   t.same(order, ['c', 'a', 'b'], 'c did not wait; b ran after a');
   t.ok(lock.idle);
 });
+
+t.test('a read begun while a write of this instance to its month was under way is not kept, even when it ends after the write', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  const done = m.beginWrite([{ indicator: 'i', period: '2022-06' }]);
+  const stamp = m.readStamp();
+  done();
+  m.putWhole('i', '2022-06', [point('A', 1)], stamp);
+  m.putVersions('i', '2022-06', [], stamp);
+  t.equal(m.wholeSlice('i', '2022-06'), undefined, 'it may have seen half the write');
+  t.equal(m.versionsOf('i', '2022-06'), undefined);
+});

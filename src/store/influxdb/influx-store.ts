@@ -39,6 +39,7 @@ import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result
 import { catalogDoc, catalogLine, FigureLines, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
 import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
+import { ReceiveClock } from '../receive-clock.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
@@ -82,6 +83,13 @@ const FAR_FUTURE = '2262-04-10T00:00:00Z';
 const EMPTY: Result = { columns: [], rows: [] };
 
 const current = (f: StoredFigure) => f.withdrawn !== true;
+
+/** Current points (withdrawals included) at the keys a batch asked about. */
+interface CurrentFigures {
+  get(indicator: string, region: string, period: Period): StoredFigure | undefined;
+  /** Every one found, in the order of the keys. */
+  all(): StoredFigure[];
+}
 const getter = (result: Result, row: unknown[]) => (name: string) => row[column(result, name)];
 
 /** Which regions have figures of an indicator, asked of InfluxDB once per batch. */
@@ -109,6 +117,7 @@ export class InfluxStore implements Store {
   private lock: Promise<void> = Promise.resolve();
   /** Figure writes of this instance hold the months they write: two revisions of one figure never race. */
   private readonly slicesLock = new KeyedLock();
+  private readonly clock = new ReceiveClock();
   /** Receive times of this instance's writes under way. */
   private readonly inFlight = new Set<number>();
   private readonly listeners: Array<(written: { data: string; catalog: boolean; releases: boolean }) => void> = [];
@@ -313,28 +322,47 @@ export class InfluxStore implements Store {
    * Current figures (with their bookkeeping, withdrawals included) at these
    * keys, keyed by indicator/region/period.
    */
-  private async current(keys: ReadonlyArray<ObservationKey>, known?: SeriesIndex): Promise<Map<string, StoredFigure>> {
-    const out = new Map<string, StoredFigure>();
-    if (keys.length === 0) return out;
+  private async current(keys: ReadonlyArray<ObservationKey>, known?: SeriesIndex): Promise<CurrentFigures> {
+    const slices = new Map<string, ((region: string) => StoredFigure | undefined) | null>();
+    const read = new Map<string, StoredFigure>();
+    const lookup: CurrentFigures = {
+      get: (indicator, region, period) => {
+        const whole = slices.get(sliceKey(indicator, period));
+        return whole ? whole(region) : read.get(keyOf(indicator, region, period));
+      },
+      all: () => {
+        const out: StoredFigure[] = [];
+        for (const k of keys) {
+          const f = lookup.get(k.indicator, k.region, k.period);
+          if (f !== undefined) out.push(f);
+        }
+        return out;
+      },
+    };
+    if (keys.length === 0) return lookup;
     await this.checkMemory();
-    const found: StoredFigure[] = [];
-    // Slices this instance knows answer first; the rest are read.
+    // Slices this instance knows answer first; the rest are read. Keys come month by month or
+    // series by series, so the last slice looked up is usually the next one's.
     const rest: ObservationKey[] = [];
-    const slices = new Map<string, ((region: string) => StoredFigure | undefined) | undefined>();
+    let last = '';
+    let whole: ((region: string) => StoredFigure | undefined) | null = null;
     for (const k of keys) {
       const key = sliceKey(k.indicator, k.period);
-      let whole = slices.get(key);
-      if (!slices.has(key)) slices.set(key, (whole = this.memory.wholeSlice(k.indicator, k.period)));
-      if (whole === undefined) rest.push(k);
-      else {
-        const f = whole(k.region);
-        if (f !== undefined) found.push(f);
+      if (key !== last) {
+        last = key;
+        whole = slices.get(key) ?? this.memory.wholeSlice(k.indicator, k.period) ?? null;
+        slices.set(key, whole);
       }
+      if (whole === null) rest.push(k);
     }
+    if (rest.length === 0) return lookup;
     const plan = await this.plan(rest);
     const stamp = this.memory.readStamp();
     const statements: Statement[] = [];
     const readers: Array<(result: Result) => void> = [];
+    const keep = (points: readonly StoredFigure[]) => {
+      for (const f of points) read.set(keyOf(f.indicator, f.region, f.period), f);
+    };
     const bySeries = plan.filter((p) => !p.bySlice);
     // Series that do not exist hold no figure: the index says which do, without reading any point.
     const existing = bySeries.length === 0 ? new Map<string, Set<string>>() : await (known ?? new SeriesIndex(this)).regionsOf(bySeries.map((p) => p.indicator));
@@ -345,7 +373,7 @@ export class InfluxStore implements Store {
           readers.push((result) => {
             const points = figuresOf(result, indicator, { period });
             this.memory.putWhole(indicator, period, points, stamp);
-            found.push(...points);
+            keep(points);
           });
         }
         continue;
@@ -353,44 +381,44 @@ export class InfluxStore implements Store {
       for (const [region, range] of series) {
         if (existing.get(indicator)?.has(region) !== true) continue;
         statements.push(statement('current-series', statements.length, { indicator, region, from: periodTime(range.from), to: periodTime(range.to) }));
-        readers.push((result) => found.push(...figuresOf(result, indicator, { region })));
+        readers.push((result) => keep(figuresOf(result, indicator, { region })));
       }
     }
     (await this.run(statements)).forEach((result, n) => readers[n]!(result));
-    const wanted = new Set(keys.map((k) => keyOf(k.indicator, k.region, k.period)));
-    for (const f of found) {
-      const key = keyOf(f.indicator, f.region, f.period);
-      if (wanted.has(key)) out.set(key, f);
-    }
-    return out;
+    return lookup;
   }
 
   /** Values at these keys (current figures only): whole slices' values, known or read with the value field alone. */
   private async valuesAt(keys: ReadonlyArray<ObservationKey>, known: SeriesIndex): Promise<Array<ObservationKey & { value: number }>> {
     if (keys.length === 0) return [];
     // Values for warnings only: what this instance knows as of its last look at the marker will do.
-    const plan = await this.plan(keys);
     const out: Array<ObservationKey & { value: number }> = [];
-    const bySeries = plan.filter((p) => !p.bySlice);
-    const seriesKeys = keys.filter((k) => bySeries.some((p) => p.indicator === k.indicator));
-    for (const f of (await this.current(seriesKeys, known)).values()) if (current(f)) out.push({ indicator: f.indicator, region: f.region, period: f.period, value: f.value });
+    const rest: ObservationKey[] = [];
+    let last = '';
+    let valueOf: ((region: string) => number | undefined) | undefined;
+    for (const k of keys) {
+      const key = sliceKey(k.indicator, k.period);
+      if (key !== last) {
+        last = key;
+        valueOf = this.memory.valuesOf(k.indicator, k.period);
+      }
+      if (valueOf === undefined) rest.push(k);
+      else {
+        const value = valueOf(k.region);
+        if (value !== undefined) out.push({ indicator: k.indicator, region: k.region, period: k.period, value });
+      }
+    }
+    if (rest.length === 0) return out;
+    const plan = await this.plan(rest);
+    const bySeries = new Set(plan.filter((p) => !p.bySlice).map((p) => p.indicator));
+    const seriesKeys = rest.filter((k) => bySeries.has(k.indicator));
+    for (const f of (await this.current(seriesKeys, known)).all()) if (current(f)) out.push({ indicator: f.indicator, region: f.region, period: f.period, value: f.value });
     const statements: Statement[] = [];
     const readers: Array<(result: Result) => void> = [];
     const stamp = this.memory.readStamp();
     for (const { indicator, slices, bySlice } of plan) {
       if (!bySlice) continue;
       for (const [period, regions] of slices) {
-        const take = (valueOf: (region: string) => number | undefined) => {
-          for (const region of regions) {
-            const value = valueOf(region);
-            if (value !== undefined) out.push({ indicator, region, period, value });
-          }
-        };
-        const known = this.memory.valuesOf(indicator, period);
-        if (known !== undefined) {
-          take(known);
-          continue;
-        }
         const months = periodRange(period, shiftPeriod(period, VALUES_READ_AHEAD));
         statements.push(statement('values-range', statements.length, { indicator, from: periodTime(period), to: periodTime(months.at(-1)!) }));
         readers.push((result) => {
@@ -406,7 +434,10 @@ export class InfluxStore implements Store {
             else if (month === period || this.memory.valuesOf(indicator, month) === undefined) this.memory.putValues(indicator, month, figures, stamp);
           }
           const byRegion = new Map(byMonth.get(period)!.filter((p) => !p.withdrawn).map((f) => [f.region, f.value]));
-          take((r) => byRegion.get(r));
+          for (const r of regions) {
+            const v = byRegion.get(r);
+            if (v !== undefined) out.push({ indicator, region: r, period, value: v });
+          }
         });
       }
     }
@@ -468,7 +499,7 @@ export class InfluxStore implements Store {
       add: (part) => {
         rows.push(...part);
       },
-      figuresAt: async (keys) => [...(await this.current(keys, index)).values()].filter(current).map(plain),
+      figuresAt: async (keys) => (await this.current(keys, index)).all().filter(current).map(plain),
       valuesAt: (keys) => this.valuesAt(keys, index),
       abort: async () => {
         rows.length = 0;
@@ -502,7 +533,7 @@ export class InfluxStore implements Store {
     const months = new Set<string>();
     for (const k of keys) months.add(sliceKey(k.indicator, k.period));
     const release = await this.slicesLock.acquire(months);
-    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    const receivedAt = this.clock.stamp(meta.receivedAt);
     let outcome: { result: T; changed: boolean };
     try {
       if (!dryRun) this.inFlight.add(receivedAt);
@@ -521,7 +552,7 @@ export class InfluxStore implements Store {
     return session.commit();
   }
 
-  private async commitBatch(rows: readonly Observation[], stored: ReadonlyMap<string, StoredFigure>, receivedAt: number, by: string, dryRun: boolean): Promise<WriteCounts> {
+  private async commitBatch(rows: readonly Observation[], stored: CurrentFigures, receivedAt: number, by: string, dryRun: boolean): Promise<WriteCounts> {
     const counts: WriteCounts = { created: 0, revised: 0, unchanged: 0 };
     if (rows.length === 0) return counts;
     const superseded: StoredFigure[] = [];
@@ -529,7 +560,7 @@ export class InfluxStore implements Store {
     const changed: Observation[] = [];
     const versions: number[] = [];
     for (const row of rows) {
-      const before = stored.size === 0 ? undefined : stored.get(keyOf(row.indicator, row.region, row.period));
+      const before = stored.get(row.indicator, row.region, row.period);
       if (before !== undefined && before.withdrawn !== true && before.value === row.value && before.yoy === row.yoy && before.status === row.status) {
         counts.unchanged++;
         continue;
@@ -608,7 +639,7 @@ export class InfluxStore implements Store {
 
   async figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]> {
     if (keys.length === 0) return [];
-    return [...(await this.current(keys)).values()].filter(current).map(plain);
+    return (await this.current(keys)).all().filter(current).map(plain);
   }
 
   /** Current points (withdrawals included) of one indicator in these months, for these regions. */
@@ -748,10 +779,42 @@ export class InfluxStore implements Store {
     return versions;
   }
 
+  /**
+   * Every version received by `until` of one indicator's figures at these
+   * periods: whole months are kept (as-of rankings ask for the same months
+   * again and again) until a write touches them.
+   */
   async versions(indicator: string, periods: readonly Period[], regions: readonly string[] | null, until: number | null): Promise<FigureVersions[]> {
     if (regions !== null && regions.length === 0) return [];
-    const list = [...new Set(periods)];
-    const filter = regions !== null && regions.length <= REGION_FILTER_MAX ? [...regions] : null;
+    const wanted = regions === null ? null : new Set(regions);
+    const out: FigureVersions[] = [];
+    const unknown: Period[] = [];
+    const take = (figures: readonly FigureVersions[]) => {
+      for (const f of figures) {
+        if (wanted !== null && !wanted.has(f.region)) continue;
+        const versions = until === null ? f.versions : f.versions.filter((v) => v.receivedAt <= until);
+        if (versions.length > 0) out.push(versions === f.versions ? f : { ...f, versions });
+      }
+    };
+    for (const period of new Set(periods)) {
+      const known = this.memory.versionsOf(indicator, period);
+      if (known !== undefined) take(known);
+      else unknown.push(period);
+    }
+    if (unknown.length === 0) return out;
+    const whole = regions === null || regions.length > REGION_FILTER_MAX || (await this.regionCount(indicator)) <= WHOLE_READ_REGIONS;
+    const stamp = this.memory.readStamp();
+    const read = await this.readVersions(indicator, unknown, whole ? null : regions);
+    for (const [period, figures] of read) {
+      if (whole) this.memory.putVersions(indicator, period, figures, stamp);
+      take(figures);
+    }
+    return out;
+  }
+
+  /** Every version of the figures of these months (for these regions, or all), month by month. */
+  private async readVersions(indicator: string, list: readonly Period[], regions: readonly string[] | null): Promise<Map<Period, FigureVersions[]>> {
+    const filter = regions === null ? null : [...regions];
     const statements: Statement[] = [];
     for (const period of list) {
       const time = periodTime(period);
@@ -762,14 +825,12 @@ export class InfluxStore implements Store {
       );
     }
     const results = await this.run(statements);
-    const wanted = regions === null ? null : new Set(regions);
-    const out: FigureVersions[] = [];
+    const out = new Map<Period, FigureVersions[]>();
     list.forEach((period, i) => {
-      const keep = (f: StoredFigure) => wanted === null || wanted.has(f.region);
-      const points = figuresOf(results[3 * i] ?? EMPTY, indicator, { period }).filter(keep);
-      const revisions = figuresOf(results[3 * i + 1] ?? EMPTY, indicator, { period }).filter(keep);
+      const points = figuresOf(results[3 * i] ?? EMPTY, indicator, { period });
+      const revisions = figuresOf(results[3 * i + 1] ?? EMPTY, indicator, { period });
       const receipts = receiptsOf(results[3 * i + 2] ?? EMPTY);
-      out.push(...versionsOf(points, revisions, () => receipts, until));
+      out.set(period, versionsOf(points, revisions, () => receipts, null));
     });
     return out;
   }

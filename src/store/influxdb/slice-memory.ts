@@ -11,6 +11,7 @@
  * which compare values), 8 bytes a region.
  */
 import type { Observation, Period, Status } from '../../domain/types.ts';
+import type { FigureVersions } from '../store.ts';
 import type { StoredFigure } from './lines.ts';
 
 /** Region slots of whole slices kept: a national month of 300 indicators (3,000 regions each), about 35 MB. */
@@ -116,6 +117,8 @@ class WholeSlice {
   }
 }
 
+/** Versions of whole slices kept for as-of answers: four national months with three versions a figure, twice over. */
+const VERSIONS_MAX = 100_000;
 /** Months whose figures' versions are kept. */
 const HISTORY_SLICES_MAX = 4096;
 /** Markers of this instance's own writes remembered: more than can be under way at once. */
@@ -171,6 +174,9 @@ export class SliceMemory {
   private readonly answers = new Map<string, Map<string, unknown>>();
   /** Versions of single figures, by slice and region: a write drops only the months it writes. */
   private readonly histories = new Map<string, Map<string, unknown>>();
+  /** Every version of every figure of a slice (as-of answers), by slice: a write drops the months it writes. */
+  private readonly versionSlices = new Map<string, { figures: readonly FigureVersions[]; count: number }>();
+  private versionCount = 0;
   /**
    * How many regions have figures of an indicator (InfluxDB's index says),
    * by indicator: only a guide to how to read, so this instance's own
@@ -207,21 +213,26 @@ export class SliceMemory {
   beginWrite(slices: Iterable<{ indicator: string; period: Period }>): () => void {
     const serial = ++this.serial;
     const keys = new Set<string>();
+    // serial: the write's start; a read taken before it does not see it whole.
     for (const s of slices) {
       const key = keyOf(s.indicator, s.period);
       keys.add(key);
       this.answers.delete(s.indicator);
       this.histories.delete(key);
+      this.dropVersions(key);
     }
     for (const key of keys) {
       this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
       this.lastWrite.set(key, serial);
     }
     return () => {
+      // The end is an event too: a read begun while the write was under way may have seen half of it.
+      const end = ++this.serial;
       for (const key of keys) {
         const n = this.writing.get(key)! - 1;
         if (n === 0) this.writing.delete(key);
         else this.writing.set(key, n);
+        this.lastWrite.set(key, end);
       }
     };
   }
@@ -233,6 +244,32 @@ export class SliceMemory {
 
   private settled(key: string, stamp: number): boolean {
     return !this.writing.has(key) && (this.lastWrite.get(key) ?? 0) <= stamp;
+  }
+
+  /** Every version of a slice's figures, when known. */
+  versionsOf(indicator: string, period: Period): readonly FigureVersions[] | undefined {
+    return touch(this.versionSlices, keyOf(indicator, period))?.figures;
+  }
+
+  putVersions(indicator: string, period: Period, figures: readonly FigureVersions[], stamp: number): void {
+    const key = keyOf(indicator, period);
+    if (!this.settled(key, stamp)) return;
+    const count = figures.reduce((n, f) => n + f.versions.length, 0);
+    this.dropVersions(key);
+    this.versionSlices.set(key, { figures, count });
+    this.versionCount += count;
+    for (const [k, v] of this.versionSlices) {
+      if (this.versionCount <= VERSIONS_MAX) break;
+      this.versionSlices.delete(k);
+      this.versionCount -= v.count;
+    }
+  }
+
+  private dropVersions(key: string): void {
+    const old = this.versionSlices.get(key);
+    if (old === undefined) return;
+    this.versionSlices.delete(key);
+    this.versionCount -= old.count;
   }
 
   historyOf<T>(indicator: string, period: Period, region: string): T | undefined {
@@ -278,6 +315,8 @@ export class SliceMemory {
     this.regionCounts.clear();
     this.answers.clear();
     this.histories.clear();
+    this.versionSlices.clear();
+    this.versionCount = 0;
     this.validatedAt = Number.NEGATIVE_INFINITY;
     this.whole.clear();
     this.values.clear();

@@ -24,6 +24,7 @@ import type {
 } from '../store.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
+import { ReceiveClock } from '../receive-clock.ts';
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
@@ -80,6 +81,7 @@ export class SqliteStore implements Store {
   /** This process is the file's only writer, so it knows every change as it commits. */
   readonly shared = false;
   private readonly generations = { data: 0, catalog: 0, releases: 0 };
+  private readonly clock = new ReceiveClock();
   /** Receive times of batches begun and not yet committed or aborted. */
   private readonly inFlight = new Map<number, number>();
   readonly db: Database.Database;
@@ -203,7 +205,7 @@ export class SqliteStore implements Store {
   beginWrite(meta: WriteMeta, options: { dryRun?: boolean } = {}): WriteSession {
     const writer = this.writer;
     const id = writer.newId();
-    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    const receivedAt = this.clock.stamp(meta.receivedAt);
     if (options.dryRun !== true) this.inFlight.set(id, receivedAt);
     let waiting: EncodedRows[] | null = [];
     const start = (release: () => void) => {
@@ -261,7 +263,7 @@ export class SqliteStore implements Store {
     if (indicator === undefined || region === undefined) return null;
     const release = await this.writer.acquire().later;
     const id = this.writer.newId();
-    const receivedAt = meta.receivedAt?.getTime() ?? Date.now();
+    const receivedAt = this.clock.stamp(meta.receivedAt);
     this.inFlight.set(id, receivedAt);
     try {
       const answer = await this.writer.request({ type: 'withdraw', id, indicator, region, period: periodToInt(key.period), receivedAt, by: meta.by });

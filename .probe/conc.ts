@@ -1,0 +1,41 @@
+import t from 'tap';
+import { TOKENS } from '../test/helpers/app.ts';
+import { freshDatabase, sharedInfluxd } from '../test/helpers/influxd.ts';
+import { send, ServiceProcess } from '../test/helpers/service.ts';
+t.test('x', async (t) => {
+  const influxd = await sharedInfluxd(t);
+  const db = freshDatabase();
+  const env = { STORE: 'influxdb', INFLUX_URL: influxd.url, INFLUX_DATABASE: db, INFLUX_API: 'v1' };
+  const writer = await ServiceProcess.start(t, env);
+  const other = await ServiceProcess.start(t, { ...env, WRITER_URL: writer.url });
+  const N = 40;
+  const answers = await Promise.all(Array.from({ length: N }, (_, i) => send(i % 2 === 0 ? writer.url : other.url, 'POST', '/v1/observations', { observations: [{ indicator: 'industrial_investment', region: '331023', period: '2022-06', value: 100 + i }] }, TOKENS.writer)));
+  const hist = async (u: string) => (await send(u, 'GET', '/v1/observations/history?indicator=industrial_investment&region=331023&period=2022-06', undefined, TOKENS.reader)).body.versions.length;
+  const early = [await hist(writer.url), await hist(other.url)];
+  const rawq = async (s: string) => (await (await fetch(`${influxd.url}/query?db=${db}&q=${encodeURIComponent(s)}`)).json()) as any;
+  const filtered = await rawq(`SELECT "region", "version", "value", "meta" FROM "observation_revision" WHERE "indicator" = 'industrial_investment' AND time = '2022-06-01T00:00:00Z'`);
+  console.log('early', JSON.stringify(early), 'raw filtered now', filtered.results[0].series?.[0]?.values.length);
+  await new Promise((r) => setTimeout(r, 1500));
+  const later = [await hist(writer.url), await hist(other.url)];
+  console.log('later', JSON.stringify(later));
+  if (later[0] !== 40) {
+    const { InfluxStore } = await import('../src/store/influxdb/influx-store.ts');
+    const store = await InfluxStore.connect({ url: influxd.url, token: undefined, database: db, org: undefined, api: 'v1', timeoutMs: 10_000 }, { warn() {}, info() {} });
+    const vs = await store.versions('industrial_investment', ['2022-06'], null, null);
+    console.log('store versions', vs.map((f) => f.versions.map((v) => v.version).join(',')));
+    const cur = await rawq(`SELECT "region", "value", "yoy", "status", "meta" FROM "observation" WHERE "indicator" = 'industrial_investment' AND time = '2022-06-01T00:00:00Z'`);
+    console.log('current raw', JSON.stringify(cur.results[0].series?.[0]?.values));
+    const rev = await rawq(`SELECT "region", "version", "value", "yoy", "status", "meta" FROM "observation_revision" WHERE "indicator" = 'industrial_investment' AND time = '2022-06-01T00:00:00Z'`);
+    console.log('rev raw', JSON.stringify(rev.results[0].series?.[0]?.values.map((v: any) => v[2] + ':' + v[6])));
+    await store.close();
+  }
+  const q = async (s: string) => (await (await fetch(`${influxd.url}/query?db=${db}&q=${encodeURIComponent(s)}`)).json()) as any;
+  const rev = await q('SELECT "version", "value", "meta" FROM "observation_revision"');
+  const cur = await q('SELECT "value", "meta" FROM "observation"');
+  console.log(JSON.stringify(rev.results[0].series?.[0]?.values.map((v: any) => [v[1], v[3]]).sort((a: any, b: any) => Number(a[0]) - Number(b[0]))));
+  console.log(JSON.stringify(cur.results[0].series?.[0]?.values));
+  const h1 = (await send(writer.url, 'GET', '/v1/observations/history?indicator=industrial_investment&region=331023&period=2022-06', undefined, TOKENS.reader)).body.versions.map((v: any) => v.version);
+  const h2 = (await send(other.url, 'GET', '/v1/observations/history?indicator=industrial_investment&region=331023&period=2022-06', undefined, TOKENS.reader)).body.versions.map((v: any) => v.version);
+  console.log('writer', h1.length, 'other', h2.length, JSON.stringify(h2));
+  console.log(answers.map((a) => a.body.revised + a.body.created).join(''));
+});
