@@ -20,7 +20,7 @@
  *   withdrawal, while the figure is not withdrawn at t.
  */
 import type { Period } from './period.ts';
-import type { Figure, Status } from './types.ts';
+import type { Status } from './types.ts';
 
 /** One setting of a month's release time: `releaseAt` null ends the embargo (cancelled). Times in ms. */
 export interface ReleaseSetting {
@@ -143,8 +143,4 @@ export function visibleVersion(versions: readonly StoredVersion[], changes: read
   if (v.vintage === 'latest') return latest;
   if (v.audience === 'privileged') return versions.find((x) => x.receivedAt <= v.at && !x.withdrawn);
   return publicationTimes(versions, changes, v.at).find((x) => x.publishedAt !== null && !x.withdrawn);
-}
-
-export function figureOfVersion(v: StoredVersion): Figure {
-  return { value: v.value!, yoy: v.yoy, status: v.status };
 }

@@ -5,7 +5,7 @@
  * applied here and nowhere else. Ingest reads the store itself: detecting a
  * revision needs the truth.
  */
-import { figureOfVersion, publicationTimes, visibleVersion, type PublishedVersion, type Visibility } from '../domain/publication.ts';
+import { publicationTimes, visibleVersion, type PublishedVersion, type Visibility } from '../domain/publication.ts';
 import type { Observation, ObservationKey, Period, Target } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { FigureVersions, ReportRecord, Store, StoredReport, TargetFilter } from '../store/store.ts';
@@ -72,9 +72,17 @@ export class ReadView {
 
   private pick(figures: readonly FigureVersions[]): Observation[] {
     const out: Observation[] = [];
+    // Figures come month by month: the calendar is looked up once a month.
+    let month = '';
+    let changes: ReturnType<ReleaseCalendar['changesOf']>;
     for (const f of figures) {
-      const v = visibleVersion(f.versions, this.calendar.changesOf(f.indicator, f.period), this.visibility);
-      if (v !== undefined) out.push({ indicator: f.indicator, region: f.region, period: f.period, ...figureOfVersion(v) });
+      if (f.period !== month || f === figures[0]) {
+        month = f.period;
+        changes = this.calendar.changesOf(f.indicator, f.period);
+      }
+      const v = visibleVersion(f.versions, changes, this.visibility);
+      // A literal, not a spread: this runs for every figure of an as-of ranking.
+      if (v !== undefined) out.push({ indicator: f.indicator, region: f.region, period: f.period, value: v.value!, yoy: v.yoy, status: v.status });
     }
     return out;
   }

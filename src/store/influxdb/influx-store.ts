@@ -792,8 +792,10 @@ export class InfluxStore implements Store {
     const take = (figures: readonly FigureVersions[]) => {
       for (const f of figures) {
         if (wanted !== null && !wanted.has(f.region)) continue;
-        const versions = until === null ? f.versions : f.versions.filter((v) => v.receivedAt <= until);
-        if (versions.length > 0) out.push(versions === f.versions ? f : { ...f, versions });
+        // Usually every version was received by then: the figure goes as it is, with no copy.
+        const all = until === null || f.versions.every((v) => v.receivedAt <= until);
+        const versions = all ? f.versions : f.versions.filter((v) => v.receivedAt <= until);
+        if (versions.length > 0) out.push(all ? f : { indicator: f.indicator, region: f.region, period: f.period, versions });
       }
     };
     for (const period of new Set(periods)) {

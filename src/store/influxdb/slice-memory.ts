@@ -117,8 +117,8 @@ class WholeSlice {
   }
 }
 
-/** Versions of whole slices kept for as-of answers: four national months with three versions a figure, twice over. */
-const VERSIONS_MAX = 100_000;
+/** Versions of whole slices kept for as-of answers: ten indicators of four national months, three versions a figure (about 40 MB). */
+const VERSIONS_MAX = 400_000;
 /** Months whose figures' versions are kept. */
 const HISTORY_SLICES_MAX = 4096;
 /** Markers of this instance's own writes remembered: more than can be under way at once. */
