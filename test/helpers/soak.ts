@@ -112,7 +112,10 @@ export async function capacity(options: Omit<SoakOptions, 'rate' | 'pid'>, conne
       const k = n++;
       const reply = k % postEvery === 0 ? await postRevision(agent, options, k) : await send(options.url, 'GET', readPath(k), undefined, options.readerToken, agent);
       if (reply.status === 200 || reply.status === 304) done++;
-      else errors++;
+      else {
+        errors++;
+        if (process.env.SOAK_DEBUG) console.error(reply.status, JSON.stringify(reply.body).slice(0, 300));
+      }
     }
   };
   await Promise.all(Array.from({ length: connections }, client));
