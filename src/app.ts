@@ -145,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const png = new PngRenderer(config.CJK_FONT_FILES);
   // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
   if (png.unavailable !== null) app.log.warn(png.unavailable);
+  app.addHook('onClose', async () => png.close());
   const progress = new ProgressService(catalog, analytics);
   app.decorate('services', {
     catalog,

@@ -15,10 +15,16 @@
  * with outlines in place of texts: the labels of a peer set, the axis ticks
  * and the titles repeat from chart to chart.
  */
-import { Resvg, renderAsync } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.ts';
 import { CJK_FONT_FAMILY, CJK_FONT_PACKAGE, DEFAULT_CJK_FONT_FILES } from './fonts.ts';
+import type { OutlineJob, OutlineReply } from './outline-worker.ts';
+
+/** The outlining thread next to this file: compiled JavaScript, or TypeScript through tsx in development and tests. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(`./outline-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 /** Twice the pixels of the SVG's size: sharp in a Word document and on a high-density screen. */
 export const DEFAULT_PNG_SCALE = 2;
 export const MIN_PNG_SCALE = 1;
@@ -40,6 +46,10 @@ export class PngRenderer {
   readonly unavailable: string | null;
   private readonly fontFiles: string[];
   private readonly outlines = new Map<string, string>();
+  /** The outlining thread, started at the first drawing; its jobs by id. */
+  private worker: Worker | null = null;
+  private readonly jobs = new Map<number, { resolve: (outlines: string[]) => void; reject: (error: Error) => void }>();
+  private nextJob = 1;
 
   constructor(fontFiles: readonly string[] = DEFAULT_CJK_FONT_FILES) {
     const [regular] = fontFiles;
@@ -53,14 +63,14 @@ export class PngRenderer {
   /** The SVG as PNG at `scale` times its size; 503 when the font is missing. */
   async render(svg: string, scale: number = DEFAULT_PNG_SCALE): Promise<Buffer> {
     if (this.unavailable !== null) throw new ApiError('not_ready', this.unavailable, { details: [{ field: 'format', message: `install ${CJK_FONT_PACKAGE}` }] });
-    const image = await renderAsync(this.outlined(svg), { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: false }, logLevel: 'off' });
+    const image = await renderAsync(await this.outlined(svg), { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: false }, logLevel: 'off' });
     return image.asPng();
   }
 
   /** The SVG with every <text> replaced by its outlines. */
-  outlined(svg: string): string {
+  async outlined(svg: string): Promise<string> {
     const texts = [...svg.matchAll(TEXT)].map((m) => this.split(m[1]!, m[2] ?? ''));
-    this.outline(texts.map((t) => t.key).filter((key) => !this.outlines.has(key)));
+    await this.outline(texts.map((t) => t.key).filter((key) => !this.outlines.has(key)));
     let i = 0;
     return svg.replace(TEXT, () => {
       const { key, paint } = texts[i++]!;
@@ -83,20 +93,53 @@ export class PngRenderer {
     return { key: `<text font-family="${CJK_FONT_FAMILY}"${shape}>${content}</text>`, paint };
   }
 
-  /** Outlines of the texts not yet kept, in one pass of resvg: each text in a group of its own, read back from resvg's SVG. */
-  private outline(keys: string[]): void {
+  /** Outlines of the texts not yet kept, made on the outlining thread. */
+  private async outline(keys: string[]): Promise<void> {
     const unique = [...new Set(keys)];
     if (unique.length === 0) return;
-    const batch = `<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1">${unique.map((key, i) => `<g id="t${i}">${key}</g>`).join('')}</svg>`;
-    const tree = new Resvg(batch, {
-      font: { fontFiles: this.fontFiles, loadSystemFonts: false, defaultFontFamily: CJK_FONT_FAMILY, sansSerifFamily: CJK_FONT_FAMILY, serifFamily: CJK_FONT_FAMILY },
-      logLevel: 'off',
-    }).toString();
-    const groups = new Map<string, string>();
-    for (const m of tree.matchAll(/<g id="t(\d+)"(?:\/>|>([\s\S]*?)\n {4}<\/g>)/g)) groups.set(m[1]!, (m[2] ?? '').replace(/ fill="#000000"/g, ''));
+    const made = await this.ask(unique);
     unique.forEach((key, i) => {
-      this.outlines.set(key, groups.get(String(i)) ?? '');
+      this.outlines.set(key, made[i] ?? '');
       if (this.outlines.size > OUTLINES_KEPT) this.outlines.delete(this.outlines.keys().next().value!);
     });
+  }
+
+  private ask(texts: string[]): Promise<string[]> {
+    const worker = (this.worker ??= this.start());
+    const id = this.nextJob++;
+    worker.ref();
+    return new Promise((resolve, reject) => {
+      this.jobs.set(id, { resolve, reject });
+      worker.postMessage({ id, fontFiles: this.fontFiles, texts } satisfies OutlineJob);
+    });
+  }
+
+  private start(): Worker {
+    const worker = FROM_SOURCE
+      ? // Loader hooks are not inherited by workers on Node 20: register tsx inside it first.
+        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
+      : new Worker(WORKER_URL);
+    worker.on('message', (reply: OutlineReply) => {
+      const job = this.jobs.get(reply.id);
+      this.jobs.delete(reply.id);
+      // Idle, the thread keeps nothing alive.
+      if (this.jobs.size === 0) worker.unref();
+      if (reply.outlines !== undefined) job?.resolve(reply.outlines);
+      else job?.reject(new Error(`outlining chart texts failed: ${reply.error}`));
+    });
+    const fail = (error: Error) => {
+      for (const job of this.jobs.values()) job.reject(error);
+      this.jobs.clear();
+      this.worker = null;
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the outlining thread exited with code ${code}`)));
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
   }
 }

@@ -20,7 +20,7 @@ function outlinesIn(family: string): string {
 t.test('texts are drawn in Noto Sans CJK SC, whatever family the SVG names first', async (t) => {
   const png = new PngRenderer();
   t.equal(png.unavailable, null, 'the font is installed here');
-  const outlined = png.outlined(svgOf(`<text x="10" y="45" font-family="&quot;PingFang SC&quot;, &quot;Microsoft YaHei&quot;, sans-serif" font-size="40" fill="#333">${TELLING}</text>`));
+  const outlined = await png.outlined(svgOf(`<text x="10" y="45" font-family="&quot;PingFang SC&quot;, &quot;Microsoft YaHei&quot;, sans-serif" font-size="40" fill="#333">${TELLING}</text>`));
   t.notMatch(outlined, /<text/, 'no text left for resvg to choose a font for');
   const ours = [...outlined.matchAll(/ d="([^"]+)"/g)].map((m) => m[1]).join(' ');
   // The outlines are placed by the text's x and y in both.

@@ -118,3 +118,14 @@ t.test('a read begun while a write of this instance to its month was under way i
   t.equal(m.wholeSlice('i', '2022-06'), undefined, 'it may have seen half the write');
   t.equal(m.versionsOf('i', '2022-06'), undefined);
 });
+
+t.test('a whole month pushed out of memory leaves its values: next year it is the growth base', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  const big = Array.from({ length: 3000 }, (_, i) => point(`R${i}`, i + 0.5));
+  // More whole months than are kept: the first goes, its values stay.
+  for (let month = 1; month <= 400; month++) m.putWhole('i', `20${String(10 + Math.floor(month / 12)).padStart(2, '0')}-${String((month % 12) + 1).padStart(2, '0')}`, big, m.readStamp());
+  const first = '2010-02';
+  t.equal(m.wholeSlice('i', first), undefined, 'no longer known whole');
+  t.equal(m.valuesOf('i', first)?.('R7'), 7.5, 'its values are');
+});

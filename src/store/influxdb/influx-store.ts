@@ -804,7 +804,8 @@ export class InfluxStore implements Store {
       else unknown.push(period);
     }
     if (unknown.length === 0) return out;
-    const whole = regions === null || regions.length > REGION_FILTER_MAX || (await this.regionCount(indicator)) <= WHOLE_READ_REGIONS;
+    // Whole months for many regions (as-of rankings); a figure's own versions (history) are read alone, as history keeps them.
+    const whole = regions === null || regions.length > REGION_FILTER_MAX;
     const stamp = this.memory.readStamp();
     const read = await this.readVersions(indicator, unknown, whole ? null : regions);
     for (const [period, figures] of read) {

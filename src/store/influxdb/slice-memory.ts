@@ -20,6 +20,8 @@ export const WHOLE_FIGURES_MAX = 1_000_000;
 export const VALUE_BYTES_MAX = 64 * 1024 * 1024;
 
 const keyOf = (indicator: string, period: Period) => `${indicator}\u0000${period}`;
+/** A write to any month of an indicator: what answers about the indicator as a whole wait for. */
+const wholeKeyOf = (indicator: string) => `${indicator}\u0001`;
 
 const STATUSES: ReadonlyArray<Status | null> = [null, 'p', 'e', 'r', 'b'];
 const WITHDRAWN = 1;
@@ -108,6 +110,13 @@ class WholeSlice {
       out.push({ indicator, region: regionOf[i]!, period, value: this.value[i]!, yoy: Number.isNaN(yoy) ? null : yoy, status: STATUSES[this.status[i]!] ?? null });
     }
     return (this.figures = out);
+  }
+
+  /** The values of its current figures by ordinal, NaN where none: what it leaves when evicted. */
+  valuesArray(): Float64Array {
+    const out = new Float64Array(this.capacity).fill(Number.NaN);
+    for (let i = 0; i < this.capacity; i++) if (this.version[i] !== 0 && (this.flags[i]! & WITHDRAWN) === 0) out[i] = this.value[i]!;
+    return out;
   }
 
   /** The value of a current figure (not withdrawn), or undefined. */
@@ -217,6 +226,7 @@ export class SliceMemory {
     for (const s of slices) {
       const key = keyOf(s.indicator, s.period);
       keys.add(key);
+      keys.add(wholeKeyOf(s.indicator));
       this.answers.delete(s.indicator);
       this.histories.delete(key);
       this.dropVersions(key);
@@ -294,7 +304,7 @@ export class SliceMemory {
 
   /** An answer of a read that began at `stamp`: kept unless this instance wrote since. */
   putAnswer(indicator: string, key: string, answer: unknown, stamp: number): void {
-    if (this.writing.size > 0 || this.serial !== stamp) return;
+    if (!this.settled(wholeKeyOf(indicator), stamp)) return;
     let answers = this.answers.get(indicator);
     if (answers === undefined) this.answers.set(indicator, (answers = new Map()));
     if (answers.size >= ANSWERS_MAX) answers.delete(answers.keys().next().value!);
@@ -394,6 +404,19 @@ export class SliceMemory {
       this.wholeCount -= slice.capacity;
       // An indicator missing a month is no longer known whole.
       this.complete.delete(k.slice(0, k.indexOf('\u0000')));
+      // Its values stay: a month written a year ago is next year's growth base.
+      const values = slice.valuesArray();
+      this.values.set(k, values);
+      this.valueBytes += values.byteLength;
+    }
+    this.evictValues();
+  }
+
+  private evictValues(): void {
+    for (const [k, v] of this.values) {
+      if (this.valueBytes <= VALUE_BYTES_MAX) break;
+      this.values.delete(k);
+      this.valueBytes -= v.byteLength;
     }
   }
 
@@ -407,7 +430,7 @@ export class SliceMemory {
    * that began at `stamp`: known whole unless this instance wrote since.
    */
   putIndicator(indicator: string, byMonth: ReadonlyMap<Period, readonly StoredFigure[]>, stamp: number): void {
-    if (this.writing.size > 0 || this.serial !== stamp) return;
+    if (!this.settled(wholeKeyOf(indicator), stamp)) return;
     for (const [period, points] of byMonth) this.putWhole(indicator, period, points, stamp);
     if ([...byMonth.keys()].every((p) => this.whole.has(keyOf(indicator, p)))) this.complete.set(indicator, new Set(byMonth.keys()));
   }
@@ -424,11 +447,7 @@ export class SliceMemory {
     this.values.delete(key);
     this.values.set(key, values);
     this.valueBytes += values.byteLength;
-    for (const [k, v] of this.values) {
-      if (this.valueBytes <= VALUE_BYTES_MAX) break;
-      this.values.delete(k);
-      this.valueBytes -= v.byteLength;
-    }
+    this.evictValues();
   }
 
   /** This instance wrote these current versions: slices it knows take them in. */

@@ -1,0 +1,13 @@
+import { writeFileSync } from 'node:fs';
+import { InfluxHttp } from '../src/store/influxdb/http.ts';
+const stats = new Map<string, number>();
+const orig = InfluxHttp.prototype.query;
+InfluxHttp.prototype.query = async function (statements, params) { const key = (statements[0] ?? '').replace(/\s+/g, ' ').slice(0, 70) + ` x${statements.length}`; stats.set(key, (stats.get(key) ?? 0) + 1); return orig.call(this, statements, params); };
+const origW = InfluxHttp.prototype.writeV1;
+InfluxHttp.prototype.writeV1 = async function (lines) { const key = 'WRITE ' + lines.slice(0, 14); stats.set(key, (stats.get(key) ?? 0) + 1); return origW.call(this, lines); };
+setInterval(() => writeFileSync('/tmp/patch-stats.txt', [...stats].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} ${k}`).join('\n')), 1000).unref();
+import { SliceMemory } from '../src/store/influxdb/slice-memory.ts';
+const origClear = SliceMemory.prototype.clear;
+const reasons = new Map<string, number>();
+SliceMemory.prototype.clear = function () { const st = (new Error().stack ?? '').split('\n').slice(2, 4).map((l) => l.trim()).join(' < '); reasons.set(st, (reasons.get(st) ?? 0) + 1); return origClear.call(this); };
+setInterval(() => writeFileSync('/tmp/patch-clears.txt', [...reasons].map(([k, n]) => `${n} ${k}`).join('\n')), 1000).unref();
