@@ -325,10 +325,18 @@ export class InfluxStore implements Store {
   private async current(keys: ReadonlyArray<ObservationKey>, known?: SeriesIndex): Promise<CurrentFigures> {
     const slices = new Map<string, ((region: string) => StoredFigure | undefined) | null>();
     const read = new Map<string, StoredFigure>();
+    // Rows come month by month: the last month asked about is usually the next one's.
+    let lastIndicator = '';
+    let lastPeriod = '';
+    let lastWhole: ((region: string) => StoredFigure | undefined) | null | undefined;
     const lookup: CurrentFigures = {
       get: (indicator, region, period) => {
-        const whole = slices.get(sliceKey(indicator, period));
-        return whole ? whole(region) : read.get(keyOf(indicator, region, period));
+        if (indicator !== lastIndicator || period !== lastPeriod) {
+          lastIndicator = indicator;
+          lastPeriod = period;
+          lastWhole = slices.get(sliceKey(indicator, period));
+        }
+        return lastWhole ? lastWhole(region) : read.get(keyOf(indicator, region, period));
       },
       all: () => {
         const out: StoredFigure[] = [];
@@ -344,17 +352,20 @@ export class InfluxStore implements Store {
     // Slices this instance knows answer first; the rest are read. Keys come month by month or
     // series by series, so the last slice looked up is usually the next one's.
     const rest: ObservationKey[] = [];
-    let last = '';
+    let indicator = '';
+    let period = '';
     let whole: ((region: string) => StoredFigure | undefined) | null = null;
     for (const k of keys) {
-      const key = sliceKey(k.indicator, k.period);
-      if (key !== last) {
-        last = key;
-        whole = slices.get(key) ?? this.memory.wholeSlice(k.indicator, k.period) ?? null;
+      if (k.indicator !== indicator || k.period !== period) {
+        indicator = k.indicator;
+        period = k.period;
+        const key = sliceKey(indicator, period);
+        whole = slices.get(key) ?? this.memory.wholeSlice(indicator, period) ?? null;
         slices.set(key, whole);
       }
       if (whole === null) rest.push(k);
     }
+    lastIndicator = '';
     if (rest.length === 0) return lookup;
     const plan = await this.plan(rest);
     const stamp = this.memory.readStamp();
@@ -394,13 +405,14 @@ export class InfluxStore implements Store {
     // Values for warnings only: what this instance knows as of its last look at the marker will do.
     const out: Array<ObservationKey & { value: number }> = [];
     const rest: ObservationKey[] = [];
-    let last = '';
+    let indicator = '';
+    let period = '';
     let valueOf: ((region: string) => number | undefined) | undefined;
     for (const k of keys) {
-      const key = sliceKey(k.indicator, k.period);
-      if (key !== last) {
-        last = key;
-        valueOf = this.memory.valuesOf(k.indicator, k.period);
+      if (k.indicator !== indicator || k.period !== period) {
+        indicator = k.indicator;
+        period = k.period;
+        valueOf = this.memory.valuesOf(indicator, period);
       }
       if (valueOf === undefined) rest.push(k);
       else {
@@ -531,7 +543,14 @@ export class InfluxStore implements Store {
 
   private async holding<T>(meta: WriteMeta, dryRun: boolean, keys: readonly ObservationKey[], write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
     const months = new Set<string>();
-    for (const k of keys) months.add(sliceKey(k.indicator, k.period));
+    let indicator = '';
+    let period = '';
+    for (const k of keys) {
+      if (k.indicator === indicator && k.period === period) continue;
+      indicator = k.indicator;
+      period = k.period;
+      months.add(sliceKey(indicator, period));
+    }
     const release = await this.slicesLock.acquire(months);
     const receivedAt = this.clock.stamp(meta.receivedAt);
     let outcome: { result: T; changed: boolean };

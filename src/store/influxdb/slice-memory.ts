@@ -223,7 +223,13 @@ export class SliceMemory {
     const serial = ++this.serial;
     const keys = new Set<string>();
     // serial: the write's start; a read taken before it does not see it whole.
+    let indicator = '';
+    let period = '';
     for (const s of slices) {
+      // Rows come month by month: most are of the month before.
+      if (s.indicator === indicator && s.period === period) continue;
+      indicator = s.indicator;
+      period = s.period;
       const key = keyOf(s.indicator, s.period);
       keys.add(key);
       keys.add(wholeKeyOf(s.indicator));
@@ -457,11 +463,14 @@ export class SliceMemory {
     let whole: WholeSlice | undefined;
     let values: Float64Array | undefined;
     const figure = { value: 0, yoy: null as number | null, status: null as Status | null, version: 0, receivedAt, by, withdrawn };
+    let indicator = '';
+    let period = '';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const k = keyOf(row.indicator, row.period);
-      if (k !== key) {
-        key = k;
+      if (row.indicator !== indicator || row.period !== period) {
+        indicator = row.indicator;
+        period = row.period;
+        key = keyOf(indicator, period);
         whole = this.whole.get(key);
         values = this.values.get(key);
         const months = this.complete.get(row.indicator);
