@@ -34,7 +34,7 @@ export interface RankingChartInput {
 const ROW_HEIGHT = 24;
 const WIDTH = 480;
 
-/** A dashed reference line over the bars with its label at the top; it shares the bars' x scale and axis title. */
+/** A dashed reference line over the bars with its label just above them; it shares the bars' x scale and axis title. */
 function ruleLayers(rule: { value: number; label: string }, title: string) {
   const data = { values: [{ metric: rule.value, ruleLabel: rule.label }] };
   const x = { field: 'metric', type: 'quantitative' as const, title };
@@ -42,7 +42,8 @@ function ruleLayers(rule: { value: number; label: string }, title: string) {
     { data, mark: { type: 'rule' as const, color: COLORS.rule, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x } },
     {
       data,
-      mark: { type: 'text' as const, align: 'left' as const, baseline: 'top' as const, dx: 3, dy: 2, fontSize: 10, color: COLORS.rule },
+      // Above the first bar, not over it: orange on the highlighted bar's red could not be read.
+      mark: { type: 'text' as const, align: 'left' as const, baseline: 'bottom' as const, dx: 3, dy: -2, fontSize: 10, color: COLORS.rule },
       encoding: { x, y: { value: 0 }, text: { field: 'ruleLabel', type: 'nominal' as const } },
     },
   ];
