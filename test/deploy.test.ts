@@ -41,3 +41,18 @@ t.test('the image builds the service as npm start runs it', async (t) => {
   const cmd = JSON.parse(/CMD (\[.*\])/.exec(dockerfile)![1]!) as string[];
   t.equal(cmd.join(' '), start, 'the same command line as npm start');
 });
+
+t.test('readers on the same InfluxDB send their writes to the one writer', async (t) => {
+  const reader = compose.services.reader;
+  const env: Record<string, string> = reader.environment;
+  for (const name of Object.keys(env)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is a variable the service reads`);
+  t.same(reader.profiles, ['readers'], 'started only when asked for');
+  t.equal(env.WRITER_URL, `http://service:${compose.services.service.environment.PORT}`, 'the writer by its service name and port');
+  for (const name of ['STORE', 'INFLUX_URL', 'INFLUX_ORG', 'INFLUX_DATABASE', 'INFLUX_API', 'INFLUX_TOKEN', 'API_TOKENS']) {
+    t.equal(env[name], compose.services.service.environment[name], `${name} as the writer has it`);
+  }
+  t.ok(reader.volumes.includes('service-data:/data:ro'), "the writer's generated token, read only");
+  t.equal(reader.depends_on.service.condition, 'service_healthy');
+  const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[^}]+\}/, 'x'.repeat(24))]));
+  t.equal(loadConfig({ ...filled, API_TOKENS: '' }).WRITER_URL, 'http://service:3000', 'the service would start with them');
+});
