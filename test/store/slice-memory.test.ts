@@ -129,3 +129,51 @@ t.test('a whole month pushed out of memory leaves its values: next year it is th
   t.equal(m.wholeSlice('i', first), undefined, 'no longer known whole');
   t.equal(m.valuesOf('i', first)?.('R7'), 7.5, 'its values are');
 });
+
+t.test("a slice's versions cut at an instant: the versions received by then, whole figures shared, kept until a write", async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  const v = (version: number, receivedAt: number) => ({ version, value: version, yoy: null, status: null, receivedAt, by: 'x', withdrawn: false });
+  const figures = [
+    { indicator: 'i', region: 'A', period: '2022-06', versions: [v(1, 10), v(2, 20), v(3, 30)] },
+    { indicator: 'i', region: 'B', period: '2022-06', versions: [v(1, 10)] },
+    { indicator: 'i', region: 'C', period: '2022-06', versions: [v(1, 40)] },
+  ];
+  t.equal(m.versionsUntil('i', '2022-06', 25), undefined, 'nothing before the slice is known');
+  m.putVersions('i', '2022-06', figures, m.readStamp());
+  const cut = m.versionsUntil('i', '2022-06', 25)!;
+  t.same(
+    cut.map((f) => [f.region, f.versions.map((x) => x.version)]),
+    [
+      ['A', [1, 2]],
+      ['B', [1]],
+    ],
+    'versions received by the instant; a figure with none left out',
+  );
+  t.equal(cut[1], figures[1], 'a figure received whole by then is not copied');
+  t.equal(cut[0]!.versions[0], figures[0]!.versions[0], 'nor are its version records');
+  t.equal(m.versionsUntil('i', '2022-06', 25), cut, 'asked again, the same cut');
+  t.equal(m.versionsUntil('i', '2022-06', 100)!.length, 3, 'another instant, another cut');
+  t.same(figures[0]!.versions.length, 3, 'the slice itself is untouched');
+  m.beginWrite([{ indicator: 'i', period: '2022-06' }])();
+  t.equal(m.versionsUntil('i', '2022-06', 25), undefined, 'a write to the month drops the slice and its cuts');
+});
+
+t.test('cuts count against the versions kept: older slices are pushed out, never the one asked', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  const slice = (period: string) =>
+    Array.from({ length: 50_000 }, (_, r) => ({
+      indicator: 'i',
+      region: `R${r}`,
+      period,
+      versions: [1, 2, 3].map((version) => ({ version, value: version, yoy: null, status: null, receivedAt: version * 10, by: 'x', withdrawn: false })),
+    }));
+  // Four slices of 150,000 versions fill what is kept; a cut of the last needs room.
+  const months = ['2022-01', '2022-02', '2022-03', '2022-04'];
+  for (const p of months) m.putVersions('i', p, slice(p), m.readStamp());
+  t.ok(months.every((p) => m.versionsOf('i', p) !== undefined), 'all four kept');
+  t.equal(m.versionsUntil('i', '2022-04', 25)!.length, 50_000);
+  t.equal(m.versionsOf('i', '2022-01'), undefined, 'the least recently used slice made room for the cut');
+  t.ok(m.versionsOf('i', '2022-04') !== undefined, 'the slice asked stays');
+});

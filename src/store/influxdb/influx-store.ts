@@ -41,7 +41,7 @@ import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
 import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
 import { ReceiveClock } from '../receive-clock.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { SliceMemory } from './slice-memory.ts';
+import { cutAt, SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 import { targetLine, targetsOf, targetsStatement } from './targets.ts';
@@ -809,17 +809,12 @@ export class InfluxStore implements Store {
     const out: FigureVersions[] = [];
     const unknown: Period[] = [];
     const take = (figures: readonly FigureVersions[]) => {
-      for (const f of figures) {
-        if (wanted !== null && !wanted.has(f.region)) continue;
-        // Usually every version was received by then: the figure goes as it is, with no copy.
-        const all = until === null || f.versions.every((v) => v.receivedAt <= until);
-        const versions = all ? f.versions : f.versions.filter((v) => v.receivedAt <= until);
-        if (versions.length > 0) out.push(all ? f : { indicator: f.indicator, region: f.region, period: f.period, versions });
-      }
+      for (const f of figures) if (wanted === null || wanted.has(f.region)) out.push(f);
     };
+    const known = (period: Period) => (until === null ? this.memory.versionsOf(indicator, period) : this.memory.versionsUntil(indicator, period, until));
     for (const period of new Set(periods)) {
-      const known = this.memory.versionsOf(indicator, period);
-      if (known !== undefined) take(known);
+      const figures = known(period);
+      if (figures !== undefined) take(figures);
       else unknown.push(period);
     }
     if (unknown.length === 0) return out;
@@ -829,7 +824,8 @@ export class InfluxStore implements Store {
     const read = await this.readVersions(indicator, unknown, whole ? null : regions);
     for (const [period, figures] of read) {
       if (whole) this.memory.putVersions(indicator, period, figures, stamp);
-      take(figures);
+      // Kept, the slice is cut from memory (and the cut kept with it); else here.
+      take((whole ? known(period) : undefined) ?? (until === null ? figures : cutAt(figures, until)));
     }
     return out;
   }

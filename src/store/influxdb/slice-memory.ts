@@ -126,8 +126,20 @@ class WholeSlice {
   }
 }
 
-/** Versions of whole slices kept for as-of answers: ten indicators of four national months, three versions a figure (about 40 MB). */
-const VERSIONS_MAX = 400_000;
+/**
+ * Versions of whole slices kept for as-of answers, in version records (about
+ * 170 bytes each, measured): ten indicators of four national months, three
+ * versions a figure, with their cuts at one instant (about 100 MB).
+ */
+const VERSIONS_MAX = 600_000;
+/**
+ * Instants a slice's versions are kept cut at, a slice: as-of answers name
+ * few instants (a day's end in REPORT_TZ, a release), asked again and again.
+ * A cut shares the slice's version records and copies only the figures it
+ * has part of; such a copy costs about one and a half records.
+ */
+const CUTS_PER_SLICE = 4;
+const CUT_FIGURE_COST = 1.5;
 /** Months whose figures' versions are kept. */
 const HISTORY_SLICES_MAX = 4096;
 /** Markers of this instance's own writes remembered: more than can be under way at once. */
@@ -136,6 +148,18 @@ const OWN_MARKERS_MAX = 256;
 const ANSWERS_MAX = 1024;
 
 /** A Map used as an LRU list: reading an entry moves it last. */
+/** The figures as received by `until`: a figure whose every version was goes as it is, with no copy. */
+export function cutAt(figures: readonly FigureVersions[], until: number): FigureVersions[] {
+  const out: FigureVersions[] = [];
+  for (const f of figures) {
+    let received = 0;
+    for (const v of f.versions) if (v.receivedAt <= until) received++;
+    if (received === f.versions.length) out.push(f);
+    else if (received > 0) out.push({ indicator: f.indicator, region: f.region, period: f.period, versions: f.versions.filter((v) => v.receivedAt <= until) });
+  }
+  return out;
+}
+
 function touch<V>(map: Map<string, V>, key: string): V | undefined {
   const value = map.get(key);
   if (value !== undefined) {
@@ -184,7 +208,7 @@ export class SliceMemory {
   /** Versions of single figures, by slice and region: a write drops only the months it writes. */
   private readonly histories = new Map<string, Map<string, unknown>>();
   /** Every version of every figure of a slice (as-of answers), by slice: a write drops the months it writes. */
-  private readonly versionSlices = new Map<string, { figures: readonly FigureVersions[]; count: number }>();
+  private readonly versionSlices = new Map<string, { figures: readonly FigureVersions[]; count: number; cuts: Map<number, { figures: readonly FigureVersions[]; cost: number }> }>();
   private versionCount = 0;
   /**
    * How many regions have figures of an indicator (InfluxDB's index says),
@@ -267,18 +291,47 @@ export class SliceMemory {
     return touch(this.versionSlices, keyOf(indicator, period))?.figures;
   }
 
+  /** A slice's figures with the versions received by `until` (those with none left out), when the slice is known. */
+  versionsUntil(indicator: string, period: Period, until: number): readonly FigureVersions[] | undefined {
+    const entry = touch(this.versionSlices, keyOf(indicator, period));
+    if (entry === undefined) return undefined;
+    const kept = entry.cuts.get(until);
+    if (kept !== undefined) return kept.figures;
+    const figures = cutAt(entry.figures, until);
+    let cost = 0;
+    for (let i = 0; i < figures.length; i++) if (figures[i] !== entry.figures[i]) cost += CUT_FIGURE_COST;
+    if (entry.cuts.size >= CUTS_PER_SLICE) {
+      const [oldest, old] = entry.cuts.entries().next().value!;
+      entry.cuts.delete(oldest);
+      entry.count -= old.cost;
+      this.versionCount -= old.cost;
+    }
+    entry.cuts.set(until, { figures, cost });
+    entry.count += cost;
+    this.versionCount += cost;
+    this.boundVersions(entry);
+    return figures;
+  }
+
+  /** Push out the least recently used slices (never `keep`) until the versions kept fit. */
+  private boundVersions(keep: unknown): void {
+    for (const [k, v] of this.versionSlices) {
+      if (this.versionCount <= VERSIONS_MAX) break;
+      if (v === keep) continue;
+      this.versionSlices.delete(k);
+      this.versionCount -= v.count;
+    }
+  }
+
   putVersions(indicator: string, period: Period, figures: readonly FigureVersions[], stamp: number): void {
     const key = keyOf(indicator, period);
     if (!this.settled(key, stamp)) return;
     const count = figures.reduce((n, f) => n + f.versions.length, 0);
     this.dropVersions(key);
-    this.versionSlices.set(key, { figures, count });
+    const entry = { figures, count, cuts: new Map() };
+    this.versionSlices.set(key, entry);
     this.versionCount += count;
-    for (const [k, v] of this.versionSlices) {
-      if (this.versionCount <= VERSIONS_MAX) break;
-      this.versionSlices.delete(k);
-      this.versionCount -= v.count;
-    }
+    this.boundVersions(entry);
   }
 
   private dropVersions(key: string): void {
