@@ -18,7 +18,7 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
-export const SERVICE_TOKENS = `admin:${TOKENS.admin},writer:loader:${TOKENS.writer},reader:${TOKENS.reader}`;
+export const SERVICE_TOKENS = `admin:${TOKENS.admin},writer:loader:${TOKENS.writer},reader:${TOKENS.reader},preview:${TOKENS.preview}`;
 
 export class ServiceProcess {
   readonly lines: string[] = [];

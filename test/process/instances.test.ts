@@ -69,6 +69,30 @@ t.test('a revision and a catalog change through either instance reach the other 
   t.equal((await send(writer.url, 'POST', '/v1/observations', { observations: [{ indicator: IND, region: 'NEW9', period: '2022-06', value: 1 }] }, TOKENS.writer)).status, 200, 'and takes figures');
 });
 
+t.test('a month set for release through one instance is hidden by both, and appears on both when its time passes, with no write', async (t) => {
+  const { writer, other } = await pair(t);
+  // Far enough ahead for the requests before it on a slow machine (they take milliseconds here).
+  const releaseAt = Date.now() + 4_000;
+  const calendar = { releases: [{ indicator: IND, period: '2022-06', releaseAt: new Date(releaseAt).toISOString() }] };
+  t.equal((await send(other.url, 'PUT', '/v1/releases', calendar)).status, 200, 'the calendar set through the forwarding instance');
+  const figures = { observations: [{ indicator: IND, region: '331023', period: '2022-06', value: 31415.9 }, { indicator: IND, region: '331023', period: '2021-06', value: 10 }] };
+  t.equal((await send(writer.url, 'POST', '/v1/observations', figures, TOKENS.writer)).status, 200);
+  const series = `/v1/series?indicator=${IND}&region=331023`;
+  const shows = async (url: string) => (await send(url, 'GET', series, undefined, TOKENS.reader)).body.points.some((p: { period: string }) => p.period === '2022-06');
+  // Asked twice before the release, so each instance keeps its answer.
+  for (const instance of [writer, other]) {
+    t.notOk(await shows(instance.url), 'hidden from a reader');
+    t.notOk(await shows(instance.url), 'asked again, still hidden');
+    t.equal((await send(instance.url, 'GET', series, undefined, TOKENS.preview)).body.points.at(-1).value, 31415.9, 'seen with preview');
+  }
+  t.ok(Date.now() < releaseAt, 'all asked before the release time');
+  await sleep(Math.max(0, releaseAt - Date.now()));
+  for (const instance of [writer, other]) {
+    const lag = await within(1000, () => shows(instance.url));
+    t.ok(lag >= 0, `${instance === writer ? 'the writer' : 'the other'} shows the month ${lag} ms after its release time`);
+  }
+});
+
 t.test('concurrent revisions through both instances never lose a version', async (t) => {
   const { writer, other } = await pair(t);
   const N = 40;
