@@ -5,6 +5,29 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 
+type TransformDocument = Parameters<typeof jsonSchemaTransform>[0];
+
+/** A request body documented per media type (`{ content: { type: { schema } } }`), as responses may be. */
+function hasContent(body: unknown): body is { content: Record<string, { schema: unknown }> } {
+  return typeof body === 'object' && body !== null && 'content' in body && typeof body.content === 'object' && body.content !== null;
+}
+
+/**
+ * The zod transform, plus request bodies with several media types, which it
+ * handles for responses only: each type's schema is turned as a body of its own.
+ */
+function transform(document: TransformDocument): ReturnType<typeof jsonSchemaTransform> {
+  const body = (document.schema as { body?: unknown } | undefined)?.body;
+  if (!hasContent(body)) return jsonSchemaTransform(document);
+  const { schema, url } = jsonSchemaTransform({ ...document, schema: { ...document.schema, body: undefined } } as TransformDocument);
+  const content: Record<string, { schema: unknown }> = {};
+  for (const [type, media] of Object.entries(body.content)) {
+    const one = jsonSchemaTransform({ ...document, schema: { body: media.schema } } as TransformDocument);
+    content[type] = { schema: (one.schema as { body: unknown }).body };
+  }
+  return { schema: { ...schema, body: { content } }, url };
+}
+
 async function docsPlugin(app: FastifyInstance) {
   // The UI's own routes need no token.
   app.addHook('onRoute', (route) => {
@@ -22,7 +45,7 @@ async function docsPlugin(app: FastifyInstance) {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform,
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });

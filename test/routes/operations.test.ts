@@ -40,8 +40,11 @@ forEachStore(t, (t, store) => {
     for (const chart of ['ranking', 'trend', 'rank-history', 'scorecard']) t.same(types(`/v1/charts/${chart}`), ['application/json', 'image/png', 'image/svg+xml'], `${chart} chart`);
     t.same(types('/v1/reports/{region}/{file}'), ['application/json', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'text/html', 'text/markdown']);
     t.same(rankings.parameters.find((p: any) => p.name === 'format').schema.enum, ['json', 'csv', 'xlsx']);
-    const body = doc.paths['/v1/observations'].post.requestBody.content['application/json'].schema;
-    t.ok(JSON.stringify(body).includes('indicator'), 'the observations body is described');
+    const requestBody = doc.paths['/v1/observations'].post.requestBody.content;
+    t.same(Object.keys(requestBody).sort(), ['application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'], 'every body a post takes');
+    t.ok(JSON.stringify(requestBody['application/json'].schema).includes('indicator'), 'the observations body is described');
+    t.equal(requestBody['text/csv'].schema.type, 'string');
+    t.match(requestBody['text/csv'].schema.description, /header row/);
     const ui = await call(app, { method: 'GET', url: '/docs' });
     t.ok([200, 302].includes(ui.status), 'the UI answers');
   });

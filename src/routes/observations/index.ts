@@ -10,6 +10,7 @@ import { observationFormats } from '../../formats/resources.ts';
 import { chooseFormat, sendAs, varyAccept } from '../../formats/reply.ts';
 import { DEFAULT_DOWNLOAD_LIMIT } from '../../services/observation-list.ts';
 import { viewOf } from '../view.ts';
+import { XLSX_TYPE } from '../../services/xlsx/reader.ts';
 import { readWorkbookRows, WORKBOOK_DESCRIPTION, WORKBOOK_TYPES } from './workbook.ts';
 
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/tab-separated-values'];
@@ -31,7 +32,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: 'post figures (JSON, CSV or an .xlsx workbook); all or nothing',
         description: WORKBOOK_DESCRIPTION,
         querystring: ingestQuery,
-        body: docOnly(observationsBody),
+        // Typed as the JSON body: CSV and workbooks arrive as a Buffer, told apart in the handler.
+        body: docOnly({
+          content: {
+            'application/json': { schema: observationsBody },
+            'text/csv': { schema: z.string().describe('a header row (English or Chinese column names) and a row a figure: indicator,region,period,value,yoy,status; UTF-8 (a BOM is fine), or GB18030/GBK by charset or detected') },
+            [XLSX_TYPE]: { schema: z.string().describe('an .xlsx workbook: the first sheet or ?sheet=, the same columns as CSV') },
+          },
+        }) as unknown as typeof observationsBody,
         response: { 200: ingestResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 413: errorSchema, 415: errorSchema, 503: errorSchema },
       },
     },
