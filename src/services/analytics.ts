@@ -1,5 +1,5 @@
 /** Series, rankings and scorecards: the store's plain figures through the domain core. */
-import { areaAverage, rankGaps, versusAverage, type Average } from '../domain/gaps.ts';
+import { areaAverage, rankGaps, versusAverage, type Average, type RankGaps } from '../domain/gaps.ts';
 import { growthAt, growthPeriods, monthValue, type Growth } from '../domain/growth.ts';
 import { periodRange, shiftPeriod, type Period } from '../domain/period.ts';
 import { rankPeers, rankWithChange } from '../domain/ranking.ts';
@@ -121,6 +121,24 @@ export class AnalyticsService {
     if (table !== null && view.asOf !== undefined && !table.has(period)) throw notReleasedError({ indicator: indicator.code, period, releaseAt: null });
   }
 
+  /** A ranking row's common fields, whatever it is ranked by (growth, value, completion). */
+  rankingRow(r: { region: string; growth: Growth; rank: number; previousRank: number | null; rankChange: number | null }, gap: RankGaps) {
+    return {
+      region: r.region,
+      name: this.catalog.regionName(r.region),
+      value: r.growth.figure!.value,
+      yoy: r.growth.yoy,
+      yoySource: r.growth.yoySource,
+      yoyComputed: r.growth.yoyComputed,
+      status: r.growth.figure!.status,
+      rank: r.rank,
+      previousRank: r.previousRank,
+      rankChange: r.rankChange,
+      gapAbove: gap.gapAbove,
+      gapBelow: gap.gapBelow,
+    };
+  }
+
   async ranking(view: ReadView, q: RankingQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
@@ -147,21 +165,7 @@ export class AnalyticsService {
       ranked: result.rows.length,
       previousPeriod,
       average,
-      rows: result.rows.map((r, i) => ({
-        region: r.region,
-        name: this.catalog.regionName(r.region),
-        value: r.growth.figure!.value,
-        yoy: r.growth.yoy,
-        yoySource: r.growth.yoySource,
-        yoyComputed: r.growth.yoyComputed,
-        status: r.growth.figure!.status,
-        rank: r.rank,
-        previousRank: r.previousRank,
-        rankChange: r.rankChange,
-        gapAbove: gaps[i]!.gapAbove,
-        gapBelow: gaps[i]!.gapBelow,
-        vsAverage: vsAverage(r.growth.yoyUnits),
-      })),
+      rows: result.rows.map((r, i) => ({ ...this.rankingRow(r, gaps[i]!), vsAverage: vsAverage(r.growth.yoyUnits) })),
       missing: result.missing.map((m) => ({ region: m.region, name: this.catalog.regionName(m.region), reason: m.reason })),
     };
   }

@@ -22,6 +22,14 @@ export const MAX_CHART_MONTHS = 120;
 const NAMED_MISSING = 12;
 
 
+/** The first `top` rows and the highlighted one wherever it ranks, with the note saying what was left out. */
+function topRows<R extends { region: string }>(rows: readonly R[], top: number, highlight: string | null, ranked: number): { shown: R[]; notes: string[] } {
+  const shown = rows.filter((row, i) => i < top || row.region === highlight);
+  if (rows.length <= top) return { shown, notes: [] };
+  const beyond = highlight !== null && rows.findIndex((row) => row.region === highlight) >= top;
+  return { shown, notes: [`仅显示前${top}名${beyond ? '及所选地区' : ''},共${ranked}个地区有排名`] };
+}
+
 function tooLong(from: Period, to: Period): void {
   if (periodIndex(to) - periodIndex(from) + 1 > MAX_CHART_MONTHS) {
     throw new ApiError('validation_failed', `a chart covers at most ${MAX_CHART_MONTHS} months`, { details: [{ field: 'from', message: `more than ${MAX_CHART_MONTHS} months before to` }] });
@@ -61,20 +69,15 @@ export class ChartService {
     const highlight = this.highlight(q.highlight, peers.codes);
     const top = q.top ?? DEFAULT_TOP;
     const tied = tiedRanks(r.rows.map((row) => row.rank));
-    const bars = r.rows
-      .filter((row, i) => i < top || row.region === highlight)
-      .map((row) => peerFigure(indicator, r.by, { ...row, yoy: row.yoy! }, tied));
-    const notes = [
-      ...(r.rows.length > top ? [`仅显示前${top}名${highlight !== null && bars.at(-1)?.region === highlight && r.rows.findIndex((x) => x.region === highlight) >= top ? '及所选地区' : ''},共${r.ranked}个地区有排名`] : []),
-      ...this.missingNote(r.missing),
-    ];
+    const { shown, notes } = topRows(r.rows, top, highlight, r.ranked);
+    const bars = shown.map((row) => peerFigure(indicator, r.by, { ...row, yoy: row.yoy! }, tied));
     return rankingChart({
       title: rankingTitle(indicator, q.period, r.by),
       subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName(r.by)}`],
       axisTitle: axisTitle(indicator, r.by),
       bars,
       highlight,
-      notes,
+      notes: [...notes, ...this.missingNote(r.missing)],
       // The whole area's growth across the bars (DOMAIN.md: the parent's own, else the peers' sums, said so).
       rule: r.average === null || peers.parent === null ? null : { value: r.average.yoy, label: averageLabel(indicator, parentScope(this.catalog.region(peers.parent)), r.average) },
     });
@@ -88,9 +91,8 @@ export class ChartService {
     const highlight = this.highlight(q.highlight, peers.codes);
     const top = q.top ?? DEFAULT_TOP;
     const tied = tiedRanks(r.rows.map((row) => row.rank));
-    const bars = r.rows
-      .filter((row, i) => i < top || row.region === highlight)
-      .map((row) => ({ region: row.region, name: row.name, rank: row.rank, tied: tied.has(row.rank), metric: row.completion, text: completionText(row.completion) }));
+    const { shown, notes } = topRows(r.rows, top, highlight, r.ranked);
+    const bars = shown.map((row) => ({ region: row.region, name: row.name, rank: row.rank, tied: tied.has(row.rank), metric: row.completion, text: completionText(row.completion) }));
     return progressChart({
       title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}完成率排名`,
       subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName('completion')}`],
@@ -98,7 +100,7 @@ export class ChartService {
       timeProgress: r.timeProgress,
       timeProgressLabel: timeProgressLabel(r.timeProgress),
       highlight,
-      notes: [...(r.rows.length > top ? [`仅显示前${top}名,共${r.ranked}个地区有排名`] : []), ...this.missingNote(r.missing)],
+      notes: [...notes, ...this.missingNote(r.missing)],
     });
   }
 

@@ -5,24 +5,30 @@
  * is never downloaded.
  */
 import type { AddressInfo } from 'node:net';
-import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import t, { type Test } from 'tap';
 import { chromium, type Browser } from 'playwright-core';
 import { bearer, buildTestApp, call } from '../helpers/app.ts';
 import { decodePng } from '../helpers/png.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-t.test('the dashboard draws its four charts offline and redraws on a change', async (t) => {
-  const app = await buildTestApp(t, { demo: true });
+/** The app listening on a free local port, and Debian's chromium to open it; both closed after the test. */
+async function served(t: Test, app: FastifyInstance): Promise<{ origin: string; browser: Browser }> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-  const browser: Browser = await chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
   t.teardown(() => browser.close());
+  return { origin, browser };
+}
+
+t.test('the dashboard draws its four charts offline and redraws on a change', async (t) => {
+  const app = await buildTestApp(t, { demo: true });
+  const { origin, browser } = await served(t, app);
   const page = await browser.newPage();
   const errors: string[] = [];
   const elsewhere: string[] = [];
@@ -60,10 +66,7 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
   const app = await buildTestApp(t, { demo: true });
   const run = await call(app, { method: 'POST', url: '/v1/reports/run', headers: bearer('admin'), payload: { period: '2022-06', regions: ['331023'] } });
   t.equal(run.status, 200, 'the month has a report');
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  t.teardown(() => browser.close());
+  const { origin, browser } = await served(t, app);
   const page = await browser.newPage({ acceptDownloads: true });
   await page.goto(`${origin}/?region=331023&indicator=industrial_investment&period=2022-06`);
   await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
@@ -107,14 +110,7 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
 
 t.test('opened with no parameters after --demo: a county with figures, every panel drawn; the selection in the URL, shared and reloaded', async (t) => {
   const app = await buildTestApp(t, { demo: true });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  t.teardown(() => browser.close());
+  const { origin, browser } = await served(t, app);
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));

@@ -108,8 +108,17 @@ export interface Answer {
  * killed service shows as an error at once); a load that needs kept-alive
  * connections passes its agent. A refused or reset connection answers status 0.
  */
+/** A body sent as it is (a workbook, a CSV file), not as JSON. */
+export class RawBody {
+  constructor(
+    readonly bytes: Buffer,
+    readonly type: string,
+  ) {}
+}
+
 export function send(url: string, method: string, path: string, body?: unknown, token: string = TOKENS.admin, agent: Agent | false = false): Promise<Answer> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  const payload = body === undefined ? undefined : body instanceof RawBody ? body.bytes : Buffer.from(JSON.stringify(body));
+  const type = body instanceof RawBody ? body.type : 'application/json';
   const target = new URL(path, url);
   return new Promise((resolve) => {
     const req = request(
@@ -122,7 +131,7 @@ export function send(url: string, method: string, path: string, body?: unknown, 
         headers: {
           authorization: `Bearer ${token}`,
           ...(agent === false ? { connection: 'close' } : {}),
-          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(payload.length) }),
+          ...(payload === undefined ? {} : { 'content-type': type, 'content-length': String(payload.length) }),
         },
       },
       (res) => {

@@ -4,11 +4,10 @@
  * service answers /healthz within a second throughout (polled while the
  * posts run), and its memory stays bounded.
  */
-import { request } from 'node:http';
 import t from 'tap';
 import { TOKENS } from '../helpers/app.ts';
 import { freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
-import { ServiceProcess } from '../helpers/service.ts';
+import { RawBody, send, ServiceProcess } from '../helpers/service.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { deflateBomb, inlineRow, minimalParts, rawZip, sheetXml, workbook, XLSX_TYPE } from '../helpers/workbook.ts';
 
@@ -34,28 +33,7 @@ const HEADER = ['indicator', 'region', 'period', 'value'];
 const GOOD_ROW = ['industrial_investment', '331023', '2022-06', 34.58];
 
 function post(url: string, body: Buffer, type = XLSX_TYPE, query = ''): Promise<{ status: number; body: any }> {
-  const target = new URL(`/v1/observations${query}`, url);
-  return new Promise((resolve) => {
-    const req = request(
-      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method: 'POST', agent: false, headers: { authorization: `Bearer ${TOKENS.writer}`, 'content-type': type, 'content-length': String(body.length) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, body: String(error) }));
-    req.end(body);
-  });
+  return send(url, 'POST', `/v1/observations${query}`, new RawBody(body, type), TOKENS.writer);
 }
 
 const sheetPrefix = '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';

@@ -91,6 +91,9 @@ forEachStore(t, (t, store) => {
       if (url.includes('by=completion') || url.includes('progress')) t.match(check.svg, /序时进度83\.3%/, `${url}: the time-progress rule`);
       else t.match(check.svg, /全市平均7\.3%/, `${url}: the average drawn as a rule`);
     }
+    const topOne = await call(app, { method: 'GET', url: `${charts[1]}&top=1&format=svg` });
+    t.match(topOne.response.body, /仅显示前1名及所选地区,共3个地区有排名/, 'the completion chart says the highlighted region is shown beyond the top, as the growth chart does');
+    t.match(topOne.response.body, /临海市/);
     const svg = await call(app, { method: 'GET', url: `${charts[2]}&format=svg` });
     t.match(svg.response.headers['content-type'], /image\/svg\+xml/);
     t.match(svg.response.body, /97\.2%/);
