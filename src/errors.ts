@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'not_ready'
+  | 'insufficient_storage'
   | 'internal';
 
 export const STATUS_OF: Record<ErrorCode, number> = {
@@ -27,6 +28,8 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   payload_too_large: 413,
   rate_limited: 429,
   not_ready: 503,
+  /** The store refuses for good (a limit it was configured with): repeating cannot help until it is raised. */
+  insufficient_storage: 507,
   internal: 500,
 };
 
