@@ -1,20 +1,24 @@
 /** One error contract (API.md): a short code, a sentence, and details. */
 import type { ErrorDetail } from './schemas/common.ts';
 
-export type ErrorCode =
-  | 'bad_request'
-  | 'validation_failed'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'not_released'
-  | 'not_acceptable'
-  | 'unsupported_media_type'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'not_ready'
-  | 'insufficient_storage'
-  | 'internal';
+/** Every error code an answer may carry (API.md "Conventions"); the error schema lists these. */
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'not_released',
+  'not_acceptable',
+  'unsupported_media_type',
+  'payload_too_large',
+  'rate_limited',
+  'not_ready',
+  'insufficient_storage',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export const STATUS_OF: Record<ErrorCode, number> = {
   bad_request: 400,

@@ -1,6 +1,7 @@
 /** Building blocks shared by every route schema (API.md, Conventions). */
 import { z } from 'zod';
 import { PERIOD_PATTERN } from '../domain/period.ts';
+import { ERROR_CODES } from '../errors.ts';
 
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Names are free text, but a control character in one is always a mistake. */
@@ -48,20 +49,7 @@ export const errorDetailSchema = z.object({
 
 export const errorSchema = z
   .object({
-    error: z.enum([
-      'bad_request',
-      'validation_failed',
-      'unauthorized',
-      'forbidden',
-      'not_found',
-      'not_released',
-      'not_acceptable',
-      'unsupported_media_type',
-      'payload_too_large',
-      'rate_limited',
-      'not_ready',
-      'internal',
-    ]),
+    error: z.enum(ERROR_CODES),
     message: z.string(),
     details: z.array(errorDetailSchema).optional(),
   })
