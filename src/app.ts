@@ -34,6 +34,7 @@ import { ReleaseCalendar } from './services/release-calendar.ts';
 import { ReleaseService } from './services/releases.ts';
 import { PngRenderer } from './formats/png.ts';
 import { ReportService } from './services/reports.ts';
+import { StoreSecrets } from './services/store-secrets.ts';
 import { Views } from './services/views.ts';
 import { TargetService } from './services/targets.ts';
 import { ProgressService } from './services/progress.ts';
@@ -154,7 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
     releases: new ReleaseService(calendar, catalog, clock),
-    changes: new ChangesFeed(store, calendar, catalog, clock),
+    changes: new ChangesFeed(store, catalog, new StoreSecrets(store, clock)),
     observations: new ObservationList(catalog),
     views,
     watcher,

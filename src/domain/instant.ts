@@ -10,7 +10,7 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function validDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day <= new Date(utc(year, month, 0)).getUTCDate();
 }
 
 /** ms since the epoch of an RFC 3339 instant with an offset, or null when it is not one. */
@@ -22,7 +22,14 @@ export function parseInstant(text: string): number | null {
   const offset = m[8]!.toUpperCase() === 'Z' ? 0 : (m[8]!.startsWith('-') ? -1 : 1) * (Number(m[8]!.slice(1, 3)) * 60 + Number(m[8]!.slice(4, 6)));
   if (Math.abs(offset) > 18 * 60) return null;
   const fraction = m[7] === undefined ? 0 : Math.floor(Number(`0${m[7]}`) * 1000);
-  return Date.UTC(year, month - 1, day, hour, minute, second, fraction) - offset * 60_000;
+  return utc(year, month - 1, day, hour, minute, second, fraction) - offset * 60_000;
+}
+
+/** Date.UTC, but years 0-99 are those years (Date.UTC reads them as 1900-1999). */
+function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+  const d = new Date(Date.UTC(2000, monthIndex, day, hour, minute, second, ms));
+  d.setUTCFullYear(year, monthIndex, day);
+  return d.getTime();
 }
 
 /** Offset of `timeZone` from UTC at instant `at`, in ms. */
@@ -38,7 +45,7 @@ function offsetAt(at: number, timeZone: string): number {
     second: 'numeric',
   }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
+  return utc(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(at / 1000) * 1000;
 }
 
 /** The last millisecond of a calendar day `YYYY-MM-DD` in `timeZone`, or null when it is not a day. */
@@ -47,7 +54,7 @@ export function endOfDay(text: string, timeZone: string): number | null {
   if (m === null) return null;
   const [year, month, day] = m.slice(1, 4).map(Number) as [number, number, number];
   if (!validDay(year, month, day)) return null;
-  const midnight = Date.UTC(year, month - 1, day + 1);
+  const midnight = utc(year, month - 1, day + 1);
   // The offset at the guess, then at the corrected instant: right across a daylight-saving change.
   let at = midnight - offsetAt(midnight, timeZone);
   at = midnight - offsetAt(at, timeZone);

@@ -40,6 +40,16 @@ const PLAIN_VIEW = '<sheetView workbookViewId="0"/>';
 const FROZEN_VIEW = '<sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView>';
 const SHEET_PATH = 'xl/worksheets/sheet1.xml';
 
+/**
+ * SheetJS's built-in number formats (ids below 0x3c), as at load. A book
+ * written without its own table copies the process-wide one, which every
+ * earlier write added its custom formats to: a workbook's bytes would then
+ * depend on what this process wrote before. Each book gets a fresh copy.
+ */
+const BUILT_IN_FORMATS: Readonly<Record<number, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(XLSX.SSF.get_table() as Record<string, string>).filter(([id]) => Number(id) < 0x3c)),
+);
+
 export function tableXlsx(table: Table): Buffer {
   const aoa: unknown[][] = [table.columns.map((c) => neutralise(c.header))];
   for (const row of table.rows) aoa.push(row.map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell)));
@@ -59,6 +69,7 @@ export function tableXlsx(table: Table): Buffer {
   sheet['!cols'] = widths.map((w) => ({ wch: Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, w + 2)) }));
 
   const book = XLSX.utils.book_new();
+  (book as XLSX.WorkBook & { SSF: Record<number, string> }).SSF = { ...BUILT_IN_FORMATS };
   XLSX.utils.book_append_sheet(book, sheet, table.sheet.replace(SHEET_NAME_BAD, ' ').slice(0, SHEET_NAME_MAX) || 'Sheet1');
   // Written unpacked, given its frozen pane, then packed: one deflate, as a packed write would cost.
   const plain = XLSX.write(book, { type: 'buffer', bookType: 'xlsx', bookSST: true, compression: false }) as Buffer;

@@ -3,22 +3,27 @@
  * public in (since, until], oldest first, for systems that mirror the data.
  * A version becomes public at its receipt or when its month's embargo ends,
  * so every one in the window is found from two kinds of events: batches
- * received in the window (the store's receipts) and release times passing
- * or moved in it (the calendar). Pages follow those events in time order
- * and stop once a page is full, so a page costs the slices it lists, not
- * the whole window.
+ * received in the window and release times passing or moved in it. Pages
+ * follow those events in time order and stop once a page is full, so a page
+ * costs the slices it lists, not the whole window.
+ *
+ * What a page may hold is decided by the request, never by its cursor:
+ * every read goes through the caller's read view, which ends the window at
+ * the request's own instant, so no cursor, forged or replayed, reaches a
+ * version not public by then. The cursor (feed-cursor.ts) only says where
+ * the previous page ended, sealed so that an edited one is refused.
  */
 import { iso, parseInstant } from '../domain/instant.ts';
-import { publicationTimes } from '../domain/publication.ts';
 import type { Period, Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
 import type { CatalogService } from './catalog.ts';
-import type { ReleaseCalendar } from './release-calendar.ts';
+import { badCursor, CURSOR_SECRET, openCursor, sealCursor, sealedWith, type FeedPosition } from './feed-cursor.ts';
+import type { ReadView } from './read-view.ts';
+import type { StoreSecrets } from './store-secrets.ts';
 
 /** API.md: `limit` defaults to 10,000. */
 export const DEFAULT_CHANGES_LIMIT = 10_000;
-
 
 interface Change {
   indicator: string;
@@ -32,83 +37,62 @@ interface Change {
   action: 'I' | 'D';
 }
 
-/** Where a page ended: the window's end and the last change listed. */
-interface Cursor {
-  since: number;
-  until: number;
-  at: number;
-  key: string;
+export interface ChangesQuery {
+  since: string;
+  until?: string | undefined;
+  indicator?: string | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
 }
 
 const orderKey = (c: Change) => `${c.indicator}\u0000${c.period}\u0000${c.region}\u0000${String(c.version).padStart(10, '0')}`;
 const before = (a: { at: number; key: string }, b: { at: number; key: string }) => a.at < b.at || (a.at === b.at && a.key < b.key);
 
-function badCursor(): ApiError {
-  return new ApiError('validation_failed', 'cursor is not one this service gave: pass the `next` of the previous page as it was', { details: [{ field: 'cursor', message: 'not a cursor' }] });
-}
-
-function decodeCursor(text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.since !== 'number' || typeof c.until !== 'number' || typeof c.at !== 'number' || typeof c.key !== 'string') throw badCursor();
-    return c;
-  } catch {
-    throw badCursor();
-  }
-}
-
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
 export class ChangesFeed {
   constructor(
     private readonly store: Store,
-    private readonly calendar: ReleaseCalendar,
     private readonly catalog: CatalogService,
-    private readonly clock: () => number,
+    private readonly secrets: StoreSecrets,
   ) {}
 
-  /** The window asked, or the one the cursor carries; never past a write still under way. */
-  private async window(q: { since: string; until?: string | undefined; cursor?: string | undefined }): Promise<{ since: number; until: number; after: Cursor | null }> {
-    if (q.cursor !== undefined) {
-      const after = decodeCursor(q.cursor);
-      return { since: after.since, until: after.until, after };
+  /** The position a cursor carries, once its seal is the store's. */
+  private async position(cursor: string, since: number, indicator: string | null): Promise<FeedPosition> {
+    if (!sealedWith(cursor, await this.secrets.get(CURSOR_SECRET))) {
+      // Another instance may have created the key first: read it again before refusing.
+      const reread = await this.secrets.reread(CURSOR_SECRET);
+      if (reread === null || !sealedWith(cursor, reread)) throw badCursor('not sealed by this service');
     }
-    const now = this.clock();
+    return openCursor(cursor, { since, indicator });
+  }
+
+  /** The window of this page: what was asked (or the cursor's), never past the request's instant or a write still under way. */
+  private async window(view: ReadView, q: ChangesQuery, indicator: string | null): Promise<{ since: number; until: number; after: FeedPosition | null }> {
     const since = parseInstant(q.since)!;
-    let until = q.until === undefined ? now : parseInstant(q.until)!;
-    if (until > now) throw new ApiError('validation_failed', 'until is in the future: nothing has been published then yet', { details: [{ field: 'until', message: 'in the future' }] });
+    const asked = q.until === undefined ? undefined : parseInstant(q.until)!;
+    if (asked !== undefined && asked > view.now) throw new ApiError('validation_failed', 'until is in the future: nothing has been published then yet', { details: [{ field: 'until', message: 'in the future' }] });
+    const after = q.cursor === undefined ? null : await this.position(q.cursor, since, indicator);
+    let until = Math.min(after?.until ?? asked ?? view.now, view.now);
     // A batch received before `until` may still be committing: the window ends before it, and the next poll picks it up.
     // The writes under way are this instance's own: an instance that forwards its writes forwards the feed too.
     const inFlight = (await this.store.changes()).inFlightSince;
     if (inFlight !== null && inFlight <= until) until = inFlight - 1;
-    if (since > until) throw new ApiError('validation_failed', 'since must not be after until', { details: [{ field: 'since', message: 'after until' }] });
-    return { since, until, after: null };
+    if (after === null && since > until) throw new ApiError('validation_failed', 'since must not be after until', { details: [{ field: 'since', message: 'after until' }] });
+    return { since, until, after };
   }
 
-  async changes(q: { since: string; until?: string | undefined; indicator?: string | undefined; limit?: number | undefined; cursor?: string | undefined }) {
-    if (q.indicator !== undefined) this.catalog.indicator(q.indicator);
+  async changes(view: ReadView, q: ChangesQuery) {
+    const indicator = q.indicator === undefined ? null : this.catalog.indicator(q.indicator).code;
     const limit = q.limit ?? DEFAULT_CHANGES_LIMIT;
-    const { since, until, after } = await this.window(q);
-    const from = after === null ? since : after.at - 1;
+    const { since, until, after } = await this.window(view, q, indicator);
+    const from = after === null ? since : Math.max(since, after.at - 1);
 
-    // Every slice with an event in the window, and its events.
-    const events = new Map<string, { indicator: string; period: Period; first: number; last: number }>();
-    const note = (indicator: string, period: Period, at: number) => {
-      if (at <= since || at > until || at < from || (q.indicator !== undefined && indicator !== q.indicator)) return;
-      const key = `${indicator}\u0000${period}`;
-      const e = events.get(key);
-      if (e === undefined) events.set(key, { indicator, period, first: at, last: at });
-      else {
-        e.first = Math.min(e.first, at);
-        e.last = Math.max(e.last, at);
-      }
-    };
-    for (const r of await this.store.receipts(Math.max(since, from), until)) note(r.indicator, r.period, r.receivedAt);
-    for (const entry of this.calendar.endedBetween(Math.max(since, from), until)) {
-      for (const c of entry.changes) {
-        note(entry.indicator, entry.period, c.changedAt);
-        if (c.releaseAt !== null) note(entry.indicator, entry.period, c.releaseAt);
-      }
+    // Every slice with an event in the window, and its first event.
+    const events = new Map<string, { indicator: string; period: Period; first: number }>();
+    for (const e of await view.publicationEvents(from, until, indicator)) {
+      const key = `${e.indicator}\u0000${e.period}`;
+      const known = events.get(key);
+      if (known === undefined) events.set(key, { indicator: e.indicator, period: e.period, first: e.at });
+      else known.first = Math.min(known.first, e.at);
     }
 
     const slices = [...events.values()].sort((a, b) => a.first - b.first);
@@ -120,34 +104,32 @@ export class ChangesFeed {
         unread = true;
         break;
       }
-      const changes = this.calendar.changesOf(slice.indicator, slice.period);
-      for (const figure of await this.store.versions(slice.indicator, [slice.period], null, until)) {
-        for (const v of publicationTimes(figure.versions, changes, until)) {
-          if (v.publishedAt === null || v.publishedAt <= since) continue;
-          const change: Change = {
-            indicator: figure.indicator,
-            region: figure.region,
-            period: figure.period,
-            value: v.value,
-            yoy: v.yoy,
-            status: v.status,
-            publishedAt: v.publishedAt,
-            version: v.version,
-            action: v.withdrawn ? 'D' : 'I',
-          };
-          const item = { ...change, at: v.publishedAt, key: orderKey(change) };
-          if (after === null || before(after, item)) found.push(item);
-        }
+      for (const v of await view.published(slice.indicator, slice.period, until)) {
+        if (v.publishedAt <= since) continue;
+        const change: Change = {
+          indicator: v.indicator,
+          region: v.region,
+          period: v.period,
+          value: v.value,
+          yoy: v.yoy,
+          status: v.status,
+          publishedAt: v.publishedAt,
+          version: v.version,
+          action: v.withdrawn ? 'D' : 'I',
+        };
+        const item = { ...change, at: v.publishedAt, key: orderKey(change) };
+        if (after === null || before(after, item)) found.push(item);
       }
       found.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
     }
     const page = found.slice(0, limit);
     const last = page.at(-1);
+    const more = (found.length > limit || unread) && last !== undefined;
     return {
       since: iso(since),
-      until: iso(until),
+      until: iso(Math.max(until, since)),
       changes: page.map(({ at: _at, key: _key, publishedAt, ...c }) => ({ ...c, publishedAt: iso(publishedAt) })),
-      next: (found.length > limit || unread) && last !== undefined ? encodeCursor({ since, until, at: last.at, key: last.key }) : null,
+      next: more ? sealCursor({ since, until, at: last.at, key: last.key, indicator }, await this.secrets.get(CURSOR_SECRET)) : null,
     };
   }
 }

@@ -121,6 +121,45 @@ export class ReadView {
     return this.privileged ? versions : versions.filter((v) => v.publishedAt !== null);
   }
 
+  /**
+   * Months of an indicator (all when null) in which something may have
+   * become public in (since, until]: batches received and release times
+   * passing or moved. `until` never reaches past the view's instant.
+   */
+  async publicationEvents(since: number, until: number, indicator: string | null): Promise<Array<{ indicator: string; period: Period; at: number }>> {
+    const end = Math.min(until, this.now);
+    const out: Array<{ indicator: string; period: Period; at: number }> = [];
+    if (since >= end) return out;
+    const note = (i: string, period: Period, at: number) => {
+      if (at > since && at <= end && (indicator === null || i === indicator)) out.push({ indicator: i, period, at });
+    };
+    for (const r of await this.store.receipts(since, end)) note(r.indicator, r.period, r.receivedAt);
+    for (const entry of this.calendar.endedBetween(since, end)) {
+      for (const c of entry.changes) {
+        note(entry.indicator, entry.period, c.changedAt);
+        if (c.releaseAt !== null) note(entry.indicator, entry.period, c.releaseAt);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Every version of a month's figures that had become public by `until`
+   * (never past the view's instant), with when: the public's record, the
+   * same for every caller, since it says what was published.
+   */
+  async published(indicator: string, period: Period, until: number): Promise<Array<ObservationKey & PublishedVersion & { publishedAt: number }>> {
+    const end = Math.min(until, this.now);
+    const changes = this.calendar.changesOf(indicator, period);
+    const out: Array<ObservationKey & PublishedVersion & { publishedAt: number }> = [];
+    for (const figure of await this.store.versions(indicator, [period], null, end)) {
+      for (const v of publicationTimes(figure.versions, changes, end)) {
+        if (v.publishedAt !== null) out.push({ ...v, publishedAt: v.publishedAt, indicator: figure.indicator, region: figure.region, period: figure.period });
+      }
+    }
+    return out;
+  }
+
   /** Annual targets: plans, public as soon as they are set. */
   async targets(filter: TargetFilter): Promise<Target[]> {
     return this.store.targets(filter);

@@ -192,4 +192,6 @@ export interface Store {
    * whether it was. A schedule slot is claimed once, across restarts.
    */
   claim(key: string, slot: string): Promise<boolean>;
+  /** The value recorded under `key` by `claim`, or null when none is. */
+  stateValue(key: string): Promise<string | null>;
 }

@@ -9,6 +9,10 @@ t.test('RFC 3339 instants need an offset', async (t) => {
   for (const bad of ['2024-07-15T10:00:00', '2024-07-15', '2024-02-30T00:00:00Z', '2024-07-15T24:00:00Z', '2024-07-15T10:00:00+25:00', '15/07/2024 10:00', '']) {
     t.equal(parseInstant(bad), null, `refused: ${bad}`);
   }
+  // Date.UTC reads years 0-99 as 1900-1999: these are the years written.
+  t.equal(parseInstant('0050-03-01T00:00:00Z'), Date.parse('0050-03-01T00:00:00Z'), 'year 50 is year 50');
+  t.equal(parseInstant('0000-02-29T00:00:00Z'), Date.parse('0000-02-29T00:00:00Z'), 'year 0 is a leap year (1900 is not)');
+  t.equal(parseInstant('0099-12-31T23:59:59Z'), Date.parse('0099-12-31T23:59:59Z'));
 });
 
 t.test('a day ends at its last millisecond in the named zone, whatever the server TZ', async (t) => {

@@ -151,6 +151,25 @@ forEachStore(t, (t, store) => {
     }
     // Right after privileged answers, the public still sees nothing: no cache hands them on.
     for (const r of await sweep(app, null)) t.same(leaks(r.text), [], `anonymous after preview: ${r.url}`);
+    // The feed's cursors a privileged caller was given, replayed by the public: still only what the public sees.
+    const cursors: string[] = [];
+    for (let page = 0, cursor: string | null = null; page < 100; page++) {
+      const q: Record<string, string> = { since: '2000-01-01T00:00:00Z', limit: '1', ...(cursor === null ? {} : { cursor }) };
+      const r = await call(app, { method: 'GET', url: `/v1/observations/changes?${new URLSearchParams(q)}`, headers: bearer('preview') });
+      cursor = r.body.next;
+      if (cursor === null) break;
+      cursors.push(cursor);
+    }
+    t.ok(cursors.length > 10, 'the preview walked the feed a change a page');
+    for (const role of [null, 'reader'] as const) {
+      for (const cursor of cursors) {
+        const q = new URLSearchParams({ since: '2000-01-01T00:00:00Z', cursor });
+        const r = await call(app, { method: 'GET', url: `/v1/observations/changes?${q}`, headers: role === null ? {} : bearer(role) });
+        t.equal(r.status, 200);
+        t.same(leaks(JSON.stringify(r.body)), [], `${role ?? 'anonymous'} replays a preview's cursor`);
+        t.notOk(r.body.changes.some((c: { period: string }) => c.period === '2022-06'), 'nothing of the embargoed month');
+      }
+    }
   });
 
   t.test('a month appears once its release time passes, with no write, also in answers cached before', async (t) => {

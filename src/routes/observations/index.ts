@@ -135,7 +135,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: changesResultSchema, 400: errorSchema, 404: errorSchema, 503: errorSchema },
       },
     },
-    async (request) => app.services.changes.changes(request.query),
+    async (request) => app.services.changes.changes(viewOf(app, request), request.query),
   );
 };
 

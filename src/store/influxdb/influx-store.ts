@@ -974,10 +974,15 @@ export class InfluxStore implements Store {
     return targetsOf(result);
   }
 
-  async claim(key: string, slot: string): Promise<boolean> {
+  async stateValue(key: string): Promise<string | null> {
     const [result = EMPTY] = await this.run([statement('state', 0, { key })]);
     const current = result.rows[0]?.[column(result, 'value')];
-    if (typeof current === 'string' && current >= slot) return false;
+    return typeof current === 'string' ? current : null;
+  }
+
+  async claim(key: string, slot: string): Promise<boolean> {
+    const current = await this.stateValue(key);
+    if (current !== null && current >= slot) return false;
     await this.writer.write(1, () => stateLine(key, slot));
     return true;
   }
