@@ -24,7 +24,6 @@ import type {
 } from '../store.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
-import { ReceiveClock } from '../receive-clock.ts';
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
@@ -81,8 +80,11 @@ export class SqliteStore implements Store {
   /** This process is the file's only writer, so it knows every change as it commits. */
   readonly shared = false;
   private readonly generations = { data: 0, catalog: 0, releases: 0 };
-  private readonly clock = new ReceiveClock();
-  /** Receive times of batches begun and not yet committed or aborted. */
+  /**
+   * Writes begun and not yet committed or aborted, each with a time its
+   * receive time is no earlier than: the caller's, or when it was asked for
+   * (the writer stamps it later, as its transaction begins).
+   */
   private readonly inFlight = new Map<number, number>();
   readonly db: Database.Database;
   private readonly regionIds = new Map<string, number>();
@@ -205,11 +207,12 @@ export class SqliteStore implements Store {
   beginWrite(meta: WriteMeta, options: { dryRun?: boolean } = {}): WriteSession {
     const writer = this.writer;
     const id = writer.newId();
-    const receivedAt = this.clock.stamp(meta.receivedAt);
-    if (options.dryRun !== true) this.inFlight.set(id, receivedAt);
+    // Stamped by the writer once the batch's turn comes, not here: a write queued ahead of it (a withdrawal) is numbered first, so it must be received first.
+    const given = meta.receivedAt?.getTime() ?? null;
+    if (options.dryRun !== true) this.inFlight.set(id, given ?? Date.now());
     let waiting: EncodedRows[] | null = [];
     const start = (release: () => void) => {
-      writer.post({ type: 'begin', id, receivedAt, by: meta.by, dryRun: options.dryRun === true });
+      writer.post({ type: 'begin', id, receivedAt: given, by: meta.by, dryRun: options.dryRun === true });
       for (const rows of waiting!) writer.post({ type: 'rows', id, rows });
       waiting = null;
       return release;
@@ -263,10 +266,11 @@ export class SqliteStore implements Store {
     if (indicator === undefined || region === undefined) return null;
     const release = await this.writer.acquire().later;
     const id = this.writer.newId();
-    const receivedAt = this.clock.stamp(meta.receivedAt);
-    this.inFlight.set(id, receivedAt);
+    // Stamped by the writer, in the transaction that numbers the withdrawal.
+    const given = meta.receivedAt?.getTime() ?? null;
+    this.inFlight.set(id, given ?? Date.now());
     try {
-      const answer = await this.writer.request({ type: 'withdraw', id, indicator, region, period: periodToInt(key.period), receivedAt, by: meta.by });
+      const answer = await this.writer.request({ type: 'withdraw', id, indicator, region, period: periodToInt(key.period), receivedAt: given, by: meta.by });
       this.changed(answer.slices);
       return (answer.result as number | null) ?? null;
     } finally {
@@ -498,6 +502,11 @@ export class SqliteStore implements Store {
 
   async claim(key: string, slot: string): Promise<boolean> {
     return (await this.exclusive({ type: 'claim', id: this.writer.newId(), key, slot })) as boolean;
+  }
+
+  async stateValue(key: string): Promise<string | null> {
+    const row = this.db.prepare('SELECT value FROM state WHERE key = ?').pluck().get(key) as string | undefined;
+    return row ?? null;
   }
 
   async history(key: ObservationKey): Promise<StoredVersion[]> {

@@ -4,8 +4,13 @@ import type { CatalogChanges, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
 import type { ReleaseRow } from './writer.ts';
 
+/**
+ * `receivedAt` on a begin or a withdrawal is the caller's receive time (ms),
+ * or null: the writer stamps it as the write's transaction begins, in the
+ * order writes number their versions.
+ */
 export type WorkerRequest =
-  | { type: 'begin'; id: number; receivedAt: number; by: string; dryRun: boolean }
+  | { type: 'begin'; id: number; receivedAt: number | null; by: string; dryRun: boolean }
   | { type: 'rows'; id: number; rows: EncodedRows }
   | { type: 'commit'; id: number }
   | { type: 'abort'; id: number }
@@ -13,7 +18,7 @@ export type WorkerRequest =
   | { type: 'targets'; id: number; targets: Target[] }
   | { type: 'reports'; id: number; reports: ReportRow[] }
   | { type: 'claim'; id: number; key: string; slot: string }
-  | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number; by: string }
+  | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number | null; by: string }
   | { type: 'releases'; id: number; releases: ReleaseRow[] }
   | { type: 'close'; id: number };
 

@@ -5,6 +5,7 @@
  * and validates, and reads never wait on a large batch.
  */
 import type Database from 'better-sqlite3';
+import { ReceiveClock } from '../receive-clock.ts';
 import type { CatalogChanges, WriteCounts } from '../store.ts';
 import { decodeStatus, type EncodedRows } from './encoding.ts';
 import type { ReportRow } from './worker-protocol.ts';
@@ -35,8 +36,18 @@ export interface ReleaseRow {
 export class Writer {
   private readonly statements;
   private batch: OpenBatch | null = null;
+  /**
+   * Receive times are stamped here, on the one connection that writes, as
+   * each write's transaction begins: the order of stamps is the order in
+   * which versions are numbered, whatever order the writes were asked in.
+   */
+  private readonly clock: ReceiveClock;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    now: () => number = Date.now,
+  ) {
+    this.clock = new ReceiveClock(now);
     this.statements = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -98,10 +109,17 @@ export class Writer {
     };
   }
 
-  begin(receivedAt: number, by: string, dryRun: boolean): void {
+  /** Open a batch's transaction, received at `given` (ms) or, when null, stamped now; answers its receive time. */
+  begin(given: number | null, by: string, dryRun: boolean): number {
     if (this.batch !== null) throw new Error('a batch is already open');
     this.statements.begin.run();
+    const receivedAt = this.stamp(given);
     this.batch = { receivedAt, by, dryRun, counts: { created: 0, revised: 0, unchanged: 0 }, occupied: new Map(), withdrawn: new Map(), written: new Set() };
+    return receivedAt;
+  }
+
+  private stamp(given: number | null): number {
+    return this.clock.stamp(given === null ? undefined : new Date(given));
   }
 
   insert(rows: EncodedRows): void {
@@ -152,10 +170,15 @@ export class Writer {
     return { counts: batch.counts, slices: [...batch.written] };
   }
 
-  /** Withdraw one current figure as a new version; answers its number, or null when nothing was current. */
-  withdraw(indicator: number, period: number, region: number, receivedAt: number, by: string): number | null {
+  /**
+   * Withdraw one current figure as a new version, received at `given` (ms)
+   * or, when null, stamped in its transaction; answers its number, or null
+   * when nothing was current.
+   */
+  withdraw(indicator: number, period: number, region: number, given: number | null, by: string): number | null {
     const s = this.statements;
     return this.db.transaction(() => {
+      const receivedAt = this.stamp(given);
       const version = s.withdraw.get(receivedAt, by, indicator, period, region) as number | undefined;
       if (version === undefined) return null;
       s.receipt.run(receivedAt, indicator, period);
