@@ -33,6 +33,8 @@ import { ObservationList } from './services/observation-list.ts';
 import { ReleaseCalendar } from './services/release-calendar.ts';
 import { ReleaseService } from './services/releases.ts';
 import { PngRenderer } from './formats/png.ts';
+import { RenderCache } from './formats/render-cache.ts';
+import { RenderPool } from './formats/render-pool.ts';
 import { ReportService } from './services/reports.ts';
 import { StoreSecrets } from './services/store-secrets.ts';
 import { Views } from './services/views.ts';
@@ -57,6 +59,10 @@ export interface Services {
   watcher: ChangeWatcher;
   /** Charts as PNG (and in Word reports); unavailable without the CJK font. */
   png: PngRenderer;
+  /** Workbooks and drawn reports, built off the event loop. */
+  render: RenderPool;
+  /** Reports drawn as Word and HTML, by version. */
+  drawnReports: RenderCache;
   targets: TargetService;
   progress: ProgressService;
 }
@@ -147,6 +153,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
   if (png.unavailable !== null) app.log.warn(png.unavailable);
   app.addHook('onClose', async () => png.close());
+  const render = new RenderPool();
+  app.addHook('onClose', async () => render.close());
   const progress = new ProgressService(catalog, analytics);
   app.decorate('services', {
     catalog,
@@ -160,6 +168,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     views,
     watcher,
     png,
+    render,
+    drawnReports: new RenderCache(),
     targets: new TargetService(store, catalog),
     progress,
   });

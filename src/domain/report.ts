@@ -10,6 +10,7 @@ import { parentScope } from './level.ts';
 import { averageText, gapAboveText, progressSentence } from './progress-phrasing.ts';
 import type { Progress } from './progress.ts';
 import { periodLabel, yearOf, type Period } from './period.ts';
+import { namesUpTo } from './peers-shown.ts';
 import { changeText, figureText, ordinal, rankMove, STATUS_WORDS } from './phrasing.ts';
 import { formatFixed, round } from './rounding.ts';
 import type { Standing } from './scorecard.ts';
@@ -102,9 +103,14 @@ export interface IndicatorFacts {
   /** The whole area's growth and the region's growth against it, in points. */
   average?: Average | null;
   vsAverage?: number | null;
-  /** Peers on the indicator's default metric, for the report's charts. */
+  /** Peers on the indicator's default metric the report's chart draws: the top ones and the region (every peer in reports stored before). */
   peers: PeerFigure[];
+  /** Peers ranked in all (absent in reports stored before: then `peers` are all of them). */
+  rankedPeers?: number;
+  /** Peers that could not be ranked: the first few named (all in reports stored before)… */
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
+  /** … and how many in all. */
+  missingPeersTotal?: number;
 }
 
 export interface ReportSections {
@@ -224,8 +230,12 @@ export interface StandingInput {
   previousPeriod: Period | null;
   tiedByValue: boolean;
   tiedByYoy: boolean;
+  /** The peers a chart draws, as the report keeps them, and how many were ranked. */
   peers: PeerFigure[];
+  rankedPeers: number;
+  /** The first peers that could not be ranked, and how many. */
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
+  missingPeersTotal: number;
   /** Peers other than the region with a figure this month. */
   peersReporting: number;
   /** Whether the region had a figure at the previous ranking's month. */
@@ -330,7 +340,9 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     sentence,
     moveSentence,
     peers: input.peers,
+    rankedPeers: input.rankedPeers,
     missingPeers: input.missingPeers,
+    missingPeersTotal: input.missingPeersTotal,
   };
 }
 
@@ -348,7 +360,7 @@ export function sectionsOf(indicators: readonly IndicatorFacts[], failures: Repo
   for (const f of indicators) {
     if (f.value === null && f.dataGap !== false) gaps.push(`${f.name}:本期无数据`);
     // Peers missing beside others ranked; when nobody has a figure, the line above says it.
-    if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(`${f.name}:${f.missingPeers.map((m) => m.name).join('、')}未参与排名(${[...new Set(f.missingPeers.map((m) => REASON_TEXT[m.reason]))].join(';')})`);
+    if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(`${f.name}:${namesUpTo(f.missingPeers.map((m) => m.name), f.missingPeersTotal)}未参与排名(${[...new Set(f.missingPeers.map((m) => REASON_TEXT[m.reason]))].join(';')})`);
     if (f.status !== null) gaps.push(`${f.name}:本期数为${STATUS_WORDS[f.status]}`);
   }
   for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);

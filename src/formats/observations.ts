@@ -11,7 +11,7 @@ import { tableCsv } from './csv.ts';
 import { Renderers } from './negotiate.ts';
 import { sdmxCsv } from './sdmx.ts';
 import { decimalsFormat, type Table } from './table.ts';
-import { tableXlsx } from './xlsx.ts';
+import type { OffloadContext } from './render-pool.ts';
 
 export interface ObservationRow {
   indicator: string;
@@ -54,8 +54,8 @@ export function observationTable(input: ObservationsInput): Table {
   };
 }
 
-export const observationFormats = new Renderers<ObservationsInput>('observations')
+export const observationFormats = new Renderers<ObservationsInput, OffloadContext>('observations')
   .register('json', (input) => ({ ...(input.asOf === undefined ? {} : { asOf: input.asOf }), observations: input.observations as unknown as Record<string, unknown>[], next: input.next }))
   .register('csv', (input) => tableCsv(observationTable(input)))
-  .register('xlsx', (input) => tableXlsx(observationTable(input)))
+  .register('xlsx', (input, { render }) => render.bytes({ kind: 'xlsx', table: observationTable(input) }))
   .register('sdmx-csv', (input) => sdmxCsv(input.observations));

@@ -15,7 +15,8 @@ import { tableCsv } from './csv.ts';
 import { Renderers } from './negotiate.ts';
 import { DEFAULT_PNG_SCALE, type PngRenderer } from './png.ts';
 import { progressTable, rankingTable, type ProgressForTable, type RankingForTable } from './ranking.ts';
-import { tableXlsx } from './xlsx.ts';
+import type { OffloadContext } from './render-pool.ts';
+import { RenderCache } from './render-cache.ts';
 
 export { observationFormats } from './observations.ts';
 
@@ -43,20 +44,20 @@ export interface RankingInput {
   indicator: Indicator;
 }
 
-export const rankingFormats = new Renderers<RankingInput>('ranking')
+export const rankingFormats = new Renderers<RankingInput, OffloadContext>('ranking')
   .register('json', ({ ranking }) => ranking)
   .register('csv', ({ ranking, indicator }) => tableCsv(rankingTable(ranking, indicator)))
-  .register('xlsx', ({ ranking, indicator }) => tableXlsx(rankingTable(ranking, indicator)));
+  .register('xlsx', ({ ranking, indicator }, { render }) => render.bytes({ kind: 'xlsx', table: rankingTable(ranking, indicator) }));
 
 export interface ProgressInput {
   progress: ProgressForTable & Record<string, unknown>;
   indicator: Indicator;
 }
 
-export const progressFormats = new Renderers<ProgressInput>('progress')
+export const progressFormats = new Renderers<ProgressInput, OffloadContext>('progress')
   .register('json', ({ progress }) => progress)
   .register('csv', ({ progress, indicator }) => tableCsv(progressTable(progress, indicator)))
-  .register('xlsx', ({ progress, indicator }) => tableXlsx(progressTable(progress, indicator)));
+  .register('xlsx', ({ progress, indicator }, { render }) => render.bytes({ kind: 'xlsx', table: progressTable(progress, indicator) }));
 
 export interface ReportInput {
   facts: ReportFacts;
@@ -65,25 +66,32 @@ export interface ReportInput {
   versions: () => Promise<number[]>;
 }
 
-export interface ReportContext extends DrawContext {
+export interface ReportContext extends OffloadContext {
   timeZone: string;
+  /** PNG pixels per SVG pixel in the Word document. */
+  scale: number;
+  /** The CJK font files charts are drawn with. */
+  fontFiles: string[];
+  /** Drawn reports by version: a version never changes, so it is drawn once. */
+  drawn: RenderCache;
+  /** Vega's warnings about a chart, for the request's log. */
+  warn: (warnings: string[]) => void;
 }
 
-/** A rendered SVG's own size, from its root element. */
-function sizeOf(svg: string): { width: number; height: number } {
-  const root = /^<svg[^>]*>/.exec(svg)?.[0] ?? '';
-  return { width: Number(/\swidth="([\d.]+)"/.exec(root)?.[1] ?? 0), height: Number(/\sheight="([\d.]+)"/.exec(root)?.[1] ?? 0) };
-}
+/** What a drawing of a stored report depends on: the version (and, should a store be replaced, its digest and time). */
+const drawingKey = (record: ReportRecord, format: string, scale: number) =>
+  [record.region, record.period, record.version, record.digest, record.generatedAt.getTime(), format, scale].join('|');
 
 export const reportFormats = new Renderers<ReportInput, ReportContext>('report')
   .register('json', async ({ facts, record, versions }) => ({ ...record, generatedAt: record.generatedAt.toISOString(), versions: await versions(), facts }))
   .register('md', ({ facts, record }, { timeZone }) => reportMarkdown(facts, record, timeZone))
-  .register('html', ({ facts, record }, { timeZone }) => reportHtml(facts, record, timeZone))
-  .register('docx', async ({ facts, record }, { timeZone, png, warn }) => {
-    const charts = [];
-    for (const { title, spec } of reportChartSpecs(facts)) {
-      const svg = await svgOf(spec, warn);
-      charts.push({ title, ...sizeOf(svg), png: await png.render(svg, DEFAULT_PNG_SCALE) });
-    }
-    return reportDocx(facts, record, timeZone, charts);
-  });
+  .register('html', ({ facts, record }, { timeZone, render, drawn }) =>
+    drawn.get(drawingKey(record, 'html', 1), async () => (await render.run({ kind: 'report-html', facts, record, timeZone })).body as string),
+  )
+  .register('docx', ({ facts, record }, { timeZone, render, drawn, scale, fontFiles, warn }) =>
+    drawn.get(drawingKey(record, 'docx', scale), async () => {
+      const { body, warnings } = await render.run({ kind: 'report-docx', facts, record, timeZone, scale, fontFiles });
+      if (warnings.length > 0) warn(warnings);
+      return Buffer.from(body as Uint8Array);
+    }),
+  );

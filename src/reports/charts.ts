@@ -3,6 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { rankingChart, scorecardCells, scorecardChart } from '../../charts/index.ts';
 import { axisTitle, rankingTitleAt } from '../domain/phrasing.ts';
 import type { IndicatorFacts, ReportFacts } from '../domain/report.ts';
+import { missingNote, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.ts';
 import { mainStanding } from '../domain/standing.ts';
 
 export function scorecardSpec(facts: ReportFacts): TopLevelSpec {
@@ -13,13 +14,15 @@ export function scorecardSpec(facts: ReportFacts): TopLevelSpec {
 export function rankingSpec(facts: ReportFacts, f: IndicatorFacts): TopLevelSpec {
   // Reports stored before facts kept `change` read it from the unit, as the catalog defaults it.
   const indicator = { name: f.name, unit: f.unit, change: f.change ?? (f.unit.trim() === '%' ? 'points' : 'percent') } as const;
+  // A chart of every peer of a large set is unreadable (and was 72,000 px tall for 3,000 peers): the top ones and the region.
+  const { shown, notes } = topRows(f.peers, REPORT_CHART_TOP, facts.region.code, f.rankedPeers ?? f.peers.length);
   return rankingChart({
     title: rankingTitleAt(f.label, indicator, f.rankBy),
     subtitle: [facts.peerScope],
     axisTitle: axisTitle(indicator, f.rankBy),
-    bars: f.peers,
+    bars: shown,
     highlight: facts.region.code,
-    notes: f.missingPeers.length > 0 ? [`未排名:${f.missingPeers.map((m) => m.name).join('、')}`] : [],
+    notes: [...notes, ...missingNote(f.missingPeers, f.missingPeersTotal)],
   });
 }
 

@@ -8,6 +8,7 @@ import { mainStanding } from '../domain/standing.ts';
 import { YOY_DECIMALS, type Figure, type Indicator, type Observation, type RankMetric, type SeriesLookup } from '../domain/types.ts';
 import { iso } from '../domain/instant.ts';
 import { ApiError } from '../errors.ts';
+import { yieldToLoop } from './yield.ts';
 import type { CatalogService, Peers } from './catalog.ts';
 import { notReleasedError, type ReadView } from './read-view.ts';
 
@@ -205,12 +206,13 @@ export class AnalyticsService {
     const needed = new Set<Period>();
     for (const month of months) for (const p of growthPeriods(indicator, month)) needed.add(p);
     const table = new FigureTable(await view.slices(indicator.code, [...needed], peers.codes));
-    return {
-      indicator,
-      by,
-      peers,
-      months: months.map((period) => ({ period, ranking: rankPeers(indicator, period, by, this.catalog.validAt(peers.codes, period), table.seriesOf) })),
-    };
+    const ranked = [];
+    for (const period of months) {
+      // A month's ranking of every peer at a time: requests waiting are answered in between.
+      await yieldToLoop();
+      ranked.push({ period, ranking: rankPeers(indicator, period, by, this.catalog.validAt(peers.codes, period), table.seriesOf) });
+    }
+    return { indicator, by, peers, months: ranked };
   }
 
   /** Peers for a scorecard: as given, else the region's parent's children. */
@@ -232,6 +234,32 @@ export class AnalyticsService {
     return this.catalog.peers({ parent });
   }
 
+  /** One indicator's line of a region's scorecard: its figure and its standing among the peers on both metrics. */
+  private async scorecardRow(view: ReadView, indicator: Indicator, region: string, period: Period, peers: Peers) {
+    const { previousPeriod, table } = await this.peerFigures(view, indicator, period, peers.codes);
+    const previousPeers = previousPeriod === null ? peers.codes : this.catalog.validAt(peers.codes, previousPeriod);
+    const s = standing(indicator, region, period, previousPeriod, this.catalog.validAt(peers.codes, period), table.seriesOf, previousPeers);
+    const main = mainStanding(indicator, s);
+    return {
+      indicator: indicator.code,
+      name: indicator.name,
+      unit: indicator.unit,
+      rankBy: indicator.rankBy,
+      value: s.growth.figure?.value ?? null,
+      yoy: s.growth.yoy,
+      yoySource: s.growth.yoySource,
+      yoyComputed: s.growth.yoyComputed,
+      status: s.growth.figure?.status ?? null,
+      byValue: s.byValue,
+      byYoy: s.byYoy,
+      rank: main.rank,
+      ranked: main.ranked,
+      rankChange: main.rankChange,
+      weak: s.weak,
+      previousPeriod,
+    };
+  }
+
   async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
     const region = this.catalog.region(q.region);
     const peers = this.scorecardPeers(region.code, q);
@@ -241,32 +269,12 @@ export class AnalyticsService {
       if (hidden !== undefined) notReleased.push({ indicator: indicator.code, releaseAt: hidden.releaseAt === null ? null : iso(hidden.releaseAt) });
       return hidden === undefined;
     });
-    const indicators = await Promise.all(
-      shown.map(async (indicator) => {
-        const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
-        const previousPeers = previousPeriod === null ? peers.codes : this.catalog.validAt(peers.codes, previousPeriod);
-        const s = standing(indicator, region.code, q.period, previousPeriod, this.catalog.validAt(peers.codes, q.period), table.seriesOf, previousPeers);
-        const main = mainStanding(indicator, s);
-        return {
-          indicator: indicator.code,
-          name: indicator.name,
-          unit: indicator.unit,
-          rankBy: indicator.rankBy,
-          value: s.growth.figure?.value ?? null,
-          yoy: s.growth.yoy,
-          yoySource: s.growth.yoySource,
-          yoyComputed: s.growth.yoyComputed,
-          status: s.growth.figure?.status ?? null,
-          byValue: s.byValue,
-          byYoy: s.byYoy,
-          rank: main.rank,
-          ranked: main.ranked,
-          rankChange: main.rankChange,
-          weak: s.weak,
-          previousPeriod,
-        };
-      }),
-    );
+    const indicators = [];
+    for (const indicator of shown) {
+      // Each indicator ranks every peer: requests waiting are answered in between.
+      await yieldToLoop();
+      indicators.push(await this.scorecardRow(view, indicator, region.code, q.period, peers));
+    }
     return {
       region: region.code,
       name: region.name,

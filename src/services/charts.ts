@@ -6,7 +6,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_TOP, progressChart, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
 import { parentScope } from '../domain/level.ts';
 import { periodIndex, periodLabel, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
-import { averageLabel, axisTitle, changeText, completionText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, REASON_SHORT, STATUS_LEGEND, STATUS_MARKS, timeProgressLabel } from '../domain/phrasing.ts';
+import { averageLabel, axisTitle, changeText, completionText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, STATUS_LEGEND, STATUS_MARKS, timeProgressLabel } from '../domain/phrasing.ts';
+import { missingNote, NAMED_MISSING, topRows } from '../domain/peers-shown.ts';
 import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
 import { YOY_DECIMALS, type RankMetric } from '../domain/types.ts';
@@ -18,18 +19,6 @@ import type { ReadView } from './read-view.ts';
 
 /** The longest month range a trend or rank-history chart covers. */
 export const MAX_CHART_MONTHS = 120;
-/** Missing peers named one by one in a footnote before "…等N个". */
-const NAMED_MISSING = 12;
-
-
-/** The first `top` rows and the highlighted one wherever it ranks, with the note saying what was left out. */
-function topRows<R extends { region: string }>(rows: readonly R[], top: number, highlight: string | null, ranked: number): { shown: R[]; notes: string[] } {
-  const shown = rows.filter((row, i) => i < top || row.region === highlight);
-  if (rows.length <= top) return { shown, notes: [] };
-  const beyond = highlight !== null && rows.findIndex((row) => row.region === highlight) >= top;
-  return { shown, notes: [`仅显示前${top}名${beyond ? '及所选地区' : ''},共${ranked}个地区有排名`] };
-}
-
 function tooLong(from: Period, to: Period): void {
   if (periodIndex(to) - periodIndex(from) + 1 > MAX_CHART_MONTHS) {
     throw new ApiError('validation_failed', `a chart covers at most ${MAX_CHART_MONTHS} months`, { details: [{ field: 'from', message: `more than ${MAX_CHART_MONTHS} months before to` }] });
@@ -55,12 +44,6 @@ export class ChartService {
     return current;
   }
 
-  private missingNote(missing: ReadonlyArray<{ name: string; reason: string }>): string[] {
-    if (missing.length === 0) return [];
-    const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASON_SHORT[m.reason as keyof typeof REASON_SHORT] ?? m.reason})`);
-    return [`未排名:${named.join('、')}${missing.length > NAMED_MISSING ? `等${missing.length}个` : ''}`];
-  }
-
   async ranking(view: ReadView, q: { indicator: string; period: Period; parent?: string; group?: string; by?: RankMetric | 'completion'; highlight?: string; top?: number }): Promise<TopLevelSpec> {
     if (q.by === 'completion') return this.completionRanking(view, q);
     const r = await this.analytics.ranking(view, { ...q, by: q.by });
@@ -77,7 +60,7 @@ export class ChartService {
       axisTitle: axisTitle(indicator, r.by),
       bars,
       highlight,
-      notes: [...notes, ...this.missingNote(r.missing)],
+      notes: [...notes, ...missingNote(r.missing)],
       // The whole area's growth across the bars (DOMAIN.md: the parent's own, else the peers' sums, said so).
       rule: r.average === null || peers.parent === null ? null : { value: r.average.yoy, label: averageLabel(indicator, parentScope(this.catalog.region(peers.parent)), r.average) },
     });
@@ -100,7 +83,7 @@ export class ChartService {
       timeProgress: r.timeProgress,
       timeProgressLabel: timeProgressLabel(r.timeProgress),
       highlight,
-      notes: [...notes, ...this.missingNote(r.missing)],
+      notes: [...notes, ...missingNote(r.missing)],
     });
   }
 

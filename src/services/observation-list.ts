@@ -48,7 +48,7 @@ export class ObservationList {
   /** The regions asked for: one, a parent's children, a group's members, or all (null). */
   private regionsOf(q: ListQuery): string[] | null {
     if (q.region !== undefined) return [this.catalog.region(q.region).code];
-    if (q.parent !== undefined || q.group !== undefined) return this.catalog.peers(q).codes;
+    if (q.parent !== undefined || q.group !== undefined) return this.catalog.members(q).codes;
     return null;
   }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
 import { areaAverage, placesAbove, vsAverage } from '../domain/gaps.ts';
+import { NAMED_MISSING, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.ts';
 import { periodFromIndex, periodIndex, yearOf, type Period } from '../domain/period.ts';
 import { PROGRESS_DECIMALS, progressOf, targetIndex, timeProgress, type TargetPair } from '../domain/progress.ts';
 import { round } from '../domain/rounding.ts';
@@ -19,7 +20,8 @@ import { mainStanding, weakOn } from '../domain/standing.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
-import type { CatalogService } from './catalog.ts';
+import { MAX_PEERS, type CatalogService } from './catalog.ts';
+import { yieldToLoop } from './yield.ts';
 import { quoteKey, type ReadView } from './read-view.ts';
 
 /** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
@@ -54,6 +56,16 @@ function tiedIn(ranking: RankingWithChange, region: string): boolean {
 /** SHA-256 of the facts: two versions made from the same figures share it. */
 export function digestOf(facts: ReportFacts): string {
   return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+}
+
+/** The first peers other than `member` that could not be ranked: what a report names of them. */
+function missingOthers<M extends { region: string }>(missing: readonly M[], member: string): M[] {
+  const out: M[] = [];
+  for (const m of missing) {
+    if (out.length === NAMED_MISSING) break;
+    if (m.region !== member) out.push(m);
+  }
+  return out;
 }
 
 export class ReportService {
@@ -95,7 +107,8 @@ export class ReportService {
   /** Reports written from what `view` sees (the schedule and staff see every figure, released or not). */
   async run(view: ReadView, period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
     const result: RunResult = { period, reports: [], failures: [] };
-    const byParent = new Map<string, string[]>();
+    // Sets: a national run groups thousands of regions under one parent (an array searched and copied per region was quadratic).
+    const byParent = new Map<string, Set<string>>();
     for (const code of regions) {
       // A former code names the current region: its report is filed under the current code.
       const region = this.catalog.resolveRegion(code);
@@ -107,8 +120,9 @@ export class ReportService {
         result.failures.push({ region: region.code, indicator: null, message: `the region does not exist in ${period}` });
         continue;
       }
-      const members = byParent.get(region.parent) ?? [];
-      if (!members.includes(region.code)) byParent.set(region.parent, [...members, region.code]);
+      let members = byParent.get(region.parent);
+      if (members === undefined) byParent.set(region.parent, (members = new Set()));
+      members.add(region.code);
     }
     // Every target of the year, read once for the run: a national run asks for each region and indicator.
     const targets = targetIndex(await view.targets({ year: yearOf(period) }));
@@ -130,7 +144,12 @@ export class ReportService {
       pending = [];
     };
     for (const [parent, members] of byParent) {
-      for (const facts of await this.factsOf(view, parent, members, period, targets)) {
+      const peers = this.catalog.childrenOf(parent).length;
+      if (peers > MAX_PEERS) {
+        for (const region of members) result.failures.push({ region, indicator: null, message: `${parent} has ${peers} regions: reports compare at most ${MAX_PEERS} peers` });
+        continue;
+      }
+      for (const facts of await this.factsOf(view, parent, [...members], period, targets)) {
         for (const f of facts.failures) result.failures.push({ region: facts.region.code, ...f });
         pending.push(facts);
       }
@@ -154,12 +173,15 @@ export class ReportService {
     const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
     const name = (code: string) => this.catalog.regionName(code);
     for (const indicator of this.catalog.indicators()) {
+      // Each indicator ranks thousands of peers: requests are answered in between.
+      await yieldToLoop();
       try {
         const r = await this.analytics.peerRankings(view, indicator, period, peers);
         const main = mainStanding(indicator, r);
         const reporting = new Set(r.byValue.rows.map((row) => row.region));
         const figures = peerFigures(indicator, main, indicator.rankBy, name);
         const missing = main.missing.map((m) => ({ region: m.region, name: name(m.region), reason: m.reason as NoGrowthReason }));
+        const missingSet = new Set(missing.map((m) => m.region));
         const above = placesAbove(main.rows, indicator.rankBy === 'yoy' ? YOY_DECIMALS : indicator.decimals);
         const average = areaAverage(indicator, await this.analytics.parentGrowth(view, indicator, period, parentCode), peers.map(r.growthOf));
         for (const member of members) {
@@ -180,9 +202,12 @@ export class ReportService {
                 previousPeriod: r.previousPeriod,
                 tiedByValue: tiedIn(r.byValue, member),
                 tiedByYoy: tiedIn(r.byYoy, member),
-                peers: figures,
+                // What the report's chart draws, not every peer: a report of each of 3,000 peers kept all 3,000.
+                peers: topRows(figures, REPORT_CHART_TOP, member, figures.length).shown,
+                rankedPeers: figures.length,
                 // The region's own missing figure is said of the region itself.
-                missingPeers: missing.filter((m) => m.region !== member),
+                missingPeers: missingOthers(missing, member),
+                missingPeersTotal: missing.length - (missingSet.has(member) ? 1 : 0),
                 peersReporting: reporting.size - (reporting.has(member) ? 1 : 0),
                 hadBefore: r.previousPeriod !== null && r.figureAt(member, r.previousPeriod) !== undefined,
                 progress: pair.value === null && pair.growth === null ? null : progressOf(indicator, period, growth.figure?.value ?? null, growth.yoy, pair),

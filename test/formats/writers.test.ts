@@ -5,6 +5,7 @@ import t from 'tap';
 import type { Indicator } from '../../src/domain/types.ts';
 import { csvText, tableCsv } from '../../src/formats/csv.ts';
 import { observationFormats, observationTable, type ObservationRow } from '../../src/formats/observations.ts';
+import { RenderPool } from '../../src/formats/render-pool.ts';
 import { SDMX_STRUCTURE_ID, sdmxCsv } from '../../src/formats/sdmx.ts';
 import { decimalsFormat, neutralise } from '../../src/formats/table.ts';
 import { displayWidth, tableXlsx } from '../../src/formats/xlsx.ts';
@@ -20,6 +21,11 @@ const ROWS: ObservationRow[] = [
 ];
 const input = { observations: ROWS, next: null, indicator: INDICATOR, regionName: (code: string) => NAMES[code] ?? code };
 
+/** Workbooks are built on the rendering thread, as the service builds them. */
+const render = new RenderPool();
+t.teardown(() => render.close());
+const context = { render };
+
 t.test('formula-like text is neutralised; numbers and codes are not', async (t) => {
   for (const text of ['=1+1', '+86', '-x', '@SUM(A1)', '\tcmd', '\r=1']) t.equal(neutralise(text), `'${text}`, JSON.stringify(text));
   for (const text of ['331023', '天台县', "'quoted", '', 'a=b']) t.equal(neutralise(text), text, JSON.stringify(text));
@@ -29,7 +35,7 @@ t.test('formula-like text is neutralised; numbers and codes are not', async (t) 
 });
 
 t.test('CSV: BOM, CRLF, RFC 4180 quoting, the import columns first', async (t) => {
-  const bytes = await observationFormats.render('csv', input, undefined);
+  const bytes = await observationFormats.render('csv', input, context);
   t.ok(Buffer.isBuffer(bytes));
   const buf = bytes as Buffer;
   t.same([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'starts with the UTF-8 BOM');
@@ -45,7 +51,7 @@ t.test('CSV: BOM, CRLF, RFC 4180 quoting, the import columns first', async (t) =
 });
 
 t.test('a CSV download posts back unchanged through the import', async (t) => {
-  const buf = (await observationFormats.render('csv', input, undefined)) as Buffer;
+  const buf = (await observationFormats.render('csv', input, context)) as Buffer;
   const parsed = parseCsv(decodeCsv(buf, undefined));
   t.same(
     parsed.data,
@@ -56,7 +62,7 @@ t.test('a CSV download posts back unchanged through the import', async (t) => {
 });
 
 t.test('xlsx: one sheet, numeric cells with the indicator decimals, widths, frozen header, neutralised text', async (t) => {
-  const buf = (await observationFormats.render('xlsx', input, undefined)) as Buffer;
+  const buf = (await observationFormats.render('xlsx', input, context)) as Buffer;
   t.same([...buf.subarray(0, 2)], [0x50, 0x4b], 'a zip');
   const book = XLSX.read(buf, { cellNF: true, cellStyles: true });
   t.same(book.SheetNames, ['工业性投资 industrial_investment']);
@@ -77,7 +83,7 @@ t.test('xlsx: one sheet, numeric cells with the indicator decimals, widths, froz
   const xml = Buffer.from(files['xl/worksheets/sheet1.xml']!).toString('utf8');
   t.match(xml, /<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"\/>/, 'the header row is frozen');
   t.notMatch(xml, /<f>/, 'no formula anywhere');
-  t.ok(buf.equals((await observationFormats.render('xlsx', input, undefined)) as Buffer), 'the same table gives the same bytes');
+  t.ok(buf.equals((await observationFormats.render('xlsx', input, context)) as Buffer), 'the same table gives the same bytes');
 });
 
 t.test('xlsx of 50,000 rows stays a valid workbook', async (t) => {
@@ -89,7 +95,7 @@ t.test('xlsx of 50,000 rows stays a valid workbook', async (t) => {
 });
 
 t.test('SDMX-CSV 2.0: no BOM, the dataflow on every row, codes upper case, nothing neutralised', async (t) => {
-  const buf = (await observationFormats.render('sdmx-csv', input, undefined)) as Buffer;
+  const buf = (await observationFormats.render('sdmx-csv', input, context)) as Buffer;
   t.not(buf[0], 0xef, 'no BOM');
   const lines = buf.toString('utf8').split('\r\n');
   t.equal(lines[0], 'STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,TIME_PERIOD,OBS_VALUE,OBS_STATUS');

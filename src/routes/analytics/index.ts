@@ -55,7 +55,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const ranking = q.by === 'completion' ? await app.services.progress.completionRanking(view, q) : await analytics.ranking(view, { ...q, by: q.by });
       const indicator = app.services.catalog.indicator(ranking.indicator);
       const name = `ranking-${ranking.indicator}-${ranking.period}`;
-      return sendAs(reply, rankingFormats, format, { ranking, indicator }, undefined, { name, ascii: name });
+      return sendAs(reply, rankingFormats, format, { ranking, indicator }, { render: app.services.render }, { name, ascii: name });
     },
   );
   app.get(
@@ -86,7 +86,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const progress = await app.services.progress.progress(viewOf(app, request), request.query);
       const indicator = app.services.catalog.indicator(progress.indicator);
       const name = `progress-${progress.indicator}-${progress.period}`;
-      return sendAs(reply, progressFormats, format, { progress, indicator }, undefined, { name, ascii: name });
+      return sendAs(reply, progressFormats, format, { progress, indicator }, { render: app.services.render }, { name, ascii: name });
     },
   );
   app.get(

@@ -94,7 +94,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       }
       const name = `observations-${indicator.code}`;
       const input = { ...list, indicator, regionName: (code: string) => app.services.catalog.regionName(code) };
-      return sendAs(reply, observationFormats, format, input, undefined, { name, ascii: name });
+      return sendAs(reply, observationFormats, format, input, { render: app.services.render }, { name, ascii: name });
     },
   );
 

@@ -81,7 +81,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const input = { facts: facts as ReportFacts, record, versions: async () => (await view.reports({ region: record.region, period })).map((r) => r.version) };
       const context = {
         timeZone: app.config.REPORT_TZ,
-        png: app.services.png,
+        render: app.services.render,
+        drawn: app.services.drawnReports,
+        fontFiles: [...app.config.CJK_FONT_FILES],
         scale: DEFAULT_PNG_SCALE,
         warn: (warnings: string[]) => request.log.warn({ warnings }, 'report chart rendered with warnings'),
       };
