@@ -32,9 +32,16 @@ async function until(what: string, ms: number, check: () => Promise<boolean>): P
   }
 }
 
+/** influxd's limits on new tag values and series ([data] section); unset: influxd's defaults (100,000 and 1,000,000). */
+export interface InfluxdLimits {
+  maxValuesPerTag?: number;
+  maxSeriesPerDatabase?: number;
+}
+
 export class Influxd {
   private process: ChildProcess | null = null;
   readonly url: string;
+  private rpcPort = 0;
 
   private constructor(
     readonly dir: string,
@@ -44,13 +51,23 @@ export class Influxd {
     this.url = `http://127.0.0.1:${httpPort}`;
   }
 
-  static async create(): Promise<Influxd> {
+  static async create(limits: InfluxdLimits = {}): Promise<Influxd> {
     if (spawnSync('influxd', ['version']).error !== undefined) {
       throw new Error('influxd is not installed: apt-get install influxdb (npm test does, as root on Debian: test/system-packages.txt)');
     }
     const dir = mkdtempSync(join(tmpdir(), 'influxd-'));
     const [httpPort, rpcPort] = [await freePort(), await freePort()];
     const config = join(dir, 'influxd.conf');
+    const influxd = new Influxd(dir, httpPort, config);
+    influxd.rpcPort = rpcPort;
+    influxd.configure(limits);
+    await influxd.start();
+    return influxd;
+  }
+
+  /** Write the config with these limits: taken at the next start. */
+  configure(limits: InfluxdLimits = {}): void {
+    const { dir, httpPort, rpcPort, config } = this;
     writeFileSync(
       config,
       [
@@ -62,6 +79,8 @@ export class Influxd {
         `  dir = "${dir}/data"`,
         `  wal-dir = "${dir}/wal"`,
         '  query-log-enabled = false',
+        ...(limits.maxValuesPerTag === undefined ? [] : [`  max-values-per-tag = ${limits.maxValuesPerTag}`]),
+        ...(limits.maxSeriesPerDatabase === undefined ? [] : [`  max-series-per-database = ${limits.maxSeriesPerDatabase}`]),
         '[http]',
         `  bind-address = "127.0.0.1:${httpPort}"`,
         '  log-enabled = false',
@@ -72,9 +91,6 @@ export class Influxd {
         '',
       ].join('\n'),
     );
-    const influxd = new Influxd(dir, httpPort, config);
-    await influxd.start();
-    return influxd;
   }
 
   async start(): Promise<void> {

@@ -2,11 +2,13 @@
  * HTTP to InfluxDB for queries, pings and 1.x writes: InfluxQL with bound
  * `params` on `/query` (1.x, 2.x) or `/api/v3/query_influxql` (3.x), over
  * keep-alive connections. Every failure that a later repeat may cure is a
- * StoreUnavailableError (the caller answers 503 with Retry-After).
+ * StoreUnavailableError (the caller answers 503 with Retry-After); a write
+ * refused by one of influxd's limits is a StorageLimitError (507), which no
+ * repeat cures.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { StoreUnavailableError } from '../../errors.ts';
+import { ApiError, StoreUnavailableError } from '../../errors.ts';
 
 export type InfluxApi = 'v1' | 'v2' | 'v3';
 export type ParamValue = string | number | boolean;
@@ -51,6 +53,80 @@ export class InfluxWriteError extends StoreUnavailableError {
     super(message);
     this.name = 'InfluxWriteError';
   }
+}
+
+/**
+ * A write influxd refuses for good: one of its configured limits is reached
+ * (1.x `max-values-per-tag`, `max-series-per-database`). Repeating cannot
+ * help until an administrator raises the limit, so the request answers
+ * `507 insufficient_storage` naming it (no Retry-After), not 503.
+ */
+export class StorageLimitError extends ApiError {
+  constructor(
+    message: string,
+    /** The influxd setting that refused. */
+    readonly limit: 'max-values-per-tag' | 'max-series-per-database',
+    /** Points influxd said it dropped (`dropped=N`), when it said. */
+    readonly dropped: number | null,
+    details: string,
+  ) {
+    super('insufficient_storage', message, { details: [{ field: limit, message: details }] });
+    this.name = 'StorageLimitError';
+  }
+
+  /** The same refusal with a sentence about what it left of the request. */
+  withOutcome(outcome: string): StorageLimitError {
+    return new StorageLimitError(`${this.message} ${outcome}`, this.limit, this.dropped, this.details![0]!.message);
+  }
+}
+
+/**
+ * influxd 1.x's words for a point refused by a limit (a 400 "partial write";
+ * the other points of the request are written), e.g.
+ * `partial write: max-values-per-tag limit exceeded (100000/100000): measurement="observation" tag="region" value="X" dropped=9`
+ * and `partial write: max-series-per-database limit exceeded: (1000000) dropped=9`.
+ */
+const VALUES_PER_TAG = /max-values-per-tag limit exceeded \((\d+)\/(\d+)\): measurement="((?:[^"\\]|\\.)*)" tag="((?:[^"\\]|\\.)*)" value="((?:[^"\\]|\\.)*)"/;
+const SERIES_PER_DATABASE = /max-series-per-database limit exceeded: \((\d+)\)/;
+const DROPPED = /dropped=(\d+)/;
+
+/** A refusal by one of influxd's limits, from what it said; null for any other failure. */
+export function limitRefusal(said: string): StorageLimitError | null {
+  const dropped = DROPPED.exec(said);
+  const count = dropped === null ? null : Number(dropped[1]);
+  const values = VALUES_PER_TAG.exec(said);
+  if (values !== null) {
+    const [, held, max, measurement, tag, value] = values;
+    return new StorageLimitError(
+      `InfluxDB refuses this write for good: influxd's max-values-per-tag limit (${max}) is reached: measurement "${measurement}" has ${held} values of tag "${tag}" and a new one ("${value}") is refused. ` +
+        'An administrator must raise max-values-per-tag in the [data] section of influxdb.conf (or INFLUXDB_DATA_MAX_VALUES_PER_TAG; 0 removes the limit) and restart influxd; until then repeating the request is refused the same way.',
+      'max-values-per-tag',
+      count,
+      `measurement "${measurement}", tag "${tag}": ${held} values of at most ${max}`,
+    );
+  }
+  const series = SERIES_PER_DATABASE.exec(said);
+  if (series !== null) {
+    const [, max] = series;
+    return new StorageLimitError(
+      `InfluxDB refuses this write for good: influxd's max-series-per-database limit (${max}) is reached and the write needs new series. ` +
+        'An administrator must raise max-series-per-database in the [data] section of influxdb.conf (or INFLUXDB_DATA_MAX_SERIES_PER_DATABASE; 0 removes the limit) and restart influxd; until then repeating the request is refused the same way.',
+      'max-series-per-database',
+      count,
+      `at most ${max} series in the database`,
+    );
+  }
+  return null;
+}
+
+/** The error for a write InfluxDB did not acknowledge: a limit's refusal (507), or unavailable (503). */
+export function writeFailure(status: number, said: string, retryAfterMs: number): InfluxWriteError | StorageLimitError {
+  const limit = limitRefusal(said);
+  if (limit !== null) return limit;
+  const message = `write: InfluxDB answered ${status}: ${said}`;
+  if (status === 401 || status === 403) return new InfluxWriteError(`${message} (check INFLUX_TOKEN)`, false);
+  // A partial write or a refused point is not retried at once; the caller may repeat the request.
+  return new InfluxWriteError(message, retriable(status), retriable(status) ? retryAfterMs : 0);
 }
 
 interface Answer {
@@ -207,7 +283,7 @@ export class InfluxHttp {
     }
     if (answer.status === 204) return;
     const retryAfter = Number(answer.headers['retry-after'] ?? 0) * 1000;
-    throw new InfluxWriteError(`write: InfluxDB answered ${answer.status}: ${InfluxHttp.messageOf(answer)}`, retriable(answer.status), retryAfter || 0);
+    throw writeFailure(answer.status, InfluxHttp.messageOf(answer), retryAfter || 0);
   }
 
   close(): void {

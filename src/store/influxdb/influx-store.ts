@@ -35,14 +35,15 @@ import type {
   WriteSession,
 } from '../store.ts';
 import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
-import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result } from './http.ts';
-import { catalogDoc, catalogLine, FigureLines, reportLine, stateLine, type StoredFigure } from './lines.ts';
+import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result, StorageLimitError } from './http.ts';
+import { type CatalogKind, catalogDoc, catalogEntries, catalogLine, catalogSlots, FigureLines, reportKey, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
 import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
 import { ReceiveClock } from '../receive-clock.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { cutAt, SliceMemory } from './slice-memory.ts';
-import { type Receipt, receiptLines, sliceKey } from './receipts.ts';
+import { type Receipt, receiptCount, receiptLines, type ReceiptSlice, receiptSlices, sliceKey } from './receipts.ts';
+import { KnownSeries } from './known-series.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 import { targetLine, targetsOf, targetsStatement } from './targets.ts';
 
@@ -76,6 +77,13 @@ const VALUES_READ_AHEAD = 3;
 const MEMORY_TRUST_MS = 250;
 /** Statements sent in one /query request. */
 const STATEMENTS_PER_REQUEST = 200;
+/**
+ * The first points of the series a batch starts go to InfluxDB in one
+ * request of up to this many lines (some 10 MB, under influxd's 25 MB body
+ * limit): influxd takes or refuses a request's new tag values and series
+ * together, so a refusal leaves none of them.
+ */
+const FRESH_SERIES_LINES = 50_000;
 /** How long a start waits for InfluxDB to answer before giving up. */
 export const STARTUP_WAIT_MS = 30_000;
 const FAR_PAST = '1677-09-22T00:00:00Z';
@@ -123,6 +131,12 @@ export class InfluxStore implements Store {
   private readonly listeners: Array<(written: { data: string; catalog: boolean; releases: boolean }) => void> = [];
   /** Slices this instance read or wrote, kept while the change marker says nobody else wrote. */
   private readonly memory = new SliceMemory();
+  /** Series of `observation` (indicator, region) this instance knows exist. */
+  private readonly knownSeries = new KnownSeries();
+  /** Series of `receipt` (indicator, lane) this instance knows exist. */
+  private readonly knownLanes = new KnownSeries();
+  /** Lanes of receipts written by a batch that influxd then refused whole, by month: no figure names them, so the next receipt there reuses the lane. */
+  private readonly spareLanes = new Map<string, number>();
 
   private constructor(
     private readonly http: InfluxHttp,
@@ -192,7 +206,7 @@ export class InfluxStore implements Store {
       [result = EMPTY] = await this.run([statement('marker', 0, {})]);
     } catch (error) {
       // InfluxDB may come back with other data (restored from a backup): nothing known stays.
-      this.memory.clear();
+      this.forget();
       throw error;
     }
     const row = result.rows[0];
@@ -203,6 +217,13 @@ export class InfluxStore implements Store {
     let since: number | null = null;
     for (const at of this.inFlight) if (since === null || at < since) since = at;
     return { ...state, inFlightSince: since };
+  }
+
+  /** Forget what this instance knows of InfluxDB's contents: it may have changed under it. */
+  private forget(): void {
+    this.memory.clear();
+    this.knownSeries.clear();
+    this.knownLanes.clear();
   }
 
   /** After a committed write: a new marker, then this instance's listeners. */
@@ -239,8 +260,9 @@ export class InfluxStore implements Store {
     return out;
   }
 
-  private async catalogRows(): Promise<Array<(name: string) => unknown>> {
-    const [result = EMPTY] = await this.http.query([queryText('catalog')], {});
+  /** Catalog rows: whole (`catalog`), or without their content (`catalog-slots`). */
+  private async catalogRows(query: 'catalog' | 'catalog-slots'): Promise<Array<(name: string) => unknown>> {
+    const [result = EMPTY] = await this.http.query([queryText(query)], {});
     return result.rows.map((row) => (name: string) => row[column(result, name)]);
   }
 
@@ -248,11 +270,12 @@ export class InfluxStore implements Store {
     const regions: Region[] = [];
     const groups: Group[] = [];
     const indicators: Array<Indicator & { seq: number }> = [];
-    for (const get of await this.catalogRows()) {
-      const doc = catalogDoc(get);
-      if (get('kind') === 'region') regions.push(doc as Region);
-      else if (get('kind') === 'group') groups.push(doc as Group);
-      else if (get('kind') === 'indicator') indicators.push({ ...(doc as Indicator), seq: Number(get('seq')) });
+    // Entries in slots and entries written before slots (a `code` tag at time 0), the later layout winning.
+    for (const entry of catalogEntries(await this.catalogRows('catalog'))) {
+      const doc = catalogDoc(entry.get);
+      if (entry.kind === 'region') regions.push(doc as Region);
+      else if (entry.kind === 'group') groups.push(doc as Group);
+      else indicators.push({ ...(doc as Indicator), seq: entry.seq });
     }
     const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
     indicators.sort((a, b) => a.seq - b.seq || byCode(a, b));
@@ -263,20 +286,27 @@ export class InfluxStore implements Store {
     };
   }
 
+  /**
+   * Each entry at its code's slot (a new code: the next free one of its
+   * kind), one save at a time: slots are read, then written.
+   */
   async saveCatalog(changes: CatalogChanges): Promise<void> {
-    const lines: string[] = [];
-    for (const r of changes.regions ?? []) lines.push(catalogLine('region', r.code, 0, r));
-    for (const g of changes.groups ?? []) lines.push(catalogLine('group', g.code, 0, g));
-    if ((changes.indicators ?? []).length > 0) {
+    await this.exclusive(async () => {
+      const entries = catalogEntries(await this.catalogRows('catalog-slots'));
+      const lines: string[] = [];
+      const put = <T extends { code: string }>(kind: CatalogKind, items: readonly T[], seq: (item: T) => number) => {
+        const slots = catalogSlots(entries, kind, items.map((item) => item.code));
+        items.forEach((item, i) => lines.push(catalogLine(kind, item.code, seq(item), item, slots[i]!)));
+      };
+      put('region', changes.regions ?? [], () => 0);
+      put('group', changes.groups ?? [], () => 0);
       // Indicators keep the order they were first given in.
-      const seqOf = new Map(
-        (await this.catalogRows()).filter((get) => get('kind') === 'indicator').map((get) => [String(get('code')), Number(get('seq'))]),
-      );
+      const seqOf = new Map(entries.filter((e) => e.kind === 'indicator').map((e) => [e.code, e.seq]));
       let next = Math.max(0, ...seqOf.values()) + 1;
-      for (const i of changes.indicators ?? []) lines.push(catalogLine('indicator', i.code, seqOf.get(i.code) ?? next++, i));
-    }
-    await this.writer.write(lines.length, (i) => lines[i]!);
-    await this.mark(['data', 'catalog']);
+      put('indicator', changes.indicators ?? [], (i) => seqOf.get(i.code) ?? next++);
+      await this.writer.write(lines.length, (i) => lines[i]!);
+      await this.mark(['data', 'catalog']);
+    });
   }
 
   /**
@@ -492,9 +522,56 @@ export class InfluxStore implements Store {
     const out = new Map<string, Set<string>>();
     (await this.run(indicators.map((indicator, n) => statement('regions-with-figures', n, { indicator })))).forEach((result, n) => {
       const value = column(result, 'value');
-      out.set(indicators[n]!, new Set(result.rows.map((row) => String(row[value]))));
+      const regions = new Set(result.rows.map((row) => String(row[value])));
+      out.set(indicators[n]!, regions);
+      this.knownSeries.addAll(indicators[n]!, regions);
     });
     return out;
+  }
+
+  /**
+   * The rows that start a series of `observation` (the first row of each
+   * indicator and region with no point yet): those whose first versions
+   * name a pair this instance does not know to exist are asked of the index.
+   */
+  private async freshSeries(changed: readonly Observation[], versions: readonly number[]): Promise<number[]> {
+    const unknown = new Map<string, Map<string, number>>();
+    changed.forEach((row, i) => {
+      if (versions[i] !== 1 || this.knownSeries.has(row.indicator, row.region)) return;
+      let regions = unknown.get(row.indicator);
+      if (regions === undefined) unknown.set(row.indicator, (regions = new Map()));
+      if (!regions.has(row.region)) regions.set(row.region, i);
+    });
+    if (unknown.size === 0) return [];
+    const asked = [...unknown];
+    // A few regions are asked about by name; many, by reading the indicator's whole list (long OR chains are slow).
+    const results = await this.run(asked.map(([indicator, regions], n) => statement('regions-with-figures', n, { indicator }, regions.size <= REGION_FILTER_MAX ? [...regions.keys()] : null)));
+    const fresh: number[] = [];
+    asked.forEach(([indicator, regions], n) => {
+      const result = results[n] ?? EMPTY;
+      const value = column(result, 'value');
+      const existing = new Set(result.rows.map((row) => String(row[value])));
+      this.knownSeries.addAll(indicator, existing);
+      for (const [region, i] of regions) if (!existing.has(region)) fresh.push(i);
+    });
+    return fresh.sort((a, b) => a - b);
+  }
+
+  /** The lane of each receipt: how many receipts its month holds, or a lane a refused batch left unused there. */
+  private async lanesFor(slices: readonly ReceiptSlice[]): Promise<number[]> {
+    if (slices.length === 0) return [];
+    const results = await this.run(slices.map((s, n) => statement('receipt-lanes', n, { indicator: s.indicator, time: periodTime(s.period) })));
+    return slices.map((s, n) => {
+      const key = sliceKey(s.indicator, s.period);
+      const spare = this.spareLanes.get(key);
+      this.spareLanes.delete(key);
+      return spare ?? receiptCount(results[n] ?? EMPTY);
+    });
+  }
+
+  /** After influxd refused a write whole before any figure: the receipts it wrote name nothing, their lanes are free again. */
+  private spare(slices: readonly ReceiptSlice[], lanes: readonly number[]): void {
+    slices.forEach((s, i) => this.spareLanes.set(sliceKey(s.indicator, s.period), lanes[i]!));
   }
 
   /**
@@ -601,10 +678,20 @@ export class InfluxStore implements Store {
     return counts;
   }
 
+  /**
+   * Receipts and superseded copies first (nothing a reader sees), then the
+   * first point of every series the batch starts, in one request, then the
+   * rest. influxd refuses new tag values and series past its limits for
+   * good, taking the request's other points: with new series written first,
+   * a refusal leaves no figure of the batch visible, and once they are in,
+   * no later point can be refused for them.
+   */
   private async writeBatch(changed: readonly Observation[], versions: readonly number[], superseded: StoredFigure[], receivedAt: number, by: string): Promise<void> {
     // The superseded copy of a first version keeps when and by whom its batch created it.
     await this.fillFromReceipts(superseded);
-    const receipts = receiptLines(changed, versions, receivedAt, by);
+    const slices = receiptSlices(changed, versions);
+    const [lanes, fresh] = await Promise.all([this.lanesFor(slices), this.freshSeries(changed, versions)]);
+    const receipts = receiptLines(slices, lanes, receivedAt, by);
     const revisionLines = new FigureLines('observation_revision');
     const bookkeeping = { version: 0, receivedAt, by };
     const before = receipts.length + superseded.length;
@@ -618,22 +705,46 @@ export class InfluxStore implements Store {
       return currentLines.line(changed[i - before]!, bookkeeping);
     };
     const currentLines = new FigureLines('observation');
+    // Every point in a series known to exist: nothing in the request can be refused by a limit.
+    const known = fresh.length === 0 && superseded.length === 0 && slices.every((s, i) => this.knownLanes.has(s.indicator, String(lanes[i])));
+    let stage: 'bookkeeping' | 'fresh' | 'figures' = 'bookkeeping';
     try {
-      if (before + changed.length <= WRITE_CHUNK_LINES) {
+      if (known && before + changed.length <= WRITE_CHUNK_LINES) {
         // One request: InfluxDB takes a request's points for a shard as one, and a figure's
-        // receipt, superseded copy and new version share its month's shard.
+        // receipt and first version share its month's shard.
+        stage = 'figures';
         await this.writer.write(before + changed.length, lineAt);
       } else {
         // Receipts and superseded versions first: once a new current figure is visible, its bookkeeping is.
         await this.writer.write(before, lineAt);
-        await this.writer.write(changed.length, (i) => lineAt(before + i));
+        if (fresh.length > 0) {
+          stage = 'fresh';
+          await this.writer.write(fresh.length, (i) => lineAt(before + fresh[i]!), FRESH_SERIES_LINES);
+        }
+        stage = 'figures';
+        if (fresh.length === 0) await this.writer.write(changed.length, (i) => lineAt(before + i));
+        else {
+          const taken = new Set(fresh);
+          const rest: number[] = [];
+          for (let i = 0; i < changed.length; i++) if (!taken.has(i)) rest.push(i);
+          await this.writer.write(rest.length, (i) => lineAt(before + rest[i]!));
+        }
       }
     } catch (error) {
       // Cut short: which points landed is not known.
-      this.memory.clear();
-      throw error;
+      this.forget();
+      if (!(error instanceof StorageLimitError)) throw error;
+      if (stage === 'bookkeeping' || (stage === 'fresh' && error.dropped === fresh.length && fresh.length <= FRESH_SERIES_LINES)) {
+        this.spare(slices, lanes);
+        throw error.withOutcome('Nothing of this batch was stored: every figure is as it was before it.');
+      }
+      throw error.withOutcome('Part of this batch may be stored; repeating the request once the limit is raised completes it.');
     }
     this.memory.wrote(changed, versions, receivedAt, by);
+    changed.forEach((row, i) => {
+      if (versions[i] === 1) this.knownSeries.add(row.indicator, row.region);
+    });
+    slices.forEach((s, i) => this.knownLanes.add(s.indicator, String(lanes[i])));
   }
 
   /** Receipts of the batches that wrote figures of these indicators and months. */
@@ -869,13 +980,21 @@ export class InfluxStore implements Store {
       await this.fillFromReceipts([stored]);
       const version = stored.version + 1;
       // The superseded version first, then a receipt (for the changes feed), then the withdrawal.
-      const [receipt = ''] = receiptLines([key as Observation], [version], receivedAt, meta.by);
+      const slices = receiptSlices([key as Observation], [version]);
+      const lanes = await this.lanesFor(slices);
+      const [receipt = ''] = receiptLines(slices, lanes, receivedAt, meta.by);
       const done = this.memory.beginWrite([key]);
+      let withdrawing = false;
       try {
         await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
+        withdrawing = true;
         await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
       } catch (error) {
-        this.memory.clear();
+        this.forget();
+        if (error instanceof StorageLimitError && !withdrawing) {
+          this.spare(slices, lanes);
+          throw error.withOutcome('The figure was not withdrawn.');
+        }
         throw error;
       } finally {
         done();
@@ -906,11 +1025,10 @@ export class InfluxStore implements Store {
     });
   }
 
+  /** A report row of either layout (lines.ts reportKey): region, month and version, and the rest from its fields. */
   private static recordOf(get: (column: string) => unknown): ReportRecord {
     return {
-      region: String(get('region')),
-      period: String(get('period')),
-      version: Number(get('version')),
+      ...reportKey(get),
       generatedAt: new Date(Number(get('generated_at'))),
       trigger: String(get('trigger')),
       digest: String(get('digest')),
@@ -920,24 +1038,31 @@ export class InfluxStore implements Store {
     };
   }
 
+  /** The bounds of one month's reports (a report's time is its month's plus its version in seconds), or of all. */
+  private static reportTimes(period: Period | undefined): { from: string; to: string } {
+    return period === undefined ? { from: FAR_PAST, to: FAR_FUTURE } : { from: periodTime(period), to: periodTime(shiftPeriod(period, 1)) };
+  }
+
   async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
-    const params: Record<string, string> = {};
+    const params: Record<string, string> = InfluxStore.reportTimes(filter.period);
     if (filter.region !== undefined) params.region = filter.region;
-    if (filter.period !== undefined) params.period = filter.period;
-    const [result = EMPTY] = await this.run([statement('reports', 0, params, null, Object.keys(params))]);
+    const [result = EMPTY] = await this.run([statement('reports', 0, params, null, filter.region === undefined ? [] : ['region'])]);
     return result.rows
       .map((row) => InfluxStore.recordOf((name) => row[column(result, name)]))
       .sort((a, b) => (a.period !== b.period ? (a.period < b.period ? 1 : -1) : a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.version - b.version));
   }
 
   async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
-    const wanted = version ?? Math.max(0, ...(await this.reports({ region, period })).map((r) => r.version));
-    if (wanted === 0) return null;
-    const [result = EMPTY] = await this.run([statement('report', 0, { region, period, version: String(wanted) })]);
-    const row = result.rows[0];
-    if (row === undefined) return null;
-    const get = (name: string) => row[column(result, name)];
-    return { ...InfluxStore.recordOf((name) => (name === 'region' ? region : name === 'period' ? period : name === 'version' ? wanted : get(name))), facts: catalogDoc(get) };
+    // Every version of the region's month, content included: a few points.
+    const [result = EMPTY] = await this.run([statement('report', 0, { region, ...InfluxStore.reportTimes(period) })]);
+    let found: { record: ReportRecord; get: (name: string) => unknown } | undefined;
+    for (const row of result.rows) {
+      const get = (name: string) => (name === 'region' ? region : row[column(result, name)]);
+      const record = InfluxStore.recordOf(get);
+      if (record.period !== period) continue;
+      if (version === null ? found === undefined || record.version > found.record.version : record.version === version) found = { record, get };
+    }
+    return found === undefined ? null : { ...found.record, facts: catalogDoc(found.get) };
   }
 
   async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {

@@ -5,7 +5,7 @@
  * `/api/v2/write`; `v1` posts to `/write?db=` (InfluxDB before 1.8).
  */
 import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
-import { InfluxHttp, InfluxWriteError, retriable } from './http.ts';
+import { InfluxHttp, InfluxWriteError, type StorageLimitError, writeFailure } from './http.ts';
 
 /** InfluxDB advises 5,000 lines a request. */
 export const WRITE_CHUNK_LINES = 5_000;
@@ -36,19 +36,29 @@ export class LineWriter {
 
   /**
    * Write lines 0 … count-1, or throw (InfluxWriteError when a repeat may
-   * succeed). Lines are built a chunk at a time as chunks are sent, so
-   * building the next chunk overlaps InfluxDB taking the last one.
+   * succeed, StorageLimitError when influxd refuses for good). Lines are
+   * built a chunk at a time as chunks are sent, so building the next chunk
+   * overlaps InfluxDB taking the last one. After a chunk fails no further
+   * chunk is sent: a refused write stops where it was refused.
+   * `chunkLines` larger than InfluxDB's advice sends lines that must be
+   * taken or refused together in one request.
    */
-  async write(count: number, lineAt: (i: number) => string): Promise<void> {
+  async write(count: number, lineAt: (i: number) => string, chunkLines = WRITE_CHUNK_LINES): Promise<void> {
     let next = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < count) {
+      while (next < count && !failed) {
         const start = next;
-        const end = Math.min(count, start + WRITE_CHUNK_LINES);
+        const end = Math.min(count, start + chunkLines);
         next = end;
         const chunk: string[] = [];
         for (let i = start; i < end; i++) chunk.push(lineAt(i));
-        await this.withRetry(chunk);
+        try {
+          await this.withRetry(chunk);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     };
     await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
@@ -87,14 +97,24 @@ export class LineWriter {
     }
   }
 
-  static failure(error: unknown): InfluxWriteError {
+  static failure(error: unknown): InfluxWriteError | StorageLimitError {
     if (error instanceof HttpError) {
-      const said = (error.json as { message?: string } | undefined)?.message ?? error.body ?? error.message;
-      const message = `write: InfluxDB answered ${error.statusCode}: ${said}`;
-      if (error.statusCode === 401 || error.statusCode === 403) return new InfluxWriteError(`${message} (check INFLUX_TOKEN)`, false);
-      // A partial write or a refused point is not retried at once; the caller may repeat the request.
-      return new InfluxWriteError(message, retriable(error.statusCode), retriable(error.statusCode) ? error.retryAfter() : 0);
+      return writeFailure(error.statusCode, LineWriter.said(error), error.retryAfter());
     }
     return new InfluxWriteError(`InfluxDB is not reachable: ${(error as Error).message}`, true);
+  }
+
+  /** InfluxDB's own words: 2.x and 3.x say `message`, 1.x (1.8's /api/v2/write too) says `error`. */
+  private static said(error: HttpError): string {
+    let json = error.json as { message?: unknown; error?: unknown } | undefined;
+    if (json === undefined && error.body !== undefined) {
+      try {
+        json = JSON.parse(error.body) as { message?: unknown; error?: unknown };
+      } catch {
+        json = undefined;
+      }
+    }
+    const words = json?.message ?? json?.error;
+    return typeof words === 'string' ? words : (error.body ?? error.message);
   }
 }

@@ -5,8 +5,18 @@
  *
  * observation          tags indicator, region           fields value, yoy (when reported), status (when set), meta (from version 2)
  * observation_revision tags indicator, region, version  fields value, yoy, status, meta: one point per superseded version
- * receipt              tags indicator, batch            fields at, by, parts, regions0 … (receipts.ts)
- * catalog              tags kind, code                  fields seq, chunks, doc0 … docN (the entry as JSON)
+ * receipt              tags indicator, lane             fields at, by, parts, regions0 … (receipts.ts)
+ * catalog              tag kind                         fields id (the code), seq, chunks, doc0 … docN (the entry as JSON); time: the entry's slot
+ * report               tag region                       fields generated_at, trigger, digest, failures, quotes, chunks, doc0 …; time: the month + version seconds
+ *
+ * Tags hold only values as many as the catalog's codes (indicator, region)
+ * or few (version, lane, kind; a release's `setting`, one per calendar
+ * setting, publication-lines.ts): influxd 1.x refuses new tag values past
+ * `max-values-per-tag` and new series past `max-series-per-database` for
+ * good. What earlier releases wrote reads as it is: catalog entries with a
+ * `code` tag at time 0 (catalogEntries), reports with `period` and
+ * `version` tags at the month's time (reportKey), receipts with a `batch`
+ * tag (receipts.ts).
  *
  * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported][;d=1 a withdrawal]`.
  * A withdrawal is a version: the point keeps the withdrawn figure's fields
@@ -23,7 +33,7 @@
  */
 import { Point } from '@influxdata/influxdb-client';
 import { type Figure, type Observation, type Status, STATUSES } from '../../domain/types.ts';
-import { periodSeconds } from './queries.ts';
+import { periodSeconds, secondsToPeriod } from './queries.ts';
 
 export interface Bookkeeping {
   version: number;
@@ -175,18 +185,33 @@ export interface ReportLine {
   facts: unknown;
 }
 
+/** Seconds in the shortest month: a report's version is its second in its month, below this. */
+export const REPORT_VERSIONS_MAX = 28 * 86_400 - 1;
+
+/** A report's point: its region's series, at its month's time plus its version in seconds. */
 export function reportLine(r: ReportLine): string {
+  if (!Number.isInteger(r.version) || r.version < 1 || r.version > REPORT_VERSIONS_MAX) throw new Error(`a report version from 1 to ${REPORT_VERSIONS_MAX}`);
   const point = new Point('report')
     .tag('region', r.region)
-    .tag('period', r.period)
-    .tag('version', String(r.version))
     .intField('generated_at', r.generatedAt)
     .stringField('trigger', r.trigger)
     .stringField('digest', r.digest)
     .intField('failures', r.failures)
     .stringField('quotes', JSON.stringify(r.quotes))
-    .timestamp(String(periodSeconds(r.period)));
+    .timestamp(String(periodSeconds(r.period) + r.version));
   return withDoc(point, r.facts).toLineProtocol()!;
+}
+
+/**
+ * Region, month and version of a report row: from its time (this layout),
+ * or from the `period` and `version` tags of a report written before it.
+ */
+export function reportKey(get: (column: string) => unknown): { region: string; period: string; version: number } {
+  const time = Number(get('time'));
+  const tagged = get('period');
+  const period = typeof tagged === 'string' && tagged !== '' ? tagged : secondsToPeriod(time);
+  const version = get('version');
+  return { region: String(get('region')), period, version: typeof version === 'string' && version !== '' ? Number(version) : time - periodSeconds(period) };
 }
 
 export function stateLine(key: string, value: string): string {
@@ -194,9 +219,69 @@ export function stateLine(key: string, value: string): string {
 }
 
 export type CatalogKind = 'region' | 'group' | 'indicator';
+const KINDS = new Set<string>(['region', 'group', 'indicator']);
 
-export function catalogLine(kind: CatalogKind, code: string, seq: number, doc: unknown): string {
-  return withDoc(new Point('catalog').tag('kind', kind).tag('code', code).intField('seq', seq).timestamp('0'), doc).toLineProtocol()!;
+/**
+ * A catalog entry's point: its kind's series, the code in field `id`, at
+ * its slot (seconds from 1 on, one slot per code of a kind). A code in a
+ * tag made every entry a tag value and a series of its own: past influxd's
+ * `max-values-per-tag` no entry could be added or changed again.
+ */
+export function catalogLine(kind: CatalogKind, code: string, seq: number, doc: unknown, slot: number): string {
+  if (!Number.isSafeInteger(slot) || slot < 1) throw new Error('a catalog slot is a whole number from 1');
+  return withDoc(new Point('catalog').tag('kind', kind).stringField('id', code).intField('seq', seq).timestamp(String(slot)), doc).toLineProtocol()!;
+}
+
+/** A catalog row as read: the entry's kind, code and order, its slot (null: written before slots, with a `code` tag). */
+export interface CatalogEntry {
+  kind: CatalogKind;
+  code: string;
+  seq: number;
+  slot: number | null;
+  get: (column: string) => unknown;
+}
+
+/**
+ * The entries of catalog rows (`time`, `kind`, `id` or the `code` tag,
+ * `seq`), one per kind and code: the one written in slots wins over one
+ * written before them (a later save of the code), the higher slot over a
+ * lower (never two, but for two instances writing the catalog at once).
+ */
+export function catalogEntries(rows: ReadonlyArray<(column: string) => unknown>): CatalogEntry[] {
+  const out = new Map<string, CatalogEntry>();
+  for (const get of rows) {
+    const kind = get('kind');
+    if (typeof kind !== 'string' || !KINDS.has(kind)) continue;
+    const id = get('id');
+    const slotted = typeof id === 'string' && id !== '';
+    const code = slotted ? id : get('code');
+    if (typeof code !== 'string' || code === '') continue;
+    const entry: CatalogEntry = { kind: kind as CatalogKind, code, seq: Number(get('seq') ?? 0), slot: slotted ? Number(get('time')) : null, get };
+    const key = `${kind}\u0000${code}`;
+    const before = out.get(key);
+    if (before === undefined || (entry.slot !== null && (before.slot === null || entry.slot > before.slot))) out.set(key, entry);
+  }
+  return [...out.values()];
+}
+
+/**
+ * Slots for saving these codes of one kind: a code's own slot when it has
+ * one, else the next after every slot the kind uses. Only one instance
+ * writes, one catalog save at a time: no two codes are given one slot.
+ */
+export function catalogSlots(entries: readonly CatalogEntry[], kind: CatalogKind, codes: readonly string[]): number[] {
+  const own = new Map<string, number>();
+  let last = 0;
+  for (const e of entries) {
+    if (e.kind !== kind || e.slot === null) continue;
+    own.set(e.code, e.slot);
+    if (e.slot > last) last = e.slot;
+  }
+  return codes.map((code) => {
+    let slot = own.get(code);
+    if (slot === undefined) own.set(code, (slot = ++last));
+    return slot;
+  });
 }
 
 /** The JSON of a catalog or report row: its first `chunks` doc fields (later ones may be stale). */

@@ -27,6 +27,8 @@ export type QueryName =
   | 'report'
   | 'state'
   | 'catalog'
+  | 'catalog-slots'
+  | 'receipt-lanes'
   | 'targets'
   | 'database-exists'
   | 'create-database';
