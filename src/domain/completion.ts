@@ -70,7 +70,10 @@ function previousRanks(
     const figure = amount === null ? undefined : seriesOf(region)(period);
     if (figure === undefined) continue;
     const completion = completionOf(figure.value, amount!);
-    if (Number.isFinite(completion)) keyed.push({ region, key: roundUnits(completion, PROGRESS_DECIMALS) });
+    if (!Number.isFinite(completion)) continue;
+    // As progressOf: a completion whose units of 0.1 overflow is not ranked.
+    const key = roundUnits(completion, PROGRESS_DECIMALS);
+    if (Number.isFinite(key)) keyed.push({ region, key });
   }
   return competitionRanks(keyed, indicator.direction);
 }

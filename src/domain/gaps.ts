@@ -16,6 +16,11 @@ export interface RankGaps {
   gapBelow: number | null;
 }
 
+/** Keys far apart on either side of zero differ by more than any double: no gap can be said. */
+function gapOf(units: number, decimals: number): number | null {
+  return Number.isFinite(units) ? unitsToNumber(Math.abs(units), decimals) : null;
+}
+
 /**
  * Gaps of ranked rows (best first, `key` the ranked figure in integer units
  * of 10^-decimals): differences of the figures as published, both ≥ 0.
@@ -34,10 +39,7 @@ export function rankGaps(rows: ReadonlyArray<{ key: number }>, decimals: number)
     }
     const above = group > 0 ? distinct[group - 1]! : undefined;
     const below = group < distinct.length - 1 ? distinct[group + 1]! : undefined;
-    out[i] = {
-      gapAbove: above === undefined ? null : unitsToNumber(Math.abs(above - key), decimals),
-      gapBelow: below === undefined ? null : unitsToNumber(Math.abs(key - below), decimals),
-    };
+    out[i] = { gapAbove: above === undefined ? null : gapOf(above - key, decimals), gapBelow: below === undefined ? null : gapOf(key - below, decimals) };
   }
   return out;
 }
@@ -81,7 +83,10 @@ export function vsAverage(yoy: number | null, average: Average | null): number |
 export function versusAverage(average: Average | null): (yoyUnits: number | null) => number | null {
   if (average === null) return () => null;
   const averageUnits = roundUnits(average.yoy, YOY_DECIMALS);
-  return (yoyUnits) => (yoyUnits === null ? null : unitsToNumber(yoyUnits - averageUnits, YOY_DECIMALS));
+  return (yoyUnits) => {
+    const units = yoyUnits === null ? NaN : yoyUnits - averageUnits;
+    return Number.isFinite(units) ? unitsToNumber(units, YOY_DECIMALS) : null;
+  };
 }
 
 export interface PlaceAbove {

@@ -99,9 +99,8 @@ export function growthKey(indicator: Indicator, period: Period, lookup: SeriesLo
   if (figure.yoy !== null) return roundUnits(figure.yoy, YOY_DECIMALS);
   const { current, base } = comparable(indicator, period, figure, lookup);
   if (base === null) return 'no-base';
-  if (indicator.change === 'points') return differenceUnits(current, base, YOY_DECIMALS);
-  if (base <= 0) return 'base-not-positive';
-  const units = growthUnits(current, base, YOY_DECIMALS);
+  if (indicator.change !== 'points' && base <= 0) return 'base-not-positive';
+  const units = indicator.change === 'points' ? differenceUnits(current, base, YOY_DECIMALS) : growthUnits(current, base, YOY_DECIMALS);
   return Number.isFinite(units) ? units : 'out-of-range';
 }
 
@@ -126,12 +125,13 @@ export function growthAt(indicator: Indicator, period: Period, lookup: SeriesLoo
     yoyComputed = denoise((current / base - 1) * 100);
     computedUnits = growthUnits(current, base, YOY_DECIMALS);
     if (current < 0) signChange = 'positive-to-negative';
-    // A base vanishingly small beside the figure: no number can say how much.
-    if (!Number.isFinite(yoyComputed) || !Number.isFinite(computedUnits)) {
-      yoyComputed = null;
-      computedUnits = null;
-      reason = 'out-of-range';
-    }
+  }
+  // A base vanishingly small beside the figure, or two figures near the
+  // largest double on either side of zero: no number can say how much.
+  if (yoyComputed !== null && (!Number.isFinite(yoyComputed) || !Number.isFinite(computedUnits))) {
+    yoyComputed = null;
+    computedUnits = null;
+    reason = 'out-of-range';
   }
 
   if (figure.yoy !== null) {
@@ -176,5 +176,7 @@ export function monthValue(indicator: Indicator, period: Period, lookup: SeriesL
   }
   if (month === 1) return figure.value;
   const before = lookup(`${period.slice(0, 5)}${String(month - 1).padStart(2, '0')}`);
-  return before === undefined ? null : denoise(figure.value - before.value);
+  if (before === undefined) return null;
+  const own = denoise(figure.value - before.value);
+  return Number.isFinite(own) ? own : null;
 }

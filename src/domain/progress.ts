@@ -51,6 +51,7 @@ export function completionOf(value: number, amount: number): number {
 /** `better − worse` the way the direction reads: a positive gap is good news. */
 const signed = (direction: Direction, difference: number) => (direction === 'higher' ? difference : -difference);
 const at = (x: number) => round(x, PROGRESS_DECIMALS);
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
 
 /**
  * Progress of one region at `period`: `value` is its figure (year-to-date,
@@ -60,23 +61,32 @@ const at = (x: number) => round(x, PROGRESS_DECIMALS);
 export function progressOf(indicator: Pick<Indicator, 'basis' | 'direction'>, period: Period, value: number | null, yoy: number | null, targets: TargetPair): Progress {
   // A month's own figure has no annual amount (the API refuses one); a stored one is ignored.
   const amount = indicator.basis === 'month' ? null : targets.value;
+  // A target may be any finite number: a figure over a vanishingly small
+  // amount has no completion a double can hold at 0.1, and a growth beside
+  // a target near the largest double no finite gap. Neither is answered or
+  // ranked, as a growth too large to say is not.
   let completion: number | null = null;
+  let completionUnits: number | null = null;
   let gap: number | null = null;
   if (amount !== null && value !== null) {
     if (indicator.basis === 'ytd') {
-      completion = completionOf(value, amount);
-      gap = signed(indicator.direction, completion - timeProgress(period));
+      const unrounded = completionOf(value, amount);
+      completionUnits = Number.isFinite(unrounded) ? finite(roundUnits(unrounded, PROGRESS_DECIMALS)) : null;
+      if (completionUnits !== null) {
+        completion = at(unrounded);
+        gap = finite(signed(indicator.direction, unrounded - timeProgress(period)));
+      }
     } else {
-      gap = signed(indicator.direction, value - amount);
+      gap = finite(signed(indicator.direction, value - amount));
     }
   }
-  const growthGap = targets.growth !== null && yoy !== null ? signed(indicator.direction, yoy - targets.growth) : null;
+  const growthGap = targets.growth !== null && yoy !== null ? finite(signed(indicator.direction, yoy - targets.growth)) : null;
   const target = amount !== null ? { kind: 'value' as const, value: amount } : targets.growth !== null ? { kind: 'growth' as const, value: targets.growth } : null;
   return {
     target,
-    completion: completion === null || !Number.isFinite(completion) ? null : at(completion),
-    completionUnits: completion === null || !Number.isFinite(completion) ? null : roundUnits(completion, PROGRESS_DECIMALS),
-    gap: amount !== null ? (gap === null || !Number.isFinite(gap) ? null : at(gap)) : growthGap === null ? null : at(growthGap),
+    completion,
+    completionUnits,
+    gap: amount !== null ? (gap === null ? null : at(gap)) : growthGap === null ? null : at(growthGap),
     growthTarget: amount !== null ? targets.growth : null,
     growthGap: amount !== null && growthGap !== null ? at(growthGap) : null,
   };

@@ -73,7 +73,9 @@ function exactRoundUnits(x: number, decimals: number): bigint {
 
 /**
  * Integer units of 10^-decimals, exactly rounded: roundUnits(2.675, 2) ===
- * 268. Units are compared as numbers: exact below 2^53.
+ * 268. Units are compared as numbers: exact below 2^53. A finite `x`
+ * within a factor 10^decimals of the largest double has no finite units:
+ * the answer is then ±Infinity, which callers take as out of range.
  */
 export function roundUnits(x: number, decimals: number): number {
   return fastUnits(x * 10 ** decimals) ?? Number(exactRoundUnits(x, decimals));
@@ -95,13 +97,30 @@ export function unitsToNumber(units: number, decimals: number): number {
 /** 10^0 … 10^22 as literals: every one an exact double. */
 const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
+/** Every double this large is a whole number: rounding it to any decimals gives it back. */
+const WHOLE_FROM = 2 ** 52;
+
 /** Round half away from zero at `decimals` places, in decimal: round(2.675, 2) === 2.68. */
 export function round(x: number, decimals: number): number {
+  // Near the largest double its units would overflow (1.5e308 * 10 is
+  // Infinity) and come back as NaN; such a figure is already whole.
+  if (!(Math.abs(x) < WHOLE_FROM)) return x;
   return unitsToNumber(roundUnits(x, decimals), decimals);
 }
 
-/** `round` written with exactly `decimals` places: formatFixed(2.5, 2) === '2.50'. */
+/** What formatFixed writes for a number no decimal can write. */
+const NON_FINITE_TEXT = { positive: '∞', negative: '-∞', nan: 'NaN' } as const;
+
+/**
+ * `round` written with exactly `decimals` places: formatFixed(2.5, 2) ===
+ * '2.50'. Total: every double has a text, so a message or a report is never
+ * lost to its figure. Any finite double is written exactly, however large
+ * (1.7976931348623157e308 has 309 digits) or small (5e-324 → '0.00');
+ * sums, differences and ratios of finite figures may overflow (a figure over
+ * a subnormal one), and ±Infinity is written ∞ and -∞.
+ */
 export function formatFixed(x: number, decimals: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? NON_FINITE_TEXT.nan : x > 0 ? NON_FINITE_TEXT.positive : NON_FINITE_TEXT.negative;
   const fast = fastUnits(x * 10 ** decimals);
   return bigintText(fast === undefined ? exactRoundUnits(x, decimals) : BigInt(fast), decimals);
 }

@@ -5,6 +5,7 @@ import {
   changeSchema,
   codeSchema,
   directionSchema,
+  freeTextSchema,
   metricSchema,
   nameSchema,
   periodSchema,
@@ -20,9 +21,7 @@ export const DEFAULT_DECIMALS = 2;
 /** A catalog batch larger than this is a mistake, not a catalog. */
 export const MAX_CATALOG_BATCH = 20_000;
 
-/** As names: a control character or a lone surrogate (which SQLite would store as U+FFFD) is always a mistake. */
-const FREE_TEXT = /^[^\p{Cc}\p{Cs}]*$/u;
-const levelSchema = z.string().trim().min(1).max(32).regex(FREE_TEXT, { error: 'must not contain control characters or lone surrogates' });
+const levelSchema = freeTextSchema(32, 'a level').min(1, { error: 'must not be empty' });
 
 export const regionSchema = z
   .object({
@@ -57,7 +56,7 @@ export const indicatorSchema = z
   .object({
     code: codeSchema,
     name: nameSchema,
-    unit: z.string().trim().max(32).regex(FREE_TEXT, { error: 'must not contain control characters or lone surrogates' }).describe('亿元, %, 万平方米 …'),
+    unit: freeTextSchema(32, 'a unit').describe('亿元, %, 万平方米 …'),
     basis: basisSchema.describe('ytd: 累计 (1-6月); month: 当月; level: 期末'),
     direction: directionSchema.describe('lower: the smallest figure ranks first'),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional().describe(`published precision of the value, default ${DEFAULT_DECIMALS}`),

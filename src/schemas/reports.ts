@@ -1,5 +1,6 @@
 /** Reports (API.md, Reports). */
 import { z } from 'zod';
+import { FIRST_PERIOD, LAST_PERIOD, PERIOD_SOURCE } from '../domain/period.ts';
 import { reportFormats } from '../formats/resources.ts';
 import { codeSchema, periodSchema } from './common.ts';
 
@@ -39,8 +40,8 @@ export const reportParams = z.object({
   region: codeSchema,
   file: z
     .string()
-    .regex(new RegExp(`^[12]\\d{3}-(0[1-9]|1[0-2])(\\.(${extensions.join('|')}))?$`), {
-      error: `must be a month written YYYY-MM, optionally followed by ${extensions.map((e) => `.${e}`).join(', ')}`,
+    .regex(new RegExp(`^${PERIOD_SOURCE}(\\.(${extensions.join('|')}))?$`), {
+      error: `must be a month from ${FIRST_PERIOD} to ${LAST_PERIOD} written YYYY-MM, optionally followed by ${extensions.map((e) => `.${e}`).join(', ')}`,
     })
     .describe(`the month, with ${extensions.map((e) => `.${e}`).join(', ')} for those formats (or ?format=, or Accept)`),
 });

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { growthPeriods } from '../domain/growth.ts';
 import { plausibilityWarnings } from '../domain/plausibility.ts';
-import { periodFromIndex, periodIndex } from '../domain/period.ts';
+import { isAcceptedIndex, periodFromIndex, periodIndex } from '../domain/period.ts';
 import type { Observation, ObservationKey } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
@@ -189,7 +189,8 @@ export class IngestService {
   private async warnings(batch: Batch, session: WriteSession): Promise<IngestResult['warnings']> {
     const wanted: ObservationKey[] = [];
     const want = (o: Observation, slot: SeriesSlot, index: number) => {
-      if (slot.posted.has(index) || slot.wanted.has(index)) return;
+      // The month before 1800-01 or after 2199-12 holds nothing: no store is asked for it.
+      if (!isAcceptedIndex(index) || slot.posted.has(index) || slot.wanted.has(index)) return;
       slot.wanted.add(index);
       wanted.push({ indicator: o.indicator, region: o.region, period: periodFromIndex(index) });
     };

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
+import { FREE_TEXT_PATTERN } from '../../src/schemas/common.ts';
 import { TOKENS, bearer, buildTestApp, forEachStore } from '../helpers/app.ts';
 import { inject } from './generators.ts';
 
@@ -14,7 +15,6 @@ const admin = bearer('admin');
 const NASTY = ["'", '"', '\\', '--', '/* */', '#', ';', '`', '$1', '%s', '{}', '中文', '😀', "' OR '1'='1", '"; DROP MEASUREMENT observation; --', '$region_0', '\\"', "\\'"];
 /** Every fragment at once, ending in a backslash (the escape a pasted string would lose). */
 const ALL = NASTY.join(' ');
-const FREE_TEXT = /^[^\p{Cc}\p{Cs}]*$/u;
 
 const PARENT = 'P.arent_1-x';
 const CHILDREN = ['C.h_i-1', 'c-2.x_y', `a${'._-'.repeat(21)}`];
@@ -90,7 +90,7 @@ forEachStore(t, (t, store) => {
       fc
         .array(fragment, { minLength: 1, maxLength: 10 })
         .map((parts) => parts.join('').trim())
-        .filter((s) => s.length >= 1 && s.length <= max && FREE_TEXT.test(s));
+        .filter((s) => s.length >= 1 && s.length <= max && FREE_TEXT_PATTERN.test(s));
     const code = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}$/).map((c) => `${c}._-`);
     const entry = fc.record({ code, name: freeText(200), level: freeText(32), unit: fc.oneof(fc.constant(''), freeText(32)) });
     let n = 0;
