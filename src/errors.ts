@@ -37,18 +37,58 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   internal: 500,
 };
 
+/**
+ * Details an error answer lists at most: the first ones (by row where the
+ * service sorts them), with `detailsTotal` saying how many there were. A
+ * bad batch is fixed from its first faults; a list of millions only costs
+ * both sides time (a body of 2,000,000 unknown keys answered 93 MB).
+ */
+export const MAX_ERROR_DETAILS = 1000;
+/** Characters of a detail's field or message, and of an error's message, at most: they may quote what the caller sent. */
+export const MAX_ERROR_TEXT = 500;
+
+/** `text` cut to `max` characters with an ellipsis, never splitting a surrogate pair. */
+export function boundedText(text: string, max = MAX_ERROR_TEXT): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}…`;
+}
+
+function boundedDetail(detail: ErrorDetail): ErrorDetail {
+  if (detail.field.length <= MAX_ERROR_TEXT && detail.message.length <= MAX_ERROR_TEXT) return detail;
+  return { ...detail, field: boundedText(detail.field), message: boundedText(detail.message) };
+}
+
+/**
+ * The details an answer carries: the first MAX_ERROR_DETAILS, each text
+ * bounded, and how many there were in all (`total` is at least `given`,
+ * for details already cut once).
+ */
+export function boundDetails(details: readonly ErrorDetail[], given?: number): { details: ErrorDetail[]; total: number } {
+  const kept = details.length > MAX_ERROR_DETAILS ? details.slice(0, MAX_ERROR_DETAILS) : details;
+  return { details: kept.map(boundedDetail), total: Math.max(given ?? 0, details.length) };
+}
+
 /** An error the caller can act on; its message is shown to them as is. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
+  /** At most MAX_ERROR_DETAILS: the first ones. */
   readonly details: ErrorDetail[] | undefined;
+  /** How many details there were before the cut: more than `details.length` only when some were left off. */
+  readonly detailsTotal: number | undefined;
   /** Seconds the caller should wait before retrying (503, 429). */
   readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetail[]; retryAfter?: number; cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+  /** `detailsTotal`: when `details` were already cut (an error passed on), how many there were. */
+  constructor(code: ErrorCode, message: string, options: { details?: ErrorDetail[]; detailsTotal?: number; retryAfter?: number; cause?: unknown } = {}) {
+    super(boundedText(message, 2 * MAX_ERROR_TEXT), { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
-    this.details = options.details;
+    const bounded = options.details === undefined ? undefined : boundDetails(options.details, options.detailsTotal);
+    this.details = bounded?.details;
+    this.detailsTotal = bounded?.total;
     this.retryAfter = options.retryAfter;
   }
 

@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, StoreUnavailableError, type ErrorCode } from '../errors.ts';
+import { ApiError, boundDetails, boundedText, MAX_ERROR_DETAILS, MAX_ERROR_TEXT, StoreUnavailableError, type ErrorCode } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
 
 /** Seconds a client should wait before repeating a request the store could not take. */
@@ -24,9 +24,30 @@ export function detailOf(path: ReadonlyArray<string | number>, message: string):
   return { field: path.length > 0 ? path.join('.') : 'body', message };
 }
 
-function send(reply: FastifyReply, code: ErrorCode, status: number, message: string, details?: ErrorDetail[], retryAfter?: number) {
+/**
+ * Every error answer leaves here: at most MAX_ERROR_DETAILS details, each
+ * text bounded, and `detailsTotal` when some were left off (`total`: how
+ * many there were, for details cut before they got here).
+ */
+function send(reply: FastifyReply, code: ErrorCode, status: number, message: string, details?: ErrorDetail[], retryAfter?: number, total?: number) {
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
-  return reply.code(status).send({ error: code, message, ...(details === undefined ? {} : { details }) });
+  const bounded = details === undefined ? undefined : boundDetails(details, total);
+  return reply.code(status).send({
+    error: code,
+    message: boundedText(message, 2 * MAX_ERROR_TEXT),
+    ...(bounded === undefined ? {} : { details: bounded.details }),
+    ...(bounded === undefined || bounded.total <= bounded.details.length ? {} : { detailsTotal: bounded.total }),
+  });
+}
+
+/** Unknown keys named as one field, joined only as far as a detail shows. */
+function joinedKeys(keys: readonly unknown[]): string {
+  let text = '';
+  for (const key of keys) {
+    text += text === '' ? String(key) : `, ${String(key)}`;
+    if (text.length > MAX_ERROR_TEXT) return boundedText(text);
+  }
+  return text;
 }
 
 /** Fastify's own client errors, by code. */
@@ -55,10 +76,13 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 }
 
 async function errorsPlugin(app: FastifyInstance) {
+  // Fastify's own formatter writes every issue into one message, which this handler never shows:
+  // for a body with millions of faults it was megabytes of text built for nothing.
+  app.setSchemaErrorFormatter((errors, dataVar) => new Error(`invalid ${dataVar}: ${errors.length} problem(s)`));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ApiError) {
       if (error.statusCode >= 500) request.log.error({ err: error.cause ?? error }, error.message);
-      return send(reply, error.code, error.statusCode, error.message, error.details, error.retryAfter);
+      return send(reply, error.code, error.statusCode, error.message, error.details, error.retryAfter, error.detailsTotal);
     }
     if (error instanceof StoreUnavailableError) {
       request.log.warn({ err: error }, 'the store did not serve the request');
@@ -67,15 +91,16 @@ async function errorsPlugin(app: FastifyInstance) {
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? 'request';
-      const details = error.validation.map((v) => {
+      // Only the issues shown are turned into details (zod may have found millions).
+      const details = error.validation.slice(0, MAX_ERROR_DETAILS).map((v) => {
         const path = v.instancePath.split('/').filter((p) => p !== '').map((p) => (/^\d+$/.test(p) ? Number(p) : p));
         // An unknown key is named as the field at fault, not its parent object.
         const keys = (v.params as { keys?: unknown } | undefined)?.keys;
-        if (Array.isArray(keys) && keys.length > 0) path.push(keys.join(', '));
+        if (Array.isArray(keys) && keys.length > 0) path.push(joinedKeys(keys));
         return detailOf(path, v.message ?? 'is invalid');
       });
       const first = details[0]!;
-      return send(reply, 'validation_failed', 400, `invalid ${where}: ${first.field} ${first.message}`, details);
+      return send(reply, 'validation_failed', 400, `invalid ${where}: ${boundedText(first.field)} ${boundedText(first.message)}`, details, undefined, error.validation.length);
     }
     const known = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
     if (known !== undefined) {

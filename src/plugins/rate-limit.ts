@@ -60,9 +60,37 @@ export class FixedWindows {
     return { allowed: window.count <= this.max, remaining: Math.max(0, this.max - window.count), resetMs: window.endsAt - now };
   }
 
+  /** Whether this caller may make one more, without counting it. */
+  peek(key: string): Allowance {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (window === undefined || window.endsAt <= now) return { allowed: true, remaining: this.max, resetMs: this.windowMs };
+    return { allowed: window.count < this.max, remaining: Math.max(0, this.max - window.count), resetMs: window.endsAt - now };
+  }
+
   get size(): number {
     return this.windows.size;
   }
+}
+
+/** An IPv4 address with its ::ffff: prefix, if any. */
+const MAPPED_V4 = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
+/**
+ * Whose address a request comes from, for counting: an IPv4 address as it
+ * is, an IPv6 address by its /64 (one subscriber's network: a single host
+ * commonly holds a whole /64 and could otherwise step through 2^64
+ * addresses).
+ */
+export function addressKey(ip: string): string {
+  const mapped = MAPPED_V4.exec(ip);
+  if (mapped !== null) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail] = ip.split('%')[0]!.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 export interface RateLimitOptions {

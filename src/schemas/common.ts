@@ -1,12 +1,31 @@
 /** Building blocks shared by every route schema (API.md, Conventions). */
 import { z } from 'zod';
-import { PERIOD_PATTERN } from '../domain/period.ts';
-import { ERROR_CODES } from '../errors.ts';
+import { FIRST_PERIOD, LAST_PERIOD, PERIOD_PATTERN } from '../domain/period.ts';
+import { ERROR_CODES, MAX_ERROR_DETAILS } from '../errors.ts';
 
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-/** Names are free text, but a control character in one is always a mistake. */
-const NAME_PATTERN = /^[^\p{Cc}\p{Cs}]*$/u;
+/**
+ * The one rule for free text (names, units, levels), which ends up in SVG,
+ * PNG (resvg reads the SVG as XML) and Word (XML): XML 1.0's Char
+ * production leaves out C0 controls, lone surrogates, U+FFFE and U+FFFF;
+ * C1 controls and Unicode's other noncharacters (U+FDD0–U+FDEF, U+xFFFE and
+ * U+xFFFF in every plane) are never meant in a name either. A lone surrogate
+ * also arrives as a JSON escape ("\ud800"), and SQLite would store it as
+ * U+FFFD. Everything else, `<`, `&` and `]]>` included, is the renderers' to
+ * escape.
+ */
+export const FREE_TEXT_PATTERN = /^[^\p{Cc}\p{Cs}\p{Noncharacter_Code_Point}]*$/u;
+const FREE_TEXT_ERROR = 'must not contain control characters, lone surrogates or noncharacters such as U+FFFE, U+FFFF or U+FDD0 (XML cannot carry them)';
 export const NAME_MAX = 200;
+
+/** Free text, trimmed, at most `max` characters, under the rule above. */
+export function freeTextSchema(max: number, what: string) {
+  return z
+    .string({ error: `must be ${what} (a string)` })
+    .trim()
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(FREE_TEXT_PATTERN, { error: FREE_TEXT_ERROR });
+}
 
 export const codeSchema = z
   .string({ error: 'must be a code (a string)' })
@@ -14,14 +33,9 @@ export const codeSchema = z
 
 export const periodSchema = z
   .string({ error: 'must be a period written YYYY-MM' })
-  .regex(PERIOD_PATTERN, { error: 'must be a month from 1800-01 to 2199-12 written YYYY-MM, e.g. 2022-06' });
+  .regex(PERIOD_PATTERN, { error: `must be a month from ${FIRST_PERIOD} to ${LAST_PERIOD} written YYYY-MM, e.g. 2022-06` });
 
-export const nameSchema = z
-  .string({ error: 'must be a name (a string)' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(NAME_MAX, { error: `must be at most ${NAME_MAX} characters` })
-  .regex(NAME_PATTERN, { error: 'must not contain control characters' });
+export const nameSchema = freeTextSchema(NAME_MAX, 'a name').min(1, { error: 'must not be empty' });
 
 export const basisSchema = z.enum(['ytd', 'month', 'level'], { error: 'must be one of ytd, month, level' });
 export const directionSchema = z.enum(['higher', 'lower'], { error: 'must be higher or lower' });
@@ -51,7 +65,12 @@ export const errorSchema = z
   .object({
     error: z.enum(ERROR_CODES),
     message: z.string(),
-    details: z.array(errorDetailSchema).optional(),
+    details: z.array(errorDetailSchema).max(MAX_ERROR_DETAILS).optional().describe(`every fault found, or the first ${MAX_ERROR_DETAILS} when there were more (see detailsTotal)`),
+    detailsTotal: z
+      .number()
+      .int()
+      .optional()
+      .describe(`present only when details lists the first ${MAX_ERROR_DETAILS} of more faults: how many were found in all`),
   })
   .meta({ id: 'Error' });
 

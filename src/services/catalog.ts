@@ -1,8 +1,10 @@
 /**
  * The catalog in memory, indexed for lookups on every request, and the
- * batch rules of API.md (Catalog): parents exist, no cycles, members exist,
- * no code twice; all or nothing.
+ * batch rules of API.md (Catalog): parents exist, no cycles, at most
+ * MAX_REGION_DEPTH levels, members exist, no code twice; all or nothing.
+ * Every check is linear in the size of the catalog and the batch.
  */
+import { BELOW_CYCLE, levels, MAX_REGION_DEPTH, nearestMarked, ON_CYCLE } from '../domain/hierarchy.ts';
 import type { Period } from '../domain/period.ts';
 import { validIn } from '../domain/regions.ts';
 import type { Group, Indicator, Region } from '../domain/types.ts';
@@ -11,6 +13,13 @@ import type { ErrorDetail } from '../schemas/common.ts';
 import { DEFAULT_DECIMALS, type GroupInput, type IndicatorInput, type RegionInput } from '../schemas/catalog.ts';
 import type { CatalogData, Store } from '../store/store.ts';
 import { KeySpace } from './batch.ts';
+
+/**
+ * Peers one answer compares at most. A ranking of 5,000 is computed in
+ * about 100 ms of the event loop, about what one request may hold it; every
+ * county-level unit of China (about 2,850) fits in one group.
+ */
+export const MAX_PEERS = 5_000;
 
 export interface Peers {
   codes: string[];
@@ -140,6 +149,18 @@ export class CatalogService {
    * members, by current code, in every month (`validAt` narrows them to one).
    */
   peers(query: { parent?: string | undefined; group?: string | undefined }): Peers {
+    const peers = this.members(query);
+    if (peers.codes.length > MAX_PEERS) {
+      const field = peers.group === null ? 'parent' : 'group';
+      throw new ApiError('validation_failed', `${field} ${peers.group ?? peers.parent} has ${peers.codes.length} regions: rankings, scorecards, progress, charts and reports compare at most ${MAX_PEERS} peers; rank within a smaller parent or a group`, {
+        details: [{ field, message: `more than ${MAX_PEERS} peers` }],
+      });
+    }
+    return peers;
+  }
+
+  /** A parent's direct children or a group's members, however many (listings page through them). */
+  members(query: { parent?: string | undefined; group?: string | undefined }): Peers {
     if (query.group !== undefined) {
       const group = this.groupsByCode.get(query.group);
       if (group === undefined) throw notFound('group', query.group, 'peer group');
@@ -167,22 +188,17 @@ export class CatalogService {
   async upsertRegions(inputs: RegionInput[]): Promise<number> {
     const details: ErrorDetail[] = [];
     duplicateCodes(inputs, details);
-    const merged = new Map<string, string | null>([...this.regionsByCode.values()].map((r) => [r.code, r.parent]));
-    const inBatch = new Set<string>();
-    for (const r of inputs) {
-      // A code given twice is reported as such; its first entry stands for the cycle check.
-      if (!inBatch.has(r.code)) merged.set(r.code, this.parentCode(r.parent));
-      inBatch.add(r.code);
-    }
-    this.checkCodes(inputs, details);
+    const stored = new Map<string, string | null>([...this.regionsByCode.values()].map((r) => [r.code, r.parent]));
+    const merged = new Map(stored);
+    /** Each code's first row: a code given twice is reported as such; its first entry stands for the tree checks. */
+    const rowOf = new Map<string, number>();
     inputs.forEach((r, i) => {
-      // A parent named by a former code is its current region.
-      const parent = this.parentCode(r.parent);
-      if (parent === null) return;
-      if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
-      else if (!merged.has(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
-      else if (this.cycleFrom(r.code, merged)) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} makes a cycle: ${r.code} would be its own ancestor` });
+      if (rowOf.has(r.code)) return;
+      rowOf.set(r.code, i + 1);
+      merged.set(r.code, this.parentCode(r.parent));
     });
+    this.checkCodes(inputs, details);
+    this.checkTree(inputs, stored, merged, rowOf, details);
     rejectIfAny(details, 'regions');
     await this.store.saveCatalog({
       regions: inputs.map((r) => ({
@@ -208,7 +224,8 @@ export class CatalogService {
     const formerOwner = new Map<string, string>();
     for (const r of this.regionsByCode.values()) for (const f of r.formerCodes ?? []) formerOwner.set(f, r.code);
     // The batch's entries replace the stored ones: their former codes are theirs alone.
-    for (const r of inputs) for (const [f, owner] of [...formerOwner]) if (owner === r.code) formerOwner.delete(f);
+    const sent = new Set(inputs.map((r) => r.code));
+    for (const [f, owner] of formerOwner) if (sent.has(owner)) formerOwner.delete(f);
     const codes = new Set([...this.regionsByCode.keys(), ...inputs.map((r) => r.code)]);
     inputs.forEach((r, i) => {
       for (const f of r.formerCodes ?? []) {
@@ -224,16 +241,54 @@ export class CatalogService {
     });
   }
 
-  private cycleFrom(code: string, parents: Map<string, string | null>): boolean {
-    const seen = new Set<string>([code]);
-    let current = parents.get(code) ?? null;
-    // Bounded by the number of regions: every step visits a new one or stops.
-    while (current !== null) {
-      if (seen.has(current)) return true;
-      seen.add(current);
-      current = parents.get(current) ?? null;
+  /**
+   * Parents exist, no cycles, at most MAX_REGION_DEPTH levels: each region's
+   * level in the catalog the batch would make, found in one pass. A batch
+   * may not put any region, its own or a stored one below them, deeper than
+   * the limit; a region stored deeper before the limit existed may be sent
+   * again at no greater depth.
+   */
+  private checkTree(
+    inputs: readonly RegionInput[],
+    stored: ReadonlyMap<string, string | null>,
+    merged: ReadonlyMap<string, string | null>,
+    rowOf: ReadonlyMap<string, number>,
+    details: ErrorDetail[],
+  ): void {
+    const level = levels(merged);
+    let before: Map<string, number> | undefined;
+    const deeperThanBefore = (code: string, at: number) => at > ((before ??= levels(stored)).get(code) ?? 0);
+    const tooDeep = new Set<number>();
+    const limit = `a catalog has at most ${MAX_REGION_DEPTH} levels (a region without a parent is level 1)`;
+    inputs.forEach((r, i) => {
+      // A parent named by a former code is its current region.
+      const parent = this.parentCode(r.parent);
+      if (parent === null) return;
+      if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
+      else if (!merged.has(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
+      else if (rowOf.get(r.code) !== i + 1) return; // a repeated code: refused as such, its parent not in the tree
+      else {
+        const at = level.get(r.code)!;
+        if (at === ON_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} makes a cycle: ${r.code} would be its own ancestor` });
+        else if (at === BELOW_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} is in a cycle: ${r.code} would have no top region` });
+        else if (at > MAX_REGION_DEPTH && deeperThanBefore(r.code, at)) {
+          tooDeep.add(i + 1);
+          details.push({ row: i + 1, field: 'parent', message: `parent ${parent} puts ${r.code} at level ${at}: ${limit}` });
+        }
+      }
+    });
+    // Stored regions the batch moves down with an ancestor: the batch row that moves them is at fault.
+    const pushedDown: string[] = [];
+    for (const [code, at] of level) if (at > MAX_REGION_DEPTH && !rowOf.has(code) && deeperThanBefore(code, at)) pushedDown.push(code);
+    if (pushedDown.length === 0) return;
+    const moved = nearestMarked(pushedDown, merged, (code) => rowOf.has(code));
+    for (const code of pushedDown) {
+      const by = moved.get(code);
+      const row = by === undefined ? undefined : rowOf.get(by);
+      if (by === undefined || row === undefined || tooDeep.has(row)) continue;
+      tooDeep.add(row);
+      details.push({ row, field: 'parent', message: `parent ${merged.get(by)} puts ${code}, stored below ${by}, at level ${level.get(code)}: ${limit}` });
     }
-    return false;
   }
 
   async upsertGroups(inputs: GroupInput[]): Promise<number> {

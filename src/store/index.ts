@@ -1,11 +1,24 @@
 /** The store the configuration names. */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
+import { ADMIN_TOKEN_FILE } from '../plugins/auth.ts';
+import { modeChangeText, privateDataDir, SQLITE_COMPANIONS } from './data-dir.ts';
 import { InfluxStore } from './influxdb/influx-store.ts';
-import { SqliteStore } from './sqlite/sqlite-store.ts';
+import { SQLITE_FILE, SqliteStore } from './sqlite/sqlite-store.ts';
 import type { Store } from './store.ts';
 
+/**
+ * DATA_DIR, where the service keeps anything (the embedded store, a
+ * generated admin token), is its owner's alone: made so, or said why not.
+ */
+function secureDataDir(config: Config, log: FastifyBaseLogger): void {
+  if (config.STORE !== 'sqlite' && config.API_TOKENS !== null) return;
+  const names = [ADMIN_TOKEN_FILE, SQLITE_FILE, ...SQLITE_COMPANIONS.map((suffix) => `${SQLITE_FILE}${suffix}`)];
+  for (const change of privateDataDir(config.DATA_DIR, names)) log.warn({ path: change.path }, modeChangeText(change));
+}
+
 export async function createStore(config: Config, log: FastifyBaseLogger): Promise<Store> {
+  secureDataDir(config, log);
   if (config.STORE === 'sqlite') return new SqliteStore(config.DATA_DIR);
   return InfluxStore.connect(
     {

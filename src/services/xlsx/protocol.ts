@@ -16,4 +16,4 @@ export type ParseReply =
   | { type: 'head'; sheet: string; columns: ImportColumn[] }
   | ({ type: 'rows' } & PackedRows)
   | { type: 'end' }
-  | { type: 'fault'; code: ErrorCode; message: string; details?: ErrorDetail[] };
+  | { type: 'fault'; code: ErrorCode; message: string; details?: ErrorDetail[]; detailsTotal?: number };

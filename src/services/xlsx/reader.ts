@@ -50,7 +50,12 @@ function spawn(heapMb: number): Worker {
 export function onSheet(error: ApiError, sheet: string): ApiError {
   if (error.details === undefined) return error;
   const details: ErrorDetail[] = error.details.map((d) => (d.row === undefined || d.sheet !== undefined ? d : { sheet, ...d }));
-  return new ApiError(error.code, error.message, { details, ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }), cause: error.cause });
+  return new ApiError(error.code, error.message, {
+    details,
+    ...(error.detailsTotal === undefined ? {} : { detailsTotal: error.detailsTotal }),
+    ...(error.retryAfter === undefined ? {} : { retryAfter: error.retryAfter }),
+    cause: error.cause,
+  });
 }
 
 export class WorkbookReader {
@@ -149,7 +154,7 @@ export class WorkbookReader {
         } else if (reply.type === 'end') {
           finish(null);
         } else {
-          finish(new ApiError(reply.code, reply.message, reply.details === undefined ? {} : { details: reply.details }));
+          finish(new ApiError(reply.code, reply.message, reply.details === undefined ? {} : { details: reply.details, ...(reply.detailsTotal === undefined ? {} : { detailsTotal: reply.detailsTotal }) }));
         }
       });
       worker.on('error', (error: Error & { code?: string }) => {

@@ -44,7 +44,7 @@ port.once('message', async (job: ParseJob) => {
   } catch (error) {
     if (error instanceof ApiError) {
       const details = sheet === undefined ? error.details : error.details?.map((d) => (d.row === undefined ? d : { sheet, ...d }));
-      reply({ type: 'fault', code: error.code, message: error.message, ...(details === undefined ? {} : { details }) });
+      reply({ type: 'fault', code: error.code, message: error.message, ...(details === undefined ? {} : { details, detailsTotal: error.detailsTotal ?? details.length }) });
     } else {
       const message = (error as Error)?.message ?? String(error);
       reply({ type: 'fault', code: 'bad_request', message: `the workbook could not be read (${message}); save it again as .xlsx in Excel or WPS`, details: [{ field: 'body', message }] });

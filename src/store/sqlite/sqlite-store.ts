@@ -2,7 +2,6 @@
  * The embedded store: one SQLite file under DATA_DIR, WAL, one transaction
  * per batch. Reads run here; every write runs on the writer thread.
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
@@ -22,6 +21,7 @@ import type {
   WriteMeta,
   WriteSession,
 } from '../store.ts';
+import { privateDir, privateSqliteFile } from '../data-dir.ts';
 import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
 import { VersionReads } from './version-reads.ts';
@@ -98,10 +98,11 @@ export class SqliteStore implements Store {
   private readonly writer: WriterClient;
   private readonly readTargets: (filter: TargetFilter) => Target[];
 
-  /** Open (creating if needed) the store file in `dataDir`. */
+  /** Open (creating if needed) the store file in `dataDir`: the folder 0700, the file and SQLite's own beside it 0600. */
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
+    privateDir(dataDir);
     const file = join(dataDir, SQLITE_FILE);
+    privateSqliteFile(file);
     this.db = new Database(file);
     prepareDatabase(this.db, READER_CACHE_KIB);
     this.writer = new WriterClient(file);
