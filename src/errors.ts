@@ -108,3 +108,15 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** Collections whose items are numbered rows in error details. */
+const BATCH_KEYS = new Set(['observations', 'regions', 'groups', 'indicators']);
+
+/** A validation path as API.md's row and field: ['regions', 3, 'parent'] is row 4, field parent. */
+export function detailOf(path: ReadonlyArray<string | number>, message: string): ErrorDetail {
+  const [first, second, ...rest] = path;
+  if (typeof first === 'string' && BATCH_KEYS.has(first) && typeof second === 'number') {
+    return { row: second + 1, field: rest.length > 0 ? rest.join('.') : first, message };
+  }
+  return { field: path.length > 0 ? path.join('.') : 'body', message };
+}

@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   });
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  // Loading the renderers costs a core for a second or more: at start, not during the first request for a workbook.
+  app.services.render.warm();
 }
 
 main().catch((error: unknown) => {

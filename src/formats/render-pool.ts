@@ -76,6 +76,11 @@ class RenderThread {
     return this.current !== null;
   }
 
+  /** Start the thread ahead of its first job, idle and unreferenced. */
+  warm(): void {
+    if (this.worker === null) (this.worker = this.start()).unref();
+  }
+
   /** Take the next waiting job, if idle. */
   pull(): void {
     if (this.current !== null) return;
@@ -169,6 +174,11 @@ export class RenderPool {
       this.waiting.push({ job: { ...task, id: this.nextId++ }, resolve, reject });
       this.threads.find((t) => !t.busy)?.pull();
     });
+  }
+
+  /** Start the threads now: their modules load while nothing waits for them. */
+  warm(): void {
+    if (!this.closed) for (const thread of this.threads) thread.warm();
   }
 
   /** A task whose body is bytes, as a Buffer. */

@@ -3,6 +3,7 @@
  * (workbooks, Word and HTML reports with their charts) away from the event
  * loop, one job at a time, under the heap limit the pool gave it.
  */
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ApiError } from '../errors.ts';
 import { reportHtml } from '../reports/html.ts';
@@ -10,6 +11,17 @@ import { drawReportDocx } from '../reports/render.ts';
 import { PngRenderer } from './png.ts';
 import type { RenderJob, RenderReply } from './render-protocol.ts';
 import { tableXlsx } from './xlsx.ts';
+
+/** The event loop gets the cores first when it wakes, as for the workbook reader (XLSX_WORKER_NICE). */
+const RENDER_NICE = 5;
+// Only where the priority is the thread's own: elsewhere it would lower the whole service's.
+if (process.platform === 'linux') {
+  try {
+    setPriority(RENDER_NICE);
+  } catch {
+    // Not permitted here: render at the service's own priority.
+  }
+}
 
 /** PNG renderers by font files: each keeps the outlines of the texts it drew, from job to job. */
 const renderers = new Map<string, PngRenderer>();

@@ -6,23 +6,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, boundDetails, boundedText, MAX_ERROR_DETAILS, MAX_ERROR_TEXT, StoreUnavailableError, type ErrorCode } from '../errors.ts';
+import { ApiError, boundDetails, detailOf, boundedText, MAX_ERROR_DETAILS, MAX_ERROR_TEXT, StoreUnavailableError, type ErrorCode } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
 
 /** Seconds a client should wait before repeating a request the store could not take. */
 export const STORE_RETRY_AFTER_SECONDS = 5;
-
-/** Collections whose items are numbered rows in error details. */
-const BATCH_KEYS = new Set(['observations', 'regions', 'groups', 'indicators']);
-
-/** A validation path as API.md's row and field: ['regions', 3, 'parent'] is row 4, field parent. */
-export function detailOf(path: ReadonlyArray<string | number>, message: string): ErrorDetail {
-  const [first, second, ...rest] = path;
-  if (typeof first === 'string' && BATCH_KEYS.has(first) && typeof second === 'number') {
-    return { row: second + 1, field: rest.length > 0 ? rest.join('.') : first, message };
-  }
-  return { field: path.length > 0 ? path.join('.') : 'body', message };
-}
 
 /**
  * Every error answer leaves here: at most MAX_ERROR_DETAILS details, each

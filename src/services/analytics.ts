@@ -8,7 +8,7 @@ import { mainStanding } from '../domain/standing.ts';
 import { YOY_DECIMALS, type Figure, type Indicator, type Observation, type RankMetric, type SeriesLookup } from '../domain/types.ts';
 import { iso } from '../domain/instant.ts';
 import { ApiError } from '../errors.ts';
-import { yieldToLoop } from './yield.ts';
+import { nextTurn } from './yield.ts';
 import type { CatalogService, Peers } from './catalog.ts';
 import { notReleasedError, type ReadView } from './read-view.ts';
 
@@ -143,6 +143,8 @@ export class AnalyticsService {
   async ranking(view: ReadView, q: RankingQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
+    // Thousands of peers take tens of milliseconds: one ranking at a time, the loop polled in between.
+    await nextTurn();
     const by = q.by ?? indicator.rankBy;
     this.requireReleased(view, indicator, q.period, by, null);
     const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
@@ -209,7 +211,7 @@ export class AnalyticsService {
     const ranked = [];
     for (const period of months) {
       // A month's ranking of every peer at a time: requests waiting are answered in between.
-      await yieldToLoop();
+      await nextTurn();
       ranked.push({ period, ranking: rankPeers(indicator, period, by, this.catalog.validAt(peers.codes, period), table.seriesOf) });
     }
     return { indicator, by, peers, months: ranked };
@@ -272,7 +274,7 @@ export class AnalyticsService {
     const indicators = [];
     for (const indicator of shown) {
       // Each indicator ranks every peer: requests waiting are answered in between.
-      await yieldToLoop();
+      await nextTurn();
       indicators.push(await this.scorecardRow(view, indicator, region.code, q.period, peers));
     }
     return {

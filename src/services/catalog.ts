@@ -4,7 +4,7 @@
  * MAX_REGION_DEPTH levels, members exist, no code twice; all or nothing.
  * Every check is linear in the size of the catalog and the batch.
  */
-import { BELOW_CYCLE, levels, MAX_REGION_DEPTH, nearestMarked, ON_CYCLE } from '../domain/hierarchy.ts';
+import { batchTree, BELOW_CYCLE, MAX_REGION_DEPTH, ON_CYCLE } from '../domain/hierarchy.ts';
 import type { Period } from '../domain/period.ts';
 import { validIn } from '../domain/regions.ts';
 import type { Group, Indicator, Region } from '../domain/types.ts';
@@ -13,6 +13,7 @@ import type { ErrorDetail } from '../schemas/common.ts';
 import { DEFAULT_DECIMALS, type GroupInput, type IndicatorInput, type RegionInput } from '../schemas/catalog.ts';
 import type { CatalogData, Store } from '../store/store.ts';
 import { KeySpace } from './batch.ts';
+import { nextTurn } from './yield.ts';
 
 /**
  * Peers one answer compares at most. A ranking of 5,000 is computed in
@@ -188,17 +189,19 @@ export class CatalogService {
   async upsertRegions(inputs: RegionInput[]): Promise<number> {
     const details: ErrorDetail[] = [];
     duplicateCodes(inputs, details);
-    const stored = new Map<string, string | null>([...this.regionsByCode.values()].map((r) => [r.code, r.parent]));
-    const merged = new Map(stored);
-    /** Each code's first row: a code given twice is reported as such; its first entry stands for the tree checks. */
+    /** Each code's parent as the batch sets it, and its first row: a code given twice is reported as such; its first entry stands for the tree checks. */
+    const batch = new Map<string, string | null>();
     const rowOf = new Map<string, number>();
     inputs.forEach((r, i) => {
       if (rowOf.has(r.code)) return;
       rowOf.set(r.code, i + 1);
-      merged.set(r.code, this.parentCode(r.parent));
+      batch.set(r.code, this.parentCode(r.parent));
     });
+    // A 20,000-region batch takes tens of milliseconds a step: requests waiting are answered in between.
+    await nextTurn();
     this.checkCodes(inputs, details);
-    this.checkTree(inputs, stored, merged, rowOf, details);
+    await nextTurn();
+    this.checkTree(inputs, batch, rowOf, details);
     rejectIfAny(details, 'regions');
     await this.store.saveCatalog({
       regions: inputs.map((r) => ({
@@ -248,16 +251,9 @@ export class CatalogService {
    * the limit; a region stored deeper before the limit existed may be sent
    * again at no greater depth.
    */
-  private checkTree(
-    inputs: readonly RegionInput[],
-    stored: ReadonlyMap<string, string | null>,
-    merged: ReadonlyMap<string, string | null>,
-    rowOf: ReadonlyMap<string, number>,
-    details: ErrorDetail[],
-  ): void {
-    const level = levels(merged);
-    let before: Map<string, number> | undefined;
-    const deeperThanBefore = (code: string, at: number) => at > ((before ??= levels(stored)).get(code) ?? 0);
+  private checkTree(inputs: readonly RegionInput[], batch: ReadonlyMap<string, string | null>, rowOf: ReadonlyMap<string, number>, details: ErrorDetail[]): void {
+    const tree = batchTree(batch, { parentOf: (code) => this.regionsByCode.get(code)?.parent, childrenOf: (code) => this.childrenOf(code) });
+    const exists = (code: string) => batch.has(code) || this.regionsByCode.has(code);
     const tooDeep = new Set<number>();
     const limit = `a catalog has at most ${MAX_REGION_DEPTH} levels (a region without a parent is level 1)`;
     inputs.forEach((r, i) => {
@@ -265,29 +261,25 @@ export class CatalogService {
       const parent = this.parentCode(r.parent);
       if (parent === null) return;
       if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
-      else if (!merged.has(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
+      else if (!exists(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
       else if (rowOf.get(r.code) !== i + 1) return; // a repeated code: refused as such, its parent not in the tree
       else {
-        const at = level.get(r.code)!;
+        const at = tree.level.get(r.code)!;
         if (at === ON_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} makes a cycle: ${r.code} would be its own ancestor` });
         else if (at === BELOW_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} is in a cycle: ${r.code} would have no top region` });
-        else if (at > MAX_REGION_DEPTH && deeperThanBefore(r.code, at)) {
+        // A region stored deeper before the limit existed may be sent again at no greater depth.
+        else if (at > MAX_REGION_DEPTH && (!this.regionsByCode.has(r.code) || at > tree.storedLevel(r.code))) {
           tooDeep.add(i + 1);
           details.push({ row: i + 1, field: 'parent', message: `parent ${parent} puts ${r.code} at level ${at}: ${limit}` });
         }
       }
     });
     // Stored regions the batch moves down with an ancestor: the batch row that moves them is at fault.
-    const pushedDown: string[] = [];
-    for (const [code, at] of level) if (at > MAX_REGION_DEPTH && !rowOf.has(code) && deeperThanBefore(code, at)) pushedDown.push(code);
-    if (pushedDown.length === 0) return;
-    const moved = nearestMarked(pushedDown, merged, (code) => rowOf.has(code));
-    for (const code of pushedDown) {
-      const by = moved.get(code);
-      const row = by === undefined ? undefined : rowOf.get(by);
-      if (by === undefined || row === undefined || tooDeep.has(row)) continue;
+    for (const { code, by, at } of tree.pushed) {
+      const row = rowOf.get(by);
+      if (row === undefined || tooDeep.has(row)) continue;
       tooDeep.add(row);
-      details.push({ row, field: 'parent', message: `parent ${merged.get(by)} puts ${code}, stored below ${by}, at level ${level.get(code)}: ${limit}` });
+      details.push({ row, field: 'parent', message: `parent ${batch.get(by)} puts ${code}, stored below ${by}, at level ${at}: ${limit}` });
     }
   }
 

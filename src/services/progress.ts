@@ -15,6 +15,7 @@ import type { Indicator, Target } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { ReadView } from './read-view.ts';
+import { nextTurn } from './yield.ts';
 import type { CatalogService, Peers } from './catalog.ts';
 
 /** Targets of one indicator by region and year. */
@@ -67,6 +68,7 @@ export class ProgressService {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.peersOf(q);
     view.requireReleased(indicator.code, growthPeriods(indicator, q.period));
+    await nextTurn();
     const [{ seriesOf }, targets] = await Promise.all([this.analytics.figuresFor(view, indicator, q.period, peers.codes), this.targetTable(view, indicator, [q.period])]);
     const year = yearOf(q.period);
     const rows = peers.codes.map((region) => {
@@ -106,6 +108,7 @@ export class ProgressService {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
     view.requireReleased(indicator.code, [q.period]);
+    await nextTurn();
     const { previousPeriod, seriesOf } = await this.analytics.figuresFor(view, indicator, q.period, peers.codes);
     const targets = await this.targetTable(view, indicator, [q.period, previousPeriod]);
     const current = this.catalog.validAt(peers.codes, q.period);

@@ -21,7 +21,7 @@ import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.t
 import type { ReportRecord, Store } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import { MAX_PEERS, type CatalogService } from './catalog.ts';
-import { yieldToLoop } from './yield.ts';
+import { nextTurn } from './yield.ts';
 import { quoteKey, type ReadView } from './read-view.ts';
 
 /** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
@@ -174,7 +174,7 @@ export class ReportService {
     const name = (code: string) => this.catalog.regionName(code);
     for (const indicator of this.catalog.indicators()) {
       // Each indicator ranks thousands of peers: requests are answered in between.
-      await yieldToLoop();
+      await nextTurn();
       try {
         const r = await this.analytics.peerRankings(view, indicator, period, peers);
         const main = mainStanding(indicator, r);

@@ -4,13 +4,18 @@ import { z } from 'zod';
 import {
   groupSchema,
   groupsBody,
+  indicatorSchema,
   indicatorsBody,
+  MAX_CATALOG_BATCH,
+  regionSchema,
   regionsBody,
   storedIndicatorSchema,
   storedRegionSchema,
   upsertedSchema,
 } from '../../schemas/catalog.ts';
 import { errorSchema } from '../../schemas/common.ts';
+import { docOnly } from '../../schemas/doc-only.ts';
+import { parseBatch } from '../../services/batch-body.ts';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema };
 
@@ -31,21 +36,21 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.put(
     '/v1/regions',
-    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge regions by code', body: regionsBody, response: { 200: upsertedSchema, ...errors } } },
-    async (request) => ({ upserted: await catalog.upsertRegions(request.body.regions) }),
+    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge regions by code', body: docOnly(regionsBody), response: { 200: upsertedSchema, ...errors } } },
+    async (request) => ({ upserted: await catalog.upsertRegions(await parseBatch(request.body, 'regions', regionSchema, MAX_CATALOG_BATCH)) }),
   );
   app.put(
     '/v1/groups',
-    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge peer groups by code', body: groupsBody, response: { 200: upsertedSchema, ...errors } } },
-    async (request) => ({ upserted: await catalog.upsertGroups(request.body.groups) }),
+    { config: { access: 'admin' }, schema: { tags: ['catalog'], summary: 'merge peer groups by code', body: docOnly(groupsBody), response: { 200: upsertedSchema, ...errors } } },
+    async (request) => ({ upserted: await catalog.upsertGroups(await parseBatch(request.body, 'groups', groupSchema, MAX_CATALOG_BATCH)) }),
   );
   app.put(
     '/v1/indicators',
     {
       config: { access: 'admin' },
-      schema: { tags: ['catalog'], summary: 'merge indicators by code', body: indicatorsBody, response: { 200: upsertedSchema, ...errors } },
+      schema: { tags: ['catalog'], summary: 'merge indicators by code', body: docOnly(indicatorsBody), response: { 200: upsertedSchema, ...errors } },
     },
-    async (request) => ({ upserted: await catalog.upsertIndicators(request.body.indicators) }),
+    async (request) => ({ upserted: await catalog.upsertIndicators(await parseBatch(request.body, 'indicators', indicatorSchema, MAX_CATALOG_BATCH)) }),
   );
 };
 
