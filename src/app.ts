@@ -153,8 +153,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
   if (png.unavailable !== null) app.log.warn(png.unavailable);
   app.addHook('onClose', async () => png.close());
-  const render = new RenderPool();
-  app.addHook('onClose', async () => render.close());
+  // Shared by the process: an app's close leaves it to the next (its idle threads keep nothing alive).
+  const render = RenderPool.shared();
   const progress = new ProgressService(catalog, analytics);
   app.decorate('services', {
     catalog,

@@ -148,6 +148,17 @@ class RenderThread {
 }
 
 export class RenderPool {
+  private static process: RenderPool | undefined;
+
+  /**
+   * The process's pool: its threads cost a second or more of a core to
+   * start (Vega, fonts), so every app a process builds (tests build
+   * hundreds) shares them. Idle threads never keep the process alive.
+   */
+  static shared(): RenderPool {
+    return (RenderPool.process ??= new RenderPool());
+  }
+
   private readonly waiting: Pending[] = [];
   private readonly threads: RenderThread[];
   private readonly queue: number;
