@@ -43,7 +43,7 @@ try {
   const png = app.services.png;
   if (png.unavailable !== null) throw new Error(png.unavailable);
 
-  const specs = await Promise.all(COUNTIES.map((c) => app.services.charts.ranking(app.services.views.forRole('anonymous'), { indicator: 'manufacturing_investment', period: '2022-06', parent: '331000', highlight: c })));
+  const specs = await Promise.all(COUNTIES.map((c) => app.services.charts.ranking(app.services.views.forPrincipal({ role: 'anonymous', scope: null }), { indicator: 'manufacturing_investment', period: '2022-06', parent: '331000', highlight: c })));
   const svgTimes: number[] = [];
   const pngTimes: number[] = [];
   const svgs: string[] = [];

@@ -39,6 +39,10 @@ import { ReportService } from './services/reports.ts';
 import { StoreSecrets } from './services/store-secrets.ts';
 import { Views } from './services/views.ts';
 import { TargetService } from './services/targets.ts';
+import { TokenService } from './services/tokens.ts';
+import { AccessLog } from './services/access-log.ts';
+import accessLogPlugin from './plugins/access-log.ts';
+import tokenRoutes from './routes/tokens/index.ts';
 import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
@@ -65,6 +69,8 @@ export interface Services {
   drawnReports: RenderCache;
   targets: TargetService;
   progress: ProgressService;
+  tokens: TokenService;
+  accessLog: AccessLog;
 }
 
 declare module 'fastify' {
@@ -128,9 +134,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? Date.now;
   const catalog = new CatalogService(store);
   const calendar = new ReleaseCalendar(store);
+  const tokens = new TokenService(store, catalog, tokensOf(config, app), clock);
+  app.addHook('onClose', async () => tokens.close());
   try {
     await catalog.reload();
     await calendar.reload();
+    await tokens.reload();
     if (await seedCatalog(catalog)) app.log.info('first start: loaded the default catalog (Zhejiang, Taizhou and its nine counties)');
   } catch (error) {
     await store.close();
@@ -141,13 +150,18 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const watcher = new ChangeWatcher(
     store,
     {
-      catalog: () => catalog.reload(),
+      // Tokens change with the catalog's marker: a new or revoked one reaches every instance with it.
+      catalog: async () => {
+        await catalog.reload();
+        await tokens.reload();
+      },
       releases: () => calendar.reload(),
       failed: (error) => app.log.warn({ err: error }, 'could not ask the store what changed; answers are not reused until it answers'),
     },
     config.CHANGE_CHECK_MS,
   );
   const analytics = new AnalyticsService(catalog);
+  const accessLog = new AccessLog(store, clock);
   const views = new Views(store, calendar, watcher, config.REPORT_TZ, clock);
   const png = new PngRenderer(config.CJK_FONT_FILES);
   // Said once, at start: the service runs without the font, only its PNG and Word answers do not.
@@ -172,6 +186,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     drawnReports: new RenderCache(),
     targets: new TargetService(store, catalog),
     progress,
+    tokens,
+    accessLog,
   });
   // An instance that forwards its writes leaves the schedule to the one that writes.
   if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app);
@@ -191,7 +207,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errorsPlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(authPlugin, { tokens: tokensOf(config, app), publicRead: config.PUBLIC_READ });
+  await app.register(authPlugin, { tokens, publicRead: config.PUBLIC_READ });
   await app.register(protectionPlugin, {
     rateLimitMax: config.RATE_LIMIT_MAX,
     rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
@@ -200,6 +216,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (config.WRITER_URL !== undefined) await app.register(forwardWritesPlugin, { writerUrl: config.WRITER_URL, touched: () => watcher.touch() });
   await app.register(docsPlugin);
   await app.register(responseCachePlugin);
+  await app.register(accessLogPlugin, { log: accessLog });
 
   await app.register(healthRoutes);
   await app.register(catalogRoutes);
@@ -210,5 +227,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(reportRoutes);
   await app.register(releaseRoutes);
   await app.register(targetRoutes);
+  await app.register(tokenRoutes);
   return app;
 }

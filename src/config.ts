@@ -4,6 +4,7 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
+import { ROLES, type Role } from './roles.ts';
 import { DEFAULT_CJK_FONT_FILES } from './formats/fonts.ts';
 import { CODE_PATTERN } from './schemas/common.ts';
 import { DEFAULT_CHANGE_CHECK_MS } from './services/change-watcher.ts';
@@ -32,8 +33,7 @@ export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 120;
 /** A token shorter than this is guessable. */
 export const MIN_TOKEN_LENGTH = 16;
 
-export type Role = 'admin' | 'writer' | 'reader' | 'preview';
-const ROLES: readonly Role[] = ['admin', 'writer', 'reader', 'preview'];
+export type { Role } from './roles.ts';
 export interface TokenSpec {
   role: Role;
   /** Who holds it: recorded as `by` on what it posts. Defaults to the role. */
@@ -68,8 +68,8 @@ function parseTokens(text: string, ctx: z.RefinementCtx): TokenSpec[] {
     const role = parts[0] as Role;
     const name = parts.length === 3 ? parts[1]! : role;
     const token = parts[parts.length - 1]!;
-    if (parts.length < 2 || parts.length > 3 || !ROLES.includes(role)) {
-      ctx.addIssue({ code: 'custom', message: 'API_TOKENS must be comma-separated role:token (or role:name:token) pairs, roles admin, writer, reader, preview' });
+    if (parts.length < 2 || parts.length > 3 || !(ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: 'custom', message: `API_TOKENS must be comma-separated role:token (or role:name:token) pairs, roles ${ROLES.join(', ')}` });
       return [];
     }
     if (token.length < MIN_TOKEN_LENGTH) {

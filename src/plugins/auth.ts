@@ -5,24 +5,26 @@
  * address: past AUTH_FAILURES_MAX in a window, no token from that address
  * is looked at until the window ends.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Role, TokenSpec } from '../config.ts';
+import type { TokenSpec } from '../config.ts';
 import { ApiError } from '../errors.ts';
+import type { Role } from '../roles.ts';
+import { ANONYMOUS, type Principal, type TokenService } from '../services/tokens.ts';
 import { privateDir, privateFile } from '../store/data-dir.ts';
 import { addressKey, FixedWindows } from './rate-limit.ts';
 
-/** public: never needs a token; read: any token, or none with PUBLIC_READ; write: writer or admin; admin: admin. */
-export type Access = 'public' | 'read' | 'write' | 'admin';
+/**
+ * public: never needs a token; read: any token, or none with PUBLIC_READ;
+ * write: writer or admin; approve: approver or admin; review: the roles
+ * that may see a month under review; admin: admin.
+ */
+export type Access = 'public' | 'read' | 'write' | 'approve' | 'review' | 'admin';
 
-export interface Principal {
-  role: Role | 'anonymous';
-  /** Recorded as `by` on what this caller posts. */
-  name: string;
-}
+export type { Principal };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -43,14 +45,6 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
  */
 export const AUTH_FAILURES_MAX = 20;
 export const AUTH_FAILURE_WINDOW_SECONDS = 60;
-const ANONYMOUS: Principal = { role: 'anonymous', name: 'anonymous' };
-
-interface HeldToken {
-  hash: Buffer;
-  principal: Principal;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 /**
  * With API_TOKENS unset, the first start writes an admin token to
@@ -71,28 +65,24 @@ export function generatedAdminToken(dataDir: string): { spec: TokenSpec; file: s
   return { spec: { role: 'admin', name: 'admin', token }, file, created: true };
 }
 
-const ALLOWED: Record<Exclude<Access, 'public' | 'read'>, ReadonlyArray<Role>> = {
+/** The roles each kind of access admits (also written into the OpenAPI document, route by route). */
+export const ALLOWED: Record<Exclude<Access, 'public' | 'read'>, ReadonlyArray<Role>> = {
   write: ['admin', 'writer'],
+  approve: ['admin', 'approver'],
+  review: ['admin', 'approver', 'writer', 'preview'],
   admin: ['admin'],
 };
 
 export interface AuthOptions {
-  tokens: TokenSpec[];
+  /** Who a bearer token belongs to (the token service; tests may give a table of their own). */
+  tokens: Pick<TokenService, 'principalOf'>;
   publicRead: boolean;
   /** The clock failure windows are counted by (tests move it). */
   now?: () => number;
 }
 
 async function authPlugin(app: FastifyInstance, options: AuthOptions) {
-  const held: HeldToken[] = options.tokens.map((t) => ({ hash: sha256(t.token), principal: { role: t.role, name: t.name } }));
-
-  function principalOf(token: string): Principal | undefined {
-    const hash = sha256(token);
-    let found: Principal | undefined;
-    // Every held token is compared, so the time taken says nothing about which matched.
-    for (const h of held) if (timingSafeEqual(h.hash, hash)) found = h.principal;
-    return found;
-  }
+  const principalOf = (token: string) => options.tokens.principalOf(token);
 
   /**
    * Failed authentications per client address (an IPv6 client by its /64),

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { ALLOWED, type Access } from './auth.ts';
 
 type TransformDocument = Parameters<typeof jsonSchemaTransform>[0];
 
@@ -17,6 +18,15 @@ function hasContent(body: unknown): body is { content: Record<string, { schema: 
  * handles for responses only: each type's schema is turned as a body of its own.
  */
 function transform(document: TransformDocument): ReturnType<typeof jsonSchemaTransform> {
+  const result = transformSchema(document);
+  const access = (document as { route?: { config?: { access?: Access } } }).route?.config?.access ?? 'read';
+  const who = access === 'public' ? 'no token needed' : access === 'read' ? 'any token, or none where PUBLIC_READ' : `roles: ${ALLOWED[access].join(', ')}`;
+  const schema = result.schema as { description?: string; [key: string]: unknown };
+  const roles = access === 'public' || access === 'read' ? [] : [...ALLOWED[access]];
+  return { ...result, schema: { ...schema, description: `${schema.description === undefined ? '' : `${schema.description}\n\n`}Who may call it: ${who}.`, 'x-roles': roles } as typeof result.schema };
+}
+
+function transformSchema(document: TransformDocument): ReturnType<typeof jsonSchemaTransform> {
   const body = (document.schema as { body?: unknown } | undefined)?.body;
   if (!hasContent(body)) return jsonSchemaTransform(document);
   const { schema, url } = jsonSchemaTransform({ ...document, schema: { ...document.schema, body: undefined } } as TransformDocument);

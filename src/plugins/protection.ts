@@ -18,7 +18,7 @@ export interface ProtectionOptions {
 
 /** A caller's bucket: the token's holder when it showed a valid token, its address otherwise. */
 export function rateKey(request: FastifyRequest): string {
-  return request.principal.role !== 'anonymous' ? `token:${request.principal.name}` : `ip:${request.ip}`;
+  return request.principal.role !== 'anonymous' ? `token:${request.principal.holder}` : `ip:${request.ip}`;
 }
 
 /**

@@ -117,8 +117,8 @@ export class AnalyticsService {
    * growth base for a growth ranking); pinned to an instant, also a month
    * with no figure public then.
    */
-  private requireReleased(view: ReadView, indicator: Indicator, period: Period, by: RankMetric, table: FigureTable | null): void {
-    view.requireReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, period) : [period]);
+  private requireReleased(view: ReadView, indicator: Indicator, period: Period, by: RankMetric, peers: readonly string[], table: FigureTable | null): void {
+    view.requireReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, period) : [period], peers);
     if (table !== null && view.asOf !== undefined && !table.has(period)) throw notReleasedError({ indicator: indicator.code, period, releaseAt: null });
   }
 
@@ -146,9 +146,9 @@ export class AnalyticsService {
     // Thousands of peers take tens of milliseconds: one ranking at a time, the loop polled in between.
     await nextTurn();
     const by = q.by ?? indicator.rankBy;
-    this.requireReleased(view, indicator, q.period, by, null);
+    this.requireReleased(view, indicator, q.period, by, peers.codes, null);
     const { previousPeriod, table } = await this.peerFigures(view, indicator, q.period, peers.codes);
-    this.requireReleased(view, indicator, q.period, by, table);
+    this.requireReleased(view, indicator, q.period, by, peers.codes, table);
     // Peers of each month: a region is ranked only in the months it exists.
     const current = this.catalog.validAt(peers.codes, q.period);
     const previousPeers = previousPeriod === null ? current : this.catalog.validAt(peers.codes, previousPeriod);
@@ -204,7 +204,7 @@ export class AnalyticsService {
     const peers = this.catalog.peers(q);
     const by = q.by ?? indicator.rankBy;
     // Months the caller may not see are left out, not shown unranked.
-    const months = periodRange(q.from, q.to).filter((month) => view.notReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, month) : [month]) === undefined);
+    const months = periodRange(q.from, q.to).filter((month) => view.notReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, month) : [month], peers.codes) === undefined);
     const needed = new Set<Period>();
     for (const month of months) for (const p of growthPeriods(indicator, month)) needed.add(p);
     const table = new FigureTable(await view.slices(indicator.code, [...needed], peers.codes));
@@ -267,7 +267,7 @@ export class AnalyticsService {
     const peers = this.scorecardPeers(region.code, q);
     const notReleased: Array<{ indicator: string; releaseAt: string | null }> = [];
     const shown = this.catalog.indicators().filter((indicator) => {
-      const hidden = view.notReleased(indicator.code, growthPeriods(indicator, q.period));
+      const hidden = view.notReleased(indicator.code, growthPeriods(indicator, q.period), peers.codes);
       if (hidden !== undefined) notReleased.push({ indicator: indicator.code, releaseAt: hidden.releaseAt === null ? null : iso(hidden.releaseAt) });
       return hidden === undefined;
     });

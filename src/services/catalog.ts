@@ -62,6 +62,7 @@ export class CatalogService {
   private regionsByCode = new Map<string, Region>();
   /** Former code → current code (331021 → 331083). */
   private currentOf = new Map<string, string>();
+  private reloads = 0;
   private childrenByParent = new Map<string, string[]>();
   private groupsByCode = new Map<string, Group>();
   private indicatorsByCode = new Map<string, Indicator>();
@@ -74,7 +75,13 @@ export class CatalogService {
     this.index(await this.store.loadCatalog());
   }
 
+  /** Changes with every reload: what was computed from the catalog (a scope's regions) is kept while it stays. */
+  get generation(): number {
+    return this.reloads;
+  }
+
   private index(data: CatalogData): void {
+    this.reloads++;
     this.regionsByCode = new Map(data.regions.map((r) => [r.code, r]));
     this.currentOf = new Map(data.regions.flatMap((r) => (r.formerCodes ?? []).map((former): [string, string] => [former, r.code])));
     this.childrenByParent = new Map();
@@ -135,6 +142,33 @@ export class CatalogService {
     const indicator = this.indicatorsByCode.get(code);
     if (indicator === undefined) throw notFound(field, code, 'indicator');
     return indicator;
+  }
+
+  /**
+   * The codes `codes` cover in the catalog: each region (named by its code
+   * or a former one) and every region below it, with their former codes.
+   * Linear in the regions covered.
+   */
+  subtreeOf(codes: readonly string[]): Set<string> {
+    const out = new Set<string>();
+    const queue: string[] = [];
+    for (const code of codes) {
+      const region = this.resolveRegion(code);
+      if (region !== undefined && !out.has(region.code)) {
+        out.add(region.code);
+        queue.push(region.code);
+      }
+    }
+    for (let head = 0; head < queue.length; head++) {
+      const code = queue[head]!;
+      for (const former of this.regionsByCode.get(code)?.formerCodes ?? []) out.add(former);
+      for (const child of this.childrenOf(code)) {
+        if (out.has(child)) continue;
+        out.add(child);
+        queue.push(child);
+      }
+    }
+    return out;
   }
 
   childrenOf(parent: string): string[] {

@@ -7,6 +7,7 @@ import { growthPeriods } from '../domain/growth.ts';
 import { plausibilityWarnings } from '../domain/plausibility.ts';
 import { isAcceptedIndex, periodFromIndex, periodIndex } from '../domain/period.ts';
 import type { Observation, ObservationKey } from '../domain/types.ts';
+import { covers, coversIndicator, type Scope } from '../domain/scope.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
 import { observationFast, observationSchema } from '../schemas/observations.ts';
@@ -24,6 +25,8 @@ export interface IngestOptions {
   dryRun: boolean;
   by: string;
   receivedAt?: Date;
+  /** What the poster's token may touch (null or absent: all its role allows). */
+  scope?: Scope | null;
 }
 
 /**
@@ -97,18 +100,20 @@ export class IngestService {
    * in parts, so the store can write them as validation goes on; the event
    * loop turns between parts.
    */
-  async validate(records: Records, onValid: (rows: Observation[]) => void = () => {}): Promise<Batch> {
+  async validate(records: Records, onValid: (rows: Observation[]) => void = () => {}, scope: Scope | null = null): Promise<Batch> {
     const { data: rows, numbers } = records;
     this.checkSize(rows.length);
     const space = this.catalog.keySpace();
     const details: ErrorDetail[] = [];
+    /** Rows outside the poster's scope: a 403, once every row is valid. */
+    const forbidden: ErrorDetail[] = [];
     const batch = new Batch(space);
     let part: Observation[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = numbers === null ? i + 1 : numbers[i]!;
       if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
       if (part.length === VALIDATED_PART_ROWS) {
-        if (details.length === 0) onValid(part);
+        if (details.length === 0 && forbidden.length === 0) onValid(part);
         part = [];
       }
       let o = observationFast(rows[i]);
@@ -138,6 +143,10 @@ export class IngestService {
       if (indicator === undefined) details.push({ row, field: 'indicator', message: `unknown indicator ${o.indicator}` });
       if (region === undefined) details.push({ row, field: 'region', message: `unknown region ${o.region}` });
       if (indicator === undefined || region === undefined) continue;
+      if (!covers(scope, o.indicator, o.region)) {
+        forbidden.push({ row, field: coversIndicator(scope, o.indicator) ? 'region' : 'indicator', message: `${o.indicator} / ${o.region} is outside this token's scope` });
+        continue;
+      }
       const first = batch.add(row, o, indicator.indicator, indicator.ordinal * space.regions.size + region.ordinal);
       if (first !== undefined) details.push({ row, field: 'period', message: `${o.indicator} / ${o.region} / ${o.period} is also in row ${first}` });
       else part.push(o);
@@ -145,6 +154,9 @@ export class IngestService {
     if (details.length > 0) {
       const bad = new Set(details.map((d) => d.row)).size;
       throw new ApiError('validation_failed', `${bad} of ${rows.length} rows are invalid; nothing was stored`, { details });
+    }
+    if (forbidden.length > 0) {
+      throw new ApiError('forbidden', `${forbidden.length} of ${rows.length} rows are outside this token's scope; nothing was stored`, { details: forbidden });
     }
     onValid(part);
     return batch;
@@ -161,7 +173,7 @@ export class IngestService {
     let batch: Batch;
     let warnings: IngestResult['warnings'];
     try {
-      batch = await this.validate(rows, (part) => session.add(part));
+      batch = await this.validate(rows, (part) => session.add(part), options.scope ?? null);
       warnings = await this.warnings(batch, session);
     } catch (error) {
       await session.abort();
@@ -172,10 +184,15 @@ export class IngestService {
   }
 
   /** Withdraw a current figure posted in error; answers the withdrawal's version number. */
-  async withdraw(key: ObservationKey, by: string): Promise<number> {
+  async withdraw(key: ObservationKey, by: string, scope: Scope | null = null): Promise<number> {
     this.catalog.indicator(key.indicator);
-    this.catalog.region(key.region);
-    const version = await this.store.withdraw(key, { by });
+    const region = this.catalog.region(key.region).code;
+    if (!covers(scope, key.indicator, region)) {
+      throw new ApiError('forbidden', `${key.indicator} / ${region} is outside this token's scope; nothing was withdrawn`, {
+        details: [{ field: coversIndicator(scope, key.indicator) ? 'region' : 'indicator', message: 'outside this token\'s scope' }],
+      });
+    }
+    const version = await this.store.withdraw({ ...key, region }, { by });
     if (version === null) {
       throw new ApiError('not_found', `no current figure of ${key.indicator} for ${key.region} in ${key.period} to withdraw`, { details: [{ field: 'period', message: 'no current figure' }] });
     }

@@ -67,7 +67,7 @@ export class ProgressService {
   async progress(view: ReadView, q: ProgressQuery) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.peersOf(q);
-    view.requireReleased(indicator.code, growthPeriods(indicator, q.period));
+    view.requireReleased(indicator.code, growthPeriods(indicator, q.period), peers.codes);
     await nextTurn();
     const [{ seriesOf }, targets] = await Promise.all([this.analytics.figuresFor(view, indicator, q.period, peers.codes), this.targetTable(view, indicator, [q.period])]);
     const year = yearOf(q.period);
@@ -107,7 +107,7 @@ export class ProgressService {
   async completionRanking(view: ReadView, q: { indicator: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
     const indicator = this.catalog.indicator(q.indicator);
     const peers = this.catalog.peers(q);
-    view.requireReleased(indicator.code, [q.period]);
+    view.requireReleased(indicator.code, [q.period], peers.codes);
     await nextTurn();
     const { previousPeriod, seriesOf } = await this.analytics.figuresFor(view, indicator, q.period, peers.codes);
     const targets = await this.targetTable(view, indicator, [q.period, previousPeriod]);

@@ -1,11 +1,18 @@
 /**
  * The read side as a port: a view of the store built per request from the
- * caller's visibility (audience, instant, vintage). Every read a service
- * makes goes through one; the publication rule (domain/publication.ts) is
- * applied here and nowhere else. Ingest reads the store itself: detecting a
- * revision needs the truth.
+ * caller's visibility (audience, instant, vintage) and scope. Every read a
+ * service makes goes through one; the publication rule
+ * (domain/publication.ts) is applied here and nowhere else. Ingest reads the
+ * store itself: detecting a revision needs the truth.
+ *
+ * A privileged caller sees what the public may not, but a scoped one only
+ * within its scope: a read that needs a figure outside it (a ranking of
+ * the peers of its county) is answered as to the public. Whatever a view
+ * hands out that the public may not see is noted (`revealed`): the
+ * pre-release access log records it before the answer leaves.
  */
-import { publicationTimes, visibleVersion, type PublishedVersion, type Visibility } from '../domain/publication.ts';
+import { publicationTimes, visibleVersion, type Audience, type PublishedVersion, type Visibility } from '../domain/publication.ts';
+import { coversIndicator, coversRegions, type Scope } from '../domain/scope.ts';
 import type { Observation, ObservationKey, Period, Target } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { FigureVersions, ReportRecord, Store, StoredReport, TargetFilter } from '../store/store.ts';
@@ -31,6 +38,8 @@ export function notReleasedError(hidden: NotReleased): ApiError {
 export class ReadView {
   /** Whether answers read the current figures (the fast path) or versions as of an instant. */
   private readonly current: boolean;
+  /** Months (`indicator|period`) this view handed out that the public may not see. */
+  readonly revealed = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -38,12 +47,35 @@ export class ReadView {
     readonly visibility: Visibility,
     /** The instant the request arrived (ms). */
     readonly now: number,
+    /** What a privileged caller's token covers, or null: all. */
+    readonly scope: Scope | null = null,
   ) {
     this.current = visibility.vintage === 'latest' && visibility.at >= now;
   }
 
+  /** Whether the caller sees what the public may not (somewhere: a scoped caller only within its scope). */
   get privileged(): boolean {
     return this.visibility.audience === 'privileged';
+  }
+
+  /** Whether a read of `indicator` for `regions` (null: all) is a privileged one: the caller's, and within its scope. */
+  private covered(indicator: string, regions: readonly string[] | null): boolean {
+    return this.privileged && coversIndicator(this.scope, indicator) && coversRegions(this.scope, regions);
+  }
+
+  private audience(indicator: string, regions: readonly string[] | null): Audience {
+    return this.covered(indicator, regions) ? 'privileged' : 'public';
+  }
+
+  /** Whether the public may not see the month, at the view's instant or now. */
+  private secret(indicator: string, period: Period): boolean {
+    return this.calendar.embargoed(indicator, period, this.visibility.at) || this.calendar.embargoed(indicator, period, this.now);
+  }
+
+  /** Note the months among `periods` that carry figures and that the public may not see. */
+  private reveal(indicator: string, periods: Iterable<Period>): void {
+    if (!this.privileged) return;
+    for (const period of periods) if (this.secret(indicator, period)) this.revealed.add(quoteKey(indicator, period));
   }
 
   /** The instant answered, echoed as `asOf` when the caller pinned one. */
@@ -51,26 +83,27 @@ export class ReadView {
     return this.visibility.pinned ? new Date(this.visibility.at).toISOString() : undefined;
   }
 
-  /** Whether the caller may not see this month of the indicator at the view's instant. */
-  hidden(indicator: string, period: Period): boolean {
-    return !this.privileged && this.calendar.embargoed(indicator, period, this.visibility.at);
+  /** Whether the caller may not see this month of the indicator for `regions` (null: all) at the view's instant. */
+  hidden(indicator: string, period: Period, regions: readonly string[] | null = null): boolean {
+    return !this.covered(indicator, regions) && this.calendar.embargoed(indicator, period, this.visibility.at);
   }
 
-  /** The first of `periods` the caller may not see, if any. */
-  notReleased(indicator: string, periods: readonly Period[]): NotReleased | undefined {
+  /** The first of `periods` the caller may not see for `regions`, if any. */
+  notReleased(indicator: string, periods: readonly Period[], regions: readonly string[] | null = null): NotReleased | undefined {
     for (const period of periods) {
-      if (this.hidden(indicator, period)) return { indicator, period, releaseAt: this.calendar.releaseAt(indicator, period, this.visibility.at) };
+      if (this.hidden(indicator, period, regions)) return { indicator, period, releaseAt: this.calendar.releaseAt(indicator, period, this.visibility.at) };
     }
     return undefined;
   }
 
-  /** Throw `not_released` unless the caller may see every one of `periods`. */
-  requireReleased(indicator: string, periods: readonly Period[]): void {
-    const hidden = this.notReleased(indicator, periods);
+  /** Throw `not_released` unless the caller may see every one of `periods` for `regions`. */
+  requireReleased(indicator: string, periods: readonly Period[], regions: readonly string[] | null = null): void {
+    const hidden = this.notReleased(indicator, periods, regions);
     if (hidden !== undefined) throw notReleasedError(hidden);
   }
 
-  private pick(figures: readonly FigureVersions[]): Observation[] {
+  private pick(figures: readonly FigureVersions[], audience: Audience): Observation[] {
+    const visibility = { ...this.visibility, audience };
     const out: Observation[] = [];
     // Figures come month by month: the calendar is looked up once a month.
     let month = '';
@@ -80,7 +113,7 @@ export class ReadView {
         month = f.period;
         changes = this.calendar.changesOf(f.indicator, f.period);
       }
-      const v = visibleVersion(f.versions, changes, this.visibility);
+      const v = visibleVersion(f.versions, changes, visibility);
       // A literal, not a spread: this runs for every figure of an as-of ranking.
       if (v !== undefined) out.push({ indicator: f.indicator, region: f.region, period: f.period, value: v.value!, yoy: v.yoy, status: v.status });
     }
@@ -88,17 +121,23 @@ export class ReadView {
   }
 
   async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
-    const open = periods.filter((p) => !this.hidden(indicator, p));
+    const open = periods.filter((p) => !this.hidden(indicator, p, regions));
     if (open.length === 0) return [];
-    if (this.current) return this.store.slices(indicator, open, regions);
-    return this.pick(await this.store.versions(indicator, open, regions, this.visibility.at));
+    const figures = this.current
+      ? await this.store.slices(indicator, open, regions)
+      : this.pick(await this.store.versions(indicator, open, regions, this.visibility.at), this.audience(indicator, regions));
+    if (this.privileged) this.reveal(indicator, new Set(figures.map((o) => o.period)));
+    return figures;
   }
 
   async series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
-    const figures = this.current
-      ? await this.store.series(indicator, region, from, to)
-      : this.pick(await this.store.seriesVersions(indicator, region, from, to, this.visibility.at));
-    return figures.filter((o) => !this.hidden(indicator, o.period));
+    const figures = (
+      this.current
+        ? await this.store.series(indicator, region, from, to)
+        : this.pick(await this.store.seriesVersions(indicator, region, from, to, this.visibility.at), this.audience(indicator, [region]))
+    ).filter((o) => !this.hidden(indicator, o.period, [region]));
+    if (this.privileged) this.reveal(indicator, figures.map((o) => o.period));
+    return figures;
   }
 
   /** The latest month before `before` in which any of `regions` (all when null) has a figure the caller sees. */
@@ -110,7 +149,7 @@ export class ReadView {
     for (;;) {
       const period = await this.store.latestPeriodBefore(indicator, bound, regions, options);
       if (period === null) return null;
-      if (!this.hidden(indicator, period) && (this.current || (await this.slices(indicator, [period], regions)).length > 0)) return period;
+      if (!this.hidden(indicator, period, regions) && (this.current || (await this.slices(indicator, [period], regions)).length > 0)) return period;
       bound = period;
     }
   }
@@ -118,7 +157,10 @@ export class ReadView {
   /** The versions of one figure the caller may see, each with when it became public. */
   async history(key: ObservationKey): Promise<PublishedVersion[]> {
     const versions = publicationTimes(await this.store.history(key), this.calendar.changesOf(key.indicator, key.period), this.now);
-    return this.privileged ? versions : versions.filter((v) => v.publishedAt !== null);
+    if (!this.covered(key.indicator, [key.region])) return versions.filter((v) => v.publishedAt !== null);
+    // A version not (yet) public is what the access log is for.
+    if (versions.some((v) => v.publishedAt === null)) this.revealed.add(quoteKey(key.indicator, key.period));
+    return versions;
   }
 
   /**
@@ -165,9 +207,8 @@ export class ReadView {
     return this.store.targets(filter);
   }
 
-  /** When a report becomes readable to this caller: null when it is now. */
+  /** When a report becomes readable to this caller: undefined when it is now (a report speaks of a region's peers: a scope of regions never covers it). */
   private reportHeldUntil(quotes: readonly string[]): NotReleased | undefined {
-    if (this.privileged) return undefined;
     let latest: NotReleased | undefined;
     for (const quote of quotes) {
       const [indicator = '', period = ''] = quote.split('|');
@@ -179,12 +220,11 @@ export class ReadView {
 
   async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
     const all = await this.store.reports(filter);
-    return this.privileged ? all : all.filter((r) => this.reportHeldUntil(r.quotes) === undefined);
+    return this.privileged && this.scope === null ? all : all.filter((r) => this.reportHeldUntil(r.quotes) === undefined);
   }
 
-  /** One version of a report (the latest when null); `not_released` while it quotes an embargoed month. */
+  /** One version of a report (the latest when null); `not_released` while it quotes a month the caller may not see. */
   async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
-    if (this.privileged) return this.store.report(region, period, version);
     const readable = await this.reports({ region, period });
     const wanted = version ?? Math.max(0, ...readable.map((r) => r.version));
     if (!readable.some((r) => r.version === wanted)) {
@@ -193,6 +233,13 @@ export class ReadView {
       if (held !== undefined) throw notReleasedError(held);
       return null;
     }
-    return this.store.report(region, period, wanted);
+    const report = await this.store.report(region, period, wanted);
+    if (report !== null) for (const quote of report.quotes) if (this.privileged && this.secretQuote(quote)) this.revealed.add(quote);
+    return report;
+  }
+
+  private secretQuote(quote: string): boolean {
+    const [indicator = '', period = ''] = quote.split('|');
+    return this.secret(indicator, period);
   }
 }

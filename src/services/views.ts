@@ -6,15 +6,14 @@
 import { endOfDay, isDay, parseInstant } from '../domain/instant.ts';
 import type { Audience, Vintage, Visibility } from '../domain/publication.ts';
 import { ApiError } from '../errors.ts';
+import { PRIVILEGED_ROLES, type Role } from '../roles.ts';
+import type { Principal } from './tokens.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangeWatcher } from './change-watcher.ts';
 import { ReadView } from './read-view.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
-/** Roles that see embargoed figures (API.md: pre-release access). */
-const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(['admin', 'writer', 'preview']);
-
-export const audienceOf = (role: string): Audience => (PRIVILEGED_ROLES.has(role) ? 'privileged' : 'public');
+export const audienceOf = (role: string): Audience => (PRIVILEGED_ROLES.has(role as Role) ? 'privileged' : 'public');
 
 export interface PinQuery {
   asOf?: string | undefined;
@@ -49,15 +48,15 @@ export class Views {
     return { audience, at: pin.asOf === undefined ? now : this.resolveAsOf(pin.asOf, now), pinned, vintage: pin.vintage ?? 'latest' };
   }
 
-  /** The view of a caller with `role`, at the instant and vintage asked. */
-  forRole(role: string, pin: PinQuery = {}): ReadView {
+  /** The view of a caller, at the instant and vintage asked, within its token's scope. */
+  forPrincipal(principal: Pick<Principal, 'role' | 'scope'>, pin: PinQuery = {}): ReadView {
     const now = this.clock();
-    return new ReadView(this.store, this.calendar, this.visibility(audienceOf(role), pin, now), now);
+    return new ReadView(this.store, this.calendar, this.visibility(audienceOf(principal.role), pin, now), now, principal.scope);
   }
 
   /** Everything as stored now: for reports generated ahead of release and for staff tools. */
   privileged(): ReadView {
-    return this.forRole('admin');
+    return this.forPrincipal({ role: 'admin', scope: null });
   }
 
   /**

@@ -5,6 +5,7 @@
  * growth and ranks are computed by the domain core, never in a query.
  */
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../domain/publication.ts';
+import type { Role } from '../roles.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../domain/types.ts';
 
 export interface CatalogData {
@@ -106,6 +107,68 @@ export interface StoredReport extends ReportRecord {
   facts: unknown;
 }
 
+/** Roles a token may carry (API.md "Tokens and scopes"). */
+export type TokenRole = Role;
+
+/** What a token may touch: region codes (each with every region below it) and indicator codes; absent lists mean all. */
+export interface TokenScope {
+  regions?: string[];
+  indicators?: string[];
+}
+
+/** A token made through the API, as kept: never the token itself, only its SHA-256 (hex). */
+export interface StoredToken {
+  id: string;
+  hash: string;
+  role: TokenRole;
+  holder: string;
+  scope: TokenScope | null;
+  /** Times in ms. */
+  createdAt: number;
+  createdBy: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+/** One answer a privileged caller got that carried months the public could not see yet (API.md "Pre-release access log"). */
+export interface AccessEntry {
+  /** ms */
+  at: number;
+  holder: string;
+  role: string;
+  method: string;
+  path: string;
+  months: Array<{ indicator: string; period: Period }>;
+}
+
+/** A page of the access log: newest first, entries matching every filter given, strictly older than `before`. */
+export interface AccessQuery {
+  holder?: string | undefined;
+  /** Entries whose months include this indicator (and `period`, when given). */
+  indicator?: string | undefined;
+  period?: Period | undefined;
+  /** ms, inclusive. */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+  /** The position of the last entry of the previous page. */
+  before?: { at: number; id: string } | undefined;
+}
+
+/** A decision on an indicator's month under review (API.md "Review and sign-off"). */
+export interface ReviewDecision {
+  indicator: string;
+  period: Period;
+  action: 'approve' | 'reopen';
+  /** ms */
+  at: number;
+  by: string;
+  note: string | null;
+  /** The reason given to approve despite failing checks, or null. */
+  override: string | null;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'influxdb';
   /**
@@ -194,4 +257,23 @@ export interface Store {
   claim(key: string, slot: string): Promise<boolean>;
   /** The value recorded under `key` by `claim`, or null when none is. */
   stateValue(key: string): Promise<string | null>;
+
+  /** Keep a new token; like a catalog write, every instance learns of it (the `catalog` marker changes). */
+  saveToken(token: StoredToken): Promise<void>;
+  /** Mark a token revoked at `at`; false when there is no such token or it was revoked already. The `catalog` marker changes. */
+  revokeToken(id: string, at: number): Promise<boolean>;
+  /** Every token kept, revoked ones included, oldest first. */
+  tokens(): Promise<StoredToken[]>;
+  /** Record when tokens were last used (later times only); no marker changes. */
+  touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void>;
+
+  /** Append entries to the pre-release access log; resolves only once they are stored. */
+  appendAccess(entries: readonly AccessEntry[]): Promise<void>;
+  /** A page of the access log, newest first; each entry with an id unique in the log (its position with `at`). */
+  accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>>;
+
+  /** Record a review decision; the `releases` marker changes (what the public sees may). */
+  saveReviewDecision(decision: ReviewDecision): Promise<void>;
+  /** Every review decision, in the order made. */
+  reviewDecisions(): Promise<ReviewDecision[]>;
 }

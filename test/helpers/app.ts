@@ -1,5 +1,5 @@
 /** Build the app as the service does, on a store of the test's choosing. */
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -26,6 +26,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /** The embedded SQLite store (default) or a fresh database on the file's shared influxd. */
   store?: StoreKind;
+  /** Pino options (a stream to read the log lines back); none by default. */
+  logger?: FastifyServerOptions['logger'];
 }
 
 /** Register `body`'s tests once per store, each under the store's name. */
@@ -48,7 +50,7 @@ export async function buildTestApp(t: Test, options: TestAppOptions = {}): Promi
     ...influx,
     ...options.env,
   });
-  const app = await buildApp({ config, logger: false, validateResponses: true });
+  const app = await buildApp({ config, logger: options.logger ?? false, validateResponses: true });
   t.teardown(() => app.close());
   if (options.demo === true) await loadDemo(app.services.ingest);
   return app;
@@ -62,5 +64,6 @@ export async function call(app: FastifyInstance, options: InjectOptions): Promis
   return { status: response.statusCode, body, response };
 }
 
-export const post = (app: FastifyInstance, observations: unknown[], query = '', role: Role = 'writer') =>
-  call(app, { method: 'POST', url: `/v1/observations${query}`, headers: bearer(role), payload: { observations } });
+/** Post figures as a role's bootstrap token, or as `token` when given. */
+export const post = (app: FastifyInstance, observations: unknown[], query = '', role: Role = 'writer', token?: string) =>
+  call(app, { method: 'POST', url: `/v1/observations${query}`, headers: token === undefined ? bearer(role) : { authorization: `Bearer ${token}` }, payload: { observations } });

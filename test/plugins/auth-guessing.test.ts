@@ -77,7 +77,8 @@ t.test('the window ends: the address may try again', async (t) => {
   let now = 1_000_000;
   const app = Fastify({ logger: false });
   await app.register(errorsPlugin);
-  await app.register(authPlugin, { tokens: [{ role: 'reader', name: 'reader', token: TOKENS.reader }], publicRead: true, now: () => now });
+  const reader = { role: 'reader' as const, holder: 'reader', scope: null, tokenId: null };
+  await app.register(authPlugin, { tokens: { principalOf: (token) => (token === TOKENS.reader ? reader : undefined) }, publicRead: true, now: () => now });
   app.get('/x', async () => ({ ok: true }));
   await app.ready();
   t.teardown(() => app.close());

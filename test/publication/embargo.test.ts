@@ -83,10 +83,12 @@ function textOf(body: Buffer, type: string): string {
   return Object.values(unzipSync(new Uint8Array(body))).map((bytes) => strFromU8(bytes)).join('\n');
 }
 
-async function sweep(app: FastifyInstance, role: Role | null) {
+/** A role's bootstrap token, none (null), or a token of the caller's own (`{ token }`). */
+async function sweep(app: FastifyInstance, role: Role | null | { token: string }) {
   const out = [];
+  const headers = role === null ? {} : typeof role === 'string' ? bearer(role) : { authorization: `Bearer ${role.token}` };
   for (const url of READS) {
-    const r = await call(app, { method: 'GET', url, headers: role === null ? {} : bearer(role) });
+    const r = await call(app, { method: 'GET', url, headers });
     const text = textOf(r.response.rawPayload, String(r.response.headers['content-type'] ?? ''));
     out.push({ url, status: r.status, text: `${JSON.stringify(r.response.headers)}\n${text}`, body: r.body, headers: r.response.headers });
   }
@@ -151,6 +153,13 @@ forEachStore(t, (t, store) => {
     }
     // Right after privileged answers, the public still sees nothing: no cache hands them on.
     for (const r of await sweep(app, null)) t.same(leaks(r.text), [], `anonymous after preview: ${r.url}`);
+    // A preview scoped to a county whose embargoed figure is no secret: sees nothing of the others' (API.md "Tokens and scopes").
+    const scoped = await call(app, { method: 'POST', url: '/v1/tokens', headers: bearer('admin'), payload: { role: 'preview', holder: 'jiaojiang', scope: { regions: ['331002'] } } });
+    t.equal(scoped.status, 201);
+    for (const r of await sweep(app, { token: scoped.body.token })) {
+      t.same(leaks(r.text), [], `a scoped preview: ${r.url} (${r.status})`);
+      t.ok(r.status < 500, `${r.url} answers ${r.status}`);
+    }
     // The feed's cursors a privileged caller was given, replayed by the public: still only what the public sees.
     const cursors: string[] = [];
     for (let page = 0, cursor: string | null = null; page < 100; page++) {

@@ -4,7 +4,7 @@
  */
 import type { Test } from 'tap';
 import type { Indicator, Observation, Region } from '../../src/domain/types.ts';
-import type { Store } from '../../src/store/store.ts';
+import type { AccessEntry, ReviewDecision, Store, StoredToken } from '../../src/store/store.ts';
 
 export interface StoreHarness {
   /** A new, empty store. */
@@ -396,5 +396,211 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     const times = (await store.history({ indicator: 'inv', region: 'K01', period: '2022-06' })).map((v) => v.receivedAt);
     t.equal(times.length, 20);
     t.ok(times.every((at, i) => i === 0 || at > times[i - 1]!), 'each later than the one before, even within a millisecond');
+  });
+
+  t.test('tokens: kept whole, oldest first, scopes as given; revoked once; last use only later; kept across a restart', async (t) => {
+    let store = await seeded(h);
+    const token = (id: string, createdAt: number, scope: StoredToken['scope'], more: Partial<StoredToken> = {}): StoredToken => ({
+      id,
+      hash: `${id.replace(/[^a-f0-9]/g, '')}${'0123456789abcdef'.repeat(4)}`.slice(0, 64),
+      role: 'reader',
+      holder: `holder of ${id}`,
+      scope,
+      createdAt,
+      createdBy: 'admin',
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      ...more,
+    });
+    const given = [
+      token('tok-b', Date.parse('2024-05-01T00:00:02Z'), null, { role: 'admin', holder: '张三 "quoted" \\ back\nline', createdBy: '管理员' }),
+      token('tok-a', Date.parse('2024-05-01T00:00:02Z'), {}, { role: 'writer', expiresAt: Date.parse('2030-01-01T00:00:00Z') }),
+      token('tok-c', Date.parse('2024-05-01T00:00:01Z'), { regions: ['P', 'K01'] }),
+      token('tok-d', Date.parse('2024-05-01T00:00:03Z'), { indicators: ['inv'] }, { role: 'preview', revokedAt: Date.parse('2024-05-02T00:00:00Z'), lastUsedAt: Date.parse('2024-05-01T12:00:00Z') }),
+      token('tok-e', Date.parse('2024-05-01T00:00:03.001Z'), { regions: ['C'], indicators: ['rate', 'inv'] }, { role: 'approver' }),
+    ];
+    t.same(await store.tokens(), [], 'none at first');
+    const before = await store.changes();
+    for (const x of given) await store.saveToken(x);
+    const saved = await store.changes();
+    t.not(saved.catalog, before.catalog, 'saving a token moves the catalog marker');
+    t.equal(saved.releases, before.releases, 'not the calendar marker');
+    const byId = (id: string) => given.find((x) => x.id === id)!;
+    t.same(await store.tokens(), ['tok-c', 'tok-a', 'tok-b', 'tok-d', 'tok-e'].map(byId), 'every field kept; oldest first, then by id');
+    const kept = await store.tokens();
+    t.equal(kept.find((x) => x.id === 'tok-b')!.scope, null, 'no scope stays null');
+    t.same(Object.keys(kept.find((x) => x.id === 'tok-a')!.scope!), [], 'an empty scope stays empty');
+    t.same(kept.find((x) => x.id === 'tok-c')!.scope, { regions: ['P', 'K01'] }, 'regions only');
+    t.same(kept.find((x) => x.id === 'tok-d')!.scope, { indicators: ['inv'] }, 'indicators only');
+
+    await t.rejects(store.saveToken({ ...byId('tok-a'), hash: 'f'.repeat(64) }), 'an id kept already is refused');
+    t.equal((await store.tokens()).find((x) => x.id === 'tok-a')!.hash, byId('tok-a').hash, 'and the kept token is unchanged');
+
+    const revokedAt = Date.parse('2024-05-03T00:00:00Z');
+    const a = await store.changes();
+    t.equal(await store.revokeToken('tok-a', revokedAt), true, 'revoked');
+    const b = await store.changes();
+    t.not(b.catalog, a.catalog, 'revoking moves the catalog marker');
+    t.equal(await store.revokeToken('tok-a', revokedAt + 1000), false, 'not twice');
+    t.equal(await store.revokeToken('tok-d', revokedAt), false, 'nor a token saved revoked');
+    t.equal(await store.revokeToken('nope', revokedAt), false, 'nor an unknown one');
+    t.equal((await store.changes()).catalog, b.catalog, 'a revocation that revoked nothing moves no marker');
+    let tokens = await store.tokens();
+    t.equal(tokens.find((x) => x.id === 'tok-a')!.revokedAt, revokedAt, 'the first revocation time is kept');
+    t.equal(tokens.find((x) => x.id === 'tok-d')!.revokedAt, byId('tok-d').revokedAt);
+    t.same(tokens.find((x) => x.id === 'tok-a'), { ...byId('tok-a'), revokedAt }, 'nothing else changed');
+
+    const c = await store.changes();
+    const used = Date.parse('2024-05-04T00:00:00Z');
+    await store.touchTokens([
+      { id: 'tok-b', lastUsedAt: used },
+      { id: 'nope', lastUsedAt: used },
+      { id: 'tok-d', lastUsedAt: Date.parse('2024-05-01T06:00:00Z') },
+      { id: 'tok-c', lastUsedAt: used + 5 },
+      { id: 'tok-c', lastUsedAt: used + 9 },
+      { id: 'tok-c', lastUsedAt: used + 7 },
+    ]);
+    await store.touchTokens([{ id: 'tok-b', lastUsedAt: used - 1000 }]);
+    await store.touchTokens([]);
+    const d = await store.changes();
+    t.same([d.data, d.catalog, d.releases], [c.data, c.catalog, c.releases], 'touching moves no marker');
+    tokens = await store.tokens();
+    t.same(
+      tokens.map((x) => [x.id, x.lastUsedAt]),
+      [
+        ['tok-c', used + 9],
+        ['tok-a', null],
+        ['tok-b', used],
+        ['tok-d', byId('tok-d').lastUsedAt],
+        ['tok-e', null],
+      ],
+      'the latest use kept, an earlier one ignored, unknown ids ignored',
+    );
+    t.same(tokens.find((x) => x.id === 'tok-b'), { ...byId('tok-b'), lastUsedAt: used }, 'nothing else changed');
+
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.same(await store.tokens(), tokens, 'kept across a restart');
+  });
+
+  t.test('the access log: newest first, pages without gaps or repeats, filters and bounds, months exactly', async (t) => {
+    let store = await seeded(h);
+    const base = Date.parse('2024-05-01T08:00:00Z');
+    const entry = (at: number, holder: string, months: Array<[string, string]>, more: Partial<AccessEntry> = {}): AccessEntry => ({
+      at,
+      holder,
+      role: 'preview',
+      method: 'GET',
+      path: `/v1/rankings?indicator=${months[0]?.[0] ?? ''}&period=${months[0]?.[1] ?? ''}`,
+      months: months.map(([indicator, period]) => ({ indicator, period })),
+      ...more,
+    });
+    // Many months in one answer (a download): more JSON than one string field of a point takes whole.
+    const many: Array<[string, string]> = Array.from({ length: 1200 }, (_, i) => [i % 2 === 0 ? 'inv' : 'rate', `${1900 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`]);
+    const early = entry(base - 3_600_000, 'alice', [['inv', '2024-03']]);
+    const fillers = Array.from({ length: 40 }, (_, i) => entry(base - 1_000_000 + i * 1000, 'filler', [['rate', '2024-01']]));
+    const sameMs = [
+      entry(base + 1000, 'bob', [['inv', '2024-04'], ['rate', '2024-03']]),
+      entry(base + 1000, 'alice', [['rate', '2024-04']], { role: 'admin', method: 'POST', path: '/v1/exports' }),
+      entry(base + 1000, 'bob', many, { role: 'writer', path: '/v1/exports/all.xlsx' }),
+    ];
+    const others = [
+      entry(base, 'alice', [['inv', '2024-04']]),
+      entry(base + 2000, 'carol "q" \\ 名', [['inv', '2024-03'], ['rate', '2024-04']], { path: '/v1/series?region=odd.code-_1&note="x"' }),
+      entry(base - 5000, 'alice', [['rate', '2024-03']]),
+    ];
+    const later = entry(base + 1000, 'dave', [['inv', '2024-04']]);
+    await store.appendAccess([early]);
+    await store.appendAccess(fillers);
+    await store.appendAccess(sameMs);
+    await store.appendAccess(others);
+    await store.appendAccess([later]);
+    await store.appendAccess([]);
+    const given = [early, ...fillers, ...sameMs, ...others, later];
+
+    const full = await store.accessLog({ limit: 1000 });
+    t.equal(full.length, given.length, 'every entry kept: none of one millisecond overwrote another');
+    t.equal(new Set(full.map((e) => e.id)).size, full.length, 'ids unique');
+    t.equal(full.filter((e) => e.at === base + 1000).length, 4, 'four entries in one millisecond, from two appends');
+    t.ok(full.every((e, i) => i === 0 || e.at <= full[i - 1]!.at), 'newest first');
+    const plain = ({ id: _id, ...e }: AccessEntry & { id: string }) => e;
+    const key = (e: AccessEntry) => JSON.stringify(e);
+    t.same(full.map(plain).map(key).sort(), given.map(key).sort(), 'every field and month kept exactly');
+    t.same(full.find((e) => e.path === '/v1/exports/all.xlsx')!.months, many.map(([indicator, period]) => ({ indicator, period })), 'a long list of months whole, in order');
+
+    const walk = async (query: { holder?: string; indicator?: string; period?: string; from?: number; to?: number }, size: number) => {
+      const out: Array<AccessEntry & { id: string }> = [];
+      let before: { at: number; id: string } | undefined;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await store.accessLog({ ...query, limit: size, before });
+        t.ok(page.length <= size, 'a page holds at most its limit');
+        out.push(...page);
+        if (page.length < size) return out;
+        const last = page[page.length - 1]!;
+        before = { at: last.at, id: last.id };
+      }
+      t.fail('the walk ends');
+      return out;
+    };
+    t.same(await walk({}, 2), full, 'pages of 2 walk everything newest first, no gap, no repeat');
+    t.same(await walk({}, 4), full, 'pages of 4 too (one ends inside the millisecond of four)');
+    t.same(await store.accessLog({ limit: 3 }), full.slice(0, 3), 'the first page');
+
+    const check = async (what: string, query: { holder?: string; indicator?: string; period?: string; from?: number; to?: number }, want: (e: AccessEntry) => boolean) => {
+      const expected = full.filter(want);
+      t.ok(expected.length > 0 || what.includes('nothing'), `${what}: the case has entries`);
+      t.same(await store.accessLog({ ...query, limit: 1000 }), expected, what);
+      t.same(await walk(query, 2), expected, `${what}, in pages of 2`);
+    };
+    const has = (e: AccessEntry, indicator?: string, period?: string) =>
+      e.months.some((m) => (indicator === undefined || m.indicator === indicator) && (period === undefined || m.period === period));
+    await check('by holder', { holder: 'alice' }, (e) => e.holder === 'alice');
+    await check('by a holder with quotes', { holder: 'carol "q" \\ 名' }, (e) => e.holder === 'carol "q" \\ 名');
+    await check('by holder, nothing', { holder: 'ALICE' }, () => false);
+    await check('by indicator (found past many entries without it)', { indicator: 'inv' }, (e) => has(e, 'inv'));
+    await check('by indicator and period: one month with both', { indicator: 'inv', period: '2024-04' }, (e) => has(e, 'inv', '2024-04'));
+    t.notOk(has(others[1]!, 'inv', '2024-04'), 'an entry with inv in another month and 2024-04 of another indicator does not count');
+    await check('by period alone', { period: '2024-04' }, (e) => has(e, undefined, '2024-04'));
+    await check('by indicator, nothing', { indicator: 'nope' }, () => false);
+    await check('from and to, inclusive: one millisecond', { from: base + 1000, to: base + 1000 }, (e) => e.at === base + 1000);
+    await check('from only', { from: base }, (e) => e.at >= base);
+    await check('to only', { to: base - 5000 }, (e) => e.at <= base - 5000);
+    await check('every filter at once', { holder: 'bob', indicator: 'rate', period: '2024-03', from: base, to: base + 2000 }, (e) => e.holder === 'bob' && has(e, 'rate', '2024-03') && e.at >= base && e.at <= base + 2000);
+    t.same(await store.accessLog({ limit: 10, from: base + 3000 }), [], 'nothing after the last');
+    t.same(await store.accessLog({ limit: 10, to: base - 7_200_000 }), [], 'nothing before the first');
+
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.same(await store.accessLog({ limit: 1000 }), full, 'kept across a restart, ids too');
+    const more = entry(base + 1000, 'erin', [['inv', '2024-04']]);
+    await store.appendAccess([more]);
+    const again = await store.accessLog({ limit: 1000, from: base + 1000, to: base + 1000 });
+    t.equal(again.length, 5, 'an entry appended after a restart in the same millisecond overwrites none');
+    t.equal(new Set(again.map((e) => e.id)).size, 5);
+  });
+
+  t.test('review decisions: every one kept in the order made, every field exact; the calendar marker moves', async (t) => {
+    let store = await seeded(h);
+    t.same(await store.reviewDecisions(), [], 'none at first');
+    const decision = (d: Partial<ReviewDecision>): ReviewDecision => ({ indicator: 'inv', period: '2024-04', action: 'approve', at: 2000, by: 'approver', note: null, override: null, ...d });
+    const made = [
+      decision({}),
+      decision({ action: 'reopen', at: 1000, by: '审核员', note: '数据有误，\n重新核对 "引号" \\ 反斜杠\ttab' }),
+      decision({ indicator: 'rate', at: 2000, by: 'boss', note: '', override: '检查未通过但已核实：见\n附件 "A"' }),
+      decision({ indicator: 'rate', at: 2000, note: null, override: 'x' }),
+      decision({ period: '2024-05', at: 3000, note: '{"json": true}', override: 'null' }),
+    ];
+    const before = await store.changes();
+    await store.saveReviewDecision(made[0]!);
+    const after = await store.changes();
+    t.not(after.releases, before.releases, 'a decision moves the calendar marker');
+    t.equal(after.catalog, before.catalog, 'not the catalog marker');
+    for (const d of made.slice(1)) await store.saveReviewDecision(d);
+    const order = [made[1], made[0], made[2], made[3], made[4]];
+    t.same(await store.reviewDecisions(), order, 'by time, then in the order made; null and text kept apart');
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.same(await store.reviewDecisions(), order, 'kept across a restart');
   });
 }

@@ -54,7 +54,7 @@ t.test('a data file of schema 1 is brought up to date without losing anything', 
   t.same((await store.loadCatalog()).indicators, [
     { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
   ]);
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
   t.same(store.db.prepare('SELECT count(*) FROM reports').pluck().get(), 0, 'the new tables exist');
 });
 
@@ -77,7 +77,7 @@ t.test('a data file of schema 2 gains withdrawals, receipts, releases and report
   await store.close();
   store = new SqliteStore(dir);
   t.teardown(() => store.close());
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
   t.same(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all(), ['keep_revision_v3'], 'one trigger, the new one');
   const key = { indicator: 'inv', region: 'R', period: '2022-06' };
   await store.write([{ ...key, value: 2, yoy: null, status: null }], { receivedAt: new Date(2000), by: 'new' });
@@ -102,5 +102,5 @@ t.test('a data file of schema 2 gains the columns of regions that change and the
   await store.saveCatalog({ regions: [{ code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' }] });
   t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' });
   t.same(await store.targets({}), [], 'the targets table exists');
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '3');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
 });

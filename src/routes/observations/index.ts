@@ -45,7 +45,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const ingest = app.services.ingest;
-      const options = { dryRun: request.query.dryRun ?? false, by: request.principal.name };
+      const options = { dryRun: request.query.dryRun ?? false, by: request.principal.holder, scope: request.principal.scope };
       const workbook = await readWorkbook(request.headers['content-type'], request.body, request.query.sheet ?? null);
       if (workbook !== null) return workbook.ingest(options);
       const rows = Buffer.isBuffer(request.body)
@@ -122,7 +122,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: withdrawResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema },
       },
     },
-    async (request) => ({ withdrawn: true as const, version: await app.services.ingest.withdraw(request.params, request.principal.name) }),
+    async (request) => ({ withdrawn: true as const, version: await app.services.ingest.withdraw(request.params, request.principal.holder, request.principal.scope) }),
   );
 
   app.get(

@@ -14,7 +14,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       config: { access: 'admin' },
       schema: { tags: ['releases'], summary: 'set or move release times (RFC 3339 with an offset); every setting is kept', body: releasesBody, response: { 200: upsertedSchema, ...errors } },
     },
-    async (request) => ({ upserted: await releases.put(request.body.releases, request.principal.name) }),
+    async (request) => ({ upserted: await releases.put(request.body.releases, request.principal.holder) }),
   );
   app.delete(
     '/v1/releases/:indicator/:period',
@@ -28,7 +28,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await releases.end(request.params.indicator, request.params.period, request.principal.name);
+      await releases.end(request.params.indicator, request.params.period, request.principal.holder);
       return releases.list({ indicator: request.params.indicator, from: request.params.period, to: request.params.period });
     },
   );

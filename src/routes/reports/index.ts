@@ -26,7 +26,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const period = request.body?.period ?? previousMonth(new Date(), app.config.REPORT_TZ);
       const regions = request.body?.regions ?? reports.regionsToReportIn(period);
       for (const code of regions) app.services.catalog.region(code, 'regions');
-      return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.name}`);
+      return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.holder}`);
     },
   );
 

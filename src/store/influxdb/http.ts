@@ -12,6 +12,8 @@ import { ApiError, StoreUnavailableError } from '../../errors.ts';
 
 export type InfluxApi = 'v1' | 'v2' | 'v3';
 export type ParamValue = string | number | boolean;
+/** The unit of timestamps in written lines: seconds (figures, catalog, …) or nanoseconds (access-lines.ts). */
+export type WritePrecision = 's' | 'ns';
 /** One statement's answer: columns and rows of values, `time` in seconds. */
 export interface Result {
   columns: string[];
@@ -274,10 +276,10 @@ export class InfluxHttp {
   }
 
   /** Line protocol to 1.x's `/write` (InfluxDB before 1.8 has no `/api/v2/write`). */
-  async writeV1(lines: string): Promise<void> {
+  async writeV1(lines: string, precision: WritePrecision = 's'): Promise<void> {
     let answer: Answer;
     try {
-      answer = await this.request('POST', '/write', { db: this.connection.database, precision: 's' }, lines);
+      answer = await this.request('POST', '/write', { db: this.connection.database, precision }, lines);
     } catch (error) {
       throw new InfluxWriteError((error as Error).message, true);
     }

@@ -16,24 +16,46 @@
  * ends by rewriting the change marker (publication-lines.ts), which every
  * instance reads to know whether what it holds is still current.
  */
+import { randomInt } from 'node:crypto';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import { periodRange, shiftPeriod } from '../../domain/period.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import type {
+  AccessEntry,
+  AccessQuery,
   CatalogChanges,
   CatalogData,
   ChangeState,
   FigureVersions,
   ReportRecord,
+  ReviewDecision,
   SliceReceipt,
   Store,
   StoredReport,
+  StoredToken,
   TargetFilter,
   WriteCounts,
   WriteMeta,
   WriteSession,
 } from '../store.ts';
+import {
+  accessLine,
+  accessNanos,
+  accessOf,
+  LAST_MS,
+  nanos,
+  nanoTime,
+  plainToken,
+  reviewLine,
+  reviewsOf,
+  SubMillisecond,
+  SUB_MS,
+  tokenFieldLine,
+  tokenLine,
+  tokensOf,
+  type TokenRow,
+} from './access-lines.ts';
 import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result, StorageLimitError } from './http.ts';
 import { type CatalogKind, catalogDoc, catalogEntries, catalogLine, catalogSlots, FigureLines, reportKey, reportLine, stateLine, type StoredFigure } from './lines.ts';
@@ -89,6 +111,16 @@ export const STARTUP_WAIT_MS = 30_000;
 const FAR_PAST = '1677-09-22T00:00:00Z';
 const FAR_FUTURE = '2262-04-10T00:00:00Z';
 const EMPTY: Result = { columns: [], rows: [] };
+/**
+ * Access-log entries read at a time, newest first: first the smallest of
+ * these that holds a page, then (a larger page, or filters on months that
+ * left it short) the largest, again and again from where the last ended.
+ * Constants of the store, pasted into the query as its LIMIT (never a value
+ * from a request).
+ */
+const ACCESS_CHUNKS = [16, 128, 1024] as const;
+/** Review decisions of one millisecond keep their order up to this many (the rest of a decision's offset is random). */
+const REVIEWS_PER_MS = 999;
 
 const current = (f: StoredFigure) => f.withdrawn !== true;
 
@@ -137,6 +169,8 @@ export class InfluxStore implements Store {
   private readonly knownLanes = new KnownSeries();
   /** Lanes of receipts written by a batch that influxd then refused whole, by month: no figure names them, so the next receipt there reuses the lane. */
   private readonly spareLanes = new Map<string, number>();
+  /** Offsets of this process's access-log entries within their millisecond (access-lines.ts). */
+  private readonly accessSeq = new SubMillisecond();
 
   private constructor(
     private readonly http: InfluxHttp,
@@ -602,7 +636,7 @@ export class InfluxStore implements Store {
     };
   }
 
-  /** Figure writes under way: closing waits for them. */
+  /** Figure writes and access-log appends under way: closing waits for them. */
   private readonly writes = new Set<Promise<unknown>>();
 
   /**
@@ -1110,5 +1144,123 @@ export class InfluxStore implements Store {
     if (current !== null && current >= slot) return false;
     await this.writer.write(1, () => stateLine(key, slot));
     return true;
+  }
+
+  private async tokenRows(): Promise<TokenRow[]> {
+    const [result = EMPTY] = await this.run([statement('tokens', 0, {})]);
+    return tokensOf(result.rows.map((row) => getter(result, row)));
+  }
+
+  /** A token's point at its creation time plus a random nanosecond offset; an id kept already is refused. */
+  async saveToken(token: StoredToken): Promise<void> {
+    await this.exclusive(async () => {
+      if ((await this.tokenRows()).some((t) => t.id === token.id)) throw new Error(`a token with id ${token.id} is kept already`);
+      await this.writer.write(1, () => tokenLine(token, randomInt(SUB_MS)), undefined, 'ns');
+      await this.mark(['data', 'catalog']);
+    });
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    return this.exclusive(async () => {
+      const token = (await this.tokenRows()).find((t) => t.id === id);
+      if (token === undefined || token.revokedAt !== null) return false;
+      await this.writer.write(1, () => tokenFieldLine(token, 'revoked_at', at), undefined, 'ns');
+      await this.mark(['data', 'catalog']);
+      return true;
+    });
+  }
+
+  async tokens(): Promise<StoredToken[]> {
+    return (await this.tokenRows()).map(plainToken);
+  }
+
+  /** One read of the tokens and one write of the later times: no marker (nobody need reload for it). */
+  async touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void> {
+    if (uses.length === 0) return;
+    await this.exclusive(async () => {
+      const byId = new Map((await this.tokenRows()).map((t) => [t.id, t]));
+      const later = new Map<string, number>();
+      for (const use of uses) {
+        const token = byId.get(use.id);
+        if (token === undefined || (token.lastUsedAt !== null && token.lastUsedAt >= use.lastUsedAt)) continue;
+        later.set(use.id, Math.max(later.get(use.id) ?? Number.NEGATIVE_INFINITY, use.lastUsedAt));
+      }
+      const lines = [...later].map(([id, lastUsedAt]) => tokenFieldLine(byId.get(id)!, 'last_used_at', lastUsedAt));
+      if (lines.length > 0) await this.writer.write(lines.length, (i) => lines[i]!, undefined, 'ns');
+    });
+  }
+
+  /**
+   * One point per entry at its millisecond plus an offset of this process's
+   * counter: entries of one millisecond never overwrite each other. Not
+   * behind the write lock (an append waits for no catalog save); resolves
+   * once influxd acknowledged every line, else throws (StoreUnavailableError).
+   */
+  async appendAccess(entries: readonly AccessEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const lines = entries.map((e) => accessLine(e, this.accessSeq.take()));
+    const running = this.writer.write(lines.length, (i) => lines[i]!, undefined, 'ns');
+    this.writes.add(running);
+    void running.catch(() => {}).finally(() => this.writes.delete(running));
+    await running;
+  }
+
+  /**
+   * Newest first along time, in chunks of a bounded size (LIMIT), each
+   * before the last entry read: holder is filtered by influxd, months here;
+   * reading stops once the page is full or the log (within from/to) ends.
+   */
+  async accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>> {
+    const limit = Math.floor(query.limit);
+    if (!(limit > 0)) return [];
+    const from = query.from === undefined ? null : Math.max(0, Math.ceil(query.from));
+    // Exclusive, in ns: after `to`'s last nanosecond, and no later than the previous page's last entry.
+    let upper: bigint | null = query.to === undefined ? null : nanos(Math.min(Math.floor(query.to), LAST_MS) + 1, 0);
+    if (query.before !== undefined) {
+      const at = accessNanos(query.before) ?? nanos(Math.max(0, Math.min(Math.floor(query.before.at), LAST_MS)), 0);
+      if (upper === null || at < upper) upper = at;
+    }
+    if (upper !== null && upper <= 0n) return [];
+    if (from !== null && upper !== null && nanos(from, 0) >= upper) return [];
+    const largest: number = ACCESS_CHUNKS[ACCESS_CHUNKS.length - 1]!;
+    let chunk: number = ACCESS_CHUNKS.find((size) => size >= limit) ?? largest;
+    const filters = query.holder === undefined ? [] : ['holder'];
+    const wanted = (e: AccessEntry) =>
+      (query.indicator === undefined && query.period === undefined) ||
+      e.months.some((m) => (query.indicator === undefined || m.indicator === query.indicator) && (query.period === undefined || m.period === query.period));
+    const out: Array<AccessEntry & { id: string }> = [];
+    for (;;) {
+      const params: Record<string, ParamValue> = { from: from === null ? FAR_PAST : nanoTime(nanos(from, 0)), before: upper === null ? FAR_FUTURE : nanoTime(upper) };
+      if (query.holder !== undefined) params.holder = query.holder;
+      const s = statement('access-page', 0, params, null, filters);
+      const [result = EMPTY] = await this.run([{ ...s, text: s.text.replace('{{limit}}', String(chunk)) }]);
+      for (const row of result.rows) {
+        const { ns, ...entry } = accessOf(getter(result, row));
+        upper = ns;
+        if (!wanted(entry)) continue;
+        out.push(entry);
+        if (out.length === limit) return out;
+      }
+      if (result.rows.length < chunk) return out;
+      chunk = largest;
+    }
+  }
+
+  /** A decision's point after those already made in its millisecond: the order made is kept. */
+  async saveReviewDecision(decision: ReviewDecision): Promise<void> {
+    await this.exclusive(async () => {
+      const [result = EMPTY] = await this.run([
+        statement('review-count', 0, { from: nanoTime(nanos(decision.at, 0)), to: nanoTime(nanos(decision.at + 1, 0)) }),
+      ]);
+      const made = Number(result.rows[0]?.[column(result, 'count')] ?? 0);
+      const seq = Math.min(made, REVIEWS_PER_MS) * 1000 + randomInt(1000);
+      await this.writer.write(1, () => reviewLine(decision, seq), undefined, 'ns');
+      await this.mark(['data', 'releases']);
+    });
+  }
+
+  async reviewDecisions(): Promise<ReviewDecision[]> {
+    const [result = EMPTY] = await this.run([statement('reviews', 0, {})]);
+    return reviewsOf(result.rows.map((row) => getter(result, row)));
   }
 }

@@ -5,7 +5,7 @@
  * `/api/v2/write`; `v1` posts to `/write?db=` (InfluxDB before 1.8).
  */
 import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
-import { InfluxHttp, InfluxWriteError, type StorageLimitError, writeFailure } from './http.ts';
+import { InfluxHttp, InfluxWriteError, type StorageLimitError, type WritePrecision, writeFailure } from './http.ts';
 
 /** InfluxDB advises 5,000 lines a request. */
 export const WRITE_CHUNK_LINES = 5_000;
@@ -41,9 +41,11 @@ export class LineWriter {
    * overlaps InfluxDB taking the last one. After a chunk fails no further
    * chunk is sent: a refused write stops where it was refused.
    * `chunkLines` larger than InfluxDB's advice sends lines that must be
-   * taken or refused together in one request.
+   * taken or refused together in one request. Timestamps are in seconds
+   * unless `precision` says nanoseconds (the access log and review points,
+   * several in one millisecond: access-lines.ts).
    */
-  async write(count: number, lineAt: (i: number) => string, chunkLines = WRITE_CHUNK_LINES): Promise<void> {
+  async write(count: number, lineAt: (i: number) => string, chunkLines = WRITE_CHUNK_LINES, precision: WritePrecision = 's'): Promise<void> {
     let next = 0;
     let failed = false;
     const worker = async () => {
@@ -54,7 +56,7 @@ export class LineWriter {
         const chunk: string[] = [];
         for (let i = start; i < end; i++) chunk.push(lineAt(i));
         try {
-          await this.withRetry(chunk);
+          await this.withRetry(chunk, precision);
         } catch (error) {
           failed = true;
           throw error;
@@ -64,10 +66,10 @@ export class LineWriter {
     await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
   }
 
-  private async withRetry(chunk: readonly string[]): Promise<void> {
+  private async withRetry(chunk: readonly string[], precision: WritePrecision): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.send(chunk);
+        await this.send(chunk, precision);
         return;
       } catch (error) {
         const delay = RETRY_DELAYS_MS[attempt];
@@ -79,11 +81,11 @@ export class LineWriter {
     }
   }
 
-  private async send(chunk: readonly string[]): Promise<void> {
-    if (this.client === null) return this.http.writeV1(chunk.join('\n'));
+  private async send(chunk: readonly string[], precision: WritePrecision): Promise<void> {
+    if (this.client === null) return this.http.writeV1(chunk.join('\n'), precision);
     const c = this.http.connection;
     // One write API per chunk, never buffering beyond it: the chunk is acknowledged when close() resolves.
-    const api: WriteApi = this.client.getWriteApi(c.org ?? '', c.database, 's', {
+    const api: WriteApi = this.client.getWriteApi(c.org ?? '', c.database, precision, {
       batchSize: chunk.length + 1,
       maxBufferLines: chunk.length + 1,
       flushInterval: 0,

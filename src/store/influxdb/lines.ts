@@ -8,6 +8,7 @@
  * receipt              tags indicator, lane             fields at, by, parts, regions0 … (receipts.ts)
  * catalog              tag kind                         fields id (the code), seq, chunks, doc0 … docN (the entry as JSON); time: the entry's slot
  * report               tag region                       fields generated_at, trigger, digest, failures, quotes, chunks, doc0 …; time: the month + version seconds
+ * token, access, review  no tags                       tokens, the pre-release access log, review decisions; times in ns (access-lines.ts)
  *
  * Tags hold only values as many as the catalog's codes (indicator, region)
  * or few (version, lane, kind; a release's `setting`, one per calendar

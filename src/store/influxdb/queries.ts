@@ -30,6 +30,10 @@ export type QueryName =
   | 'catalog-slots'
   | 'receipt-lanes'
   | 'targets'
+  | 'tokens'
+  | 'access-page'
+  | 'reviews'
+  | 'review-count'
   | 'database-exists'
   | 'create-database';
 

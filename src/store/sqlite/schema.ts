@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { TARGETS_DDL } from './targets.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -113,6 +113,46 @@ CREATE TABLE IF NOT EXISTS reports (
 -- Small durable facts of the service itself, such as the last schedule slot run.
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 
+-- Tokens made through the API: never the token itself, only its SHA-256 (hex). Times in ms.
+CREATE TABLE IF NOT EXISTS tokens (
+  id TEXT PRIMARY KEY,
+  hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  scope TEXT, -- JSON object ({"regions": […], "indicators": […]}, either absent: all), or NULL: no scope
+  created_at INTEGER NOT NULL,
+  created_by TEXT NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  last_used_at INTEGER
+) WITHOUT ROWID;
+
+-- The pre-release access log, append only: answers that carried months the public could not see yet.
+-- id (the rowid) orders the entries of one millisecond; a page walks access_at backwards from (at, id).
+CREATE TABLE IF NOT EXISTS access (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  holder TEXT NOT NULL,
+  role TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  months TEXT NOT NULL -- JSON array of [indicator, period], in the order given
+);
+CREATE INDEX IF NOT EXISTS access_at ON access (at, id);
+CREATE INDEX IF NOT EXISTS access_holder ON access (holder, at, id);
+
+-- Review decisions on indicators' months, never updated: seq is the order made.
+CREATE TABLE IF NOT EXISTS reviews (
+  seq INTEGER PRIMARY KEY,
+  indicator TEXT NOT NULL,
+  period TEXT NOT NULL,
+  action TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  by TEXT NOT NULL,
+  note TEXT,
+  override TEXT
+);
+
 `;
 
 /** Indexes and the trigger: created after older files gained the columns they name. */
@@ -156,7 +196,8 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
     throw new Error(`the data file was written by a newer version of the service (schema ${version}, this one knows ${SCHEMA_VERSION})`);
   }
   // Version 2 added how reports quote an indicator; 3, withdrawals, report quotes and regions that
-  // change (earlier codes, months of validity). New tables come from the DDL above.
+  // change (earlier codes, months of validity); 4, tokens, the access log and review decisions
+  // (new tables only). New tables come from the DDL above.
   addColumn(db, 'indicators', 'report_value', 'INTEGER NOT NULL DEFAULT 1');
   addColumn(db, 'observations', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'revisions', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');

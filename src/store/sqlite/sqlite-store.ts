@@ -8,15 +8,20 @@ import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/p
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
 import type {
+  AccessEntry,
+  AccessQuery,
   CatalogChanges,
   CatalogData,
   ChangeState,
   FigureVersions,
   ReportRecord,
+  ReviewDecision,
   SliceReceipt,
   Store,
   StoredReport,
+  StoredToken,
   TargetFilter,
+  TokenRole,
   WriteCounts,
   WriteMeta,
   WriteSession,
@@ -63,6 +68,31 @@ interface ReportRowOut {
   failures: number;
   quotes: string;
 }
+
+type TokenRowOut = [
+  id: string,
+  hash: string,
+  role: string,
+  holder: string,
+  scope: string | null,
+  createdAt: number,
+  createdBy: string,
+  expiresAt: number | null,
+  revokedAt: number | null,
+  lastUsedAt: number | null,
+];
+type AccessRowOut = [id: number, at: number, holder: string, role: string, method: string, path: string, months: string];
+
+/**
+ * A page of the access log: along access_at (or access_holder) backwards
+ * from a position (at, id), exclusive; months filtered on each entry read
+ * until the page is full. {{holder}} is empty or the holder's equality.
+ */
+export const ACCESS_PAGE = `SELECT id, at, holder, role, method, path, months FROM access
+  WHERE at >= @from AND (at, id) < (@at, @id){{holder}}
+    AND (@any OR EXISTS (SELECT 1 FROM json_each(access.months) m
+      WHERE (@indicator IS NULL OR m.value ->> 0 = @indicator) AND (@period IS NULL OR m.value ->> 1 = @period)))
+  ORDER BY at DESC, id DESC LIMIT @limit`;
 
 const recordOf = (r: ReportRowOut): ReportRecord => ({
   region: r.region,
@@ -134,6 +164,12 @@ export class SqliteStore implements Store {
         `SELECT region, period, version, generated_at, trigger, digest, failures, quotes, facts FROM reports
          WHERE region = @region AND period = @period AND (@version IS NULL OR version = @version) ORDER BY version DESC LIMIT 1`,
       ),
+      tokens: db
+        .prepare('SELECT id, hash, role, holder, scope, created_at, created_by, expires_at, revoked_at, last_used_at FROM tokens ORDER BY created_at, id')
+        .raw(),
+      accessPage: db.prepare(ACCESS_PAGE.replace('{{holder}}', '')).raw(),
+      accessPageOf: db.prepare(ACCESS_PAGE.replace('{{holder}}', ' AND holder = @holder')).raw(),
+      reviews: db.prepare('SELECT indicator, period, action, at, by, note, override FROM reviews ORDER BY at, seq'),
     };
     this.readTargets = targetReader(db);
     this.loadIds();
@@ -526,5 +562,101 @@ export class SqliteStore implements Store {
 
   async history(key: ObservationKey): Promise<StoredVersion[]> {
     return this.versionReads.slice(key.indicator, key.period, [key.region], null, Number.POSITIVE_INFINITY)[0]?.versions ?? [];
+  }
+
+  /** Like a catalog save: every reader of the `catalog` marker reloads. */
+  async saveToken(token: StoredToken): Promise<void> {
+    const { id, hash, role, holder, scope, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt } = token;
+    const kept = { id, hash, role, holder, scope, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt };
+    await this.exclusive({ type: 'save-token', id: this.writer.newId(), token: kept });
+    this.generations.data++;
+    this.generations.catalog++;
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    const revoked = (await this.exclusive({ type: 'revoke-token', id: this.writer.newId(), token: id, at })) as boolean;
+    if (revoked) {
+      this.generations.data++;
+      this.generations.catalog++;
+    }
+    return revoked;
+  }
+
+  async tokens(): Promise<StoredToken[]> {
+    return (this.statements.tokens.all() as TokenRowOut[]).map(([id, hash, role, holder, scope, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt]) => ({
+      id,
+      hash,
+      role: role as TokenRole,
+      holder,
+      scope: scope === null ? null : (JSON.parse(scope) as StoredToken['scope']),
+      createdAt,
+      createdBy,
+      expiresAt,
+      revokedAt,
+      lastUsedAt,
+    }));
+  }
+
+  /** One transaction; no marker moves. */
+  async touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void> {
+    if (uses.length === 0) return;
+    await this.exclusive({ type: 'touch-tokens', id: this.writer.newId(), uses: uses.map((u) => ({ id: u.id, lastUsedAt: u.lastUsedAt })) });
+  }
+
+  /** In one transaction of the writer; resolves after its commit. */
+  async appendAccess(entries: readonly AccessEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const rows = entries.map((e) => ({
+      at: e.at,
+      holder: e.holder,
+      role: e.role,
+      method: e.method,
+      path: e.path,
+      months: JSON.stringify(e.months.map((m) => [m.indicator, m.period])),
+    }));
+    await this.exclusive({ type: 'access', id: this.writer.newId(), entries: rows });
+  }
+
+  async accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>> {
+    const limit = Math.floor(query.limit);
+    if (!(limit > 0)) return [];
+    // The position to read back from, exclusive: after `to`, and no later than the previous page's last entry (ids start at 1).
+    let position = { at: query.to === undefined ? Number.MAX_SAFE_INTEGER : Math.floor(query.to) + 1, id: 0 };
+    if (query.before !== undefined) {
+      const b = { at: query.before.at, id: /^\d{1,15}$/.test(query.before.id) ? Number(query.before.id) : 0 };
+      if (b.at < position.at || (b.at === position.at && b.id < position.id)) position = b;
+    }
+    const any = query.indicator === undefined && query.period === undefined;
+    const params = {
+      from: query.from ?? Number.MIN_SAFE_INTEGER,
+      at: position.at,
+      id: position.id,
+      any: any ? 1 : 0,
+      indicator: query.indicator ?? null,
+      period: query.period ?? null,
+      limit,
+    };
+    const rows = (query.holder === undefined ? this.statements.accessPage.all(params) : this.statements.accessPageOf.all({ ...params, holder: query.holder })) as AccessRowOut[];
+    return rows.map(([id, at, holder, role, method, path, months]) => ({
+      at,
+      holder,
+      role,
+      method,
+      path,
+      months: (JSON.parse(months) as Array<[string, Period]>).map(([indicator, period]) => ({ indicator, period })),
+      id: String(id),
+    }));
+  }
+
+  /** Like a calendar save: the `releases` marker moves. */
+  async saveReviewDecision(decision: ReviewDecision): Promise<void> {
+    const { indicator, period, action, at, by, note, override } = decision;
+    await this.exclusive({ type: 'review', id: this.writer.newId(), decision: { indicator, period, action, at, by, note, override } });
+    this.generations.releases++;
+    this.generations.data++;
+  }
+
+  async reviewDecisions(): Promise<ReviewDecision[]> {
+    return this.statements.reviews.all() as ReviewDecision[];
   }
 }

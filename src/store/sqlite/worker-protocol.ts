@@ -1,6 +1,6 @@
 /** Messages between the SQLite store and its writer thread. */
 import type { Target } from '../../domain/types.ts';
-import type { CatalogChanges, WriteCounts } from '../store.ts';
+import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
 import type { ReleaseRow } from './writer.ts';
 
@@ -20,6 +20,11 @@ export type WorkerRequest =
   | { type: 'claim'; id: number; key: string; slot: string }
   | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number | null; by: string }
   | { type: 'releases'; id: number; releases: ReleaseRow[] }
+  | { type: 'save-token'; id: number; token: StoredToken }
+  | { type: 'revoke-token'; id: number; token: string; at: number }
+  | { type: 'touch-tokens'; id: number; uses: Array<{ id: string; lastUsedAt: number }> }
+  | { type: 'access'; id: number; entries: AccessRow[] }
+  | { type: 'review'; id: number; decision: ReviewDecision }
   | { type: 'close'; id: number };
 
 /** A report as stored: facts as JSON text, times in ms. */
@@ -33,6 +38,17 @@ export interface ReportRow {
   facts: string;
   /** JSON array. */
   quotes: string;
+}
+
+/** An access-log entry as stored: months as JSON text. */
+export interface AccessRow {
+  at: number;
+  holder: string;
+  role: string;
+  method: string;
+  path: string;
+  /** JSON array of [indicator, period]. */
+  months: string;
 }
 
 export type WorkerReply =

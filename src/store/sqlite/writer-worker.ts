@@ -69,6 +69,25 @@ port.on('message', (message: WorkerRequest) => {
         writer.saveReleases(message.releases);
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         return;
+      case 'save-token':
+        writer.saveToken(message.token);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
+      case 'revoke-token':
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.revokeToken(message.token, message.at) });
+        return;
+      case 'touch-tokens':
+        writer.touchTokens(message.uses);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
+      case 'access':
+        writer.appendAccess(message.entries);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
+      case 'review':
+        writer.saveReview(message.decision);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
       case 'close':
         writer.rollback();
         db.close();

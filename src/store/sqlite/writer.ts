@@ -6,9 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { ReceiveClock } from '../receive-clock.ts';
-import type { CatalogChanges, WriteCounts } from '../store.ts';
+import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
 import { decodeStatus, type EncodedRows } from './encoding.ts';
-import type { ReportRow } from './worker-protocol.ts';
+import type { AccessRow, ReportRow } from './worker-protocol.ts';
 
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
 
@@ -92,6 +92,14 @@ export class Writer {
         `INSERT INTO state (key, value) VALUES (?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE excluded.value > state.value`,
       ),
+      insertToken: db.prepare(
+        `INSERT INTO tokens (id, hash, role, holder, scope, created_at, created_by, expires_at, revoked_at, last_used_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      revokeToken: db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      touchToken: db.prepare('UPDATE tokens SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)'),
+      insertAccess: db.prepare('INSERT INTO access (at, holder, role, method, path, months) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertReview: db.prepare('INSERT INTO reviews (indicator, period, action, at, by, note, override) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       upsertRegion: db.prepare(
         `INSERT INTO regions (code, name, parent, level, former_codes, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level,
@@ -227,5 +235,35 @@ export class Writer {
         s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change, i.reportValue ? 1 : 0);
       }
     })();
+  }
+
+  /** A new token (an id kept already is refused: the primary key). */
+  saveToken(t: StoredToken): void {
+    this.statements.insertToken.run(t.id, t.hash, t.role, t.holder, t.scope === null ? null : JSON.stringify(t.scope), t.createdAt, t.createdBy, t.expiresAt, t.revokedAt, t.lastUsedAt);
+  }
+
+  /** Whether the token was there and not revoked yet. */
+  revokeToken(id: string, at: number): boolean {
+    return this.statements.revokeToken.run(at, id).changes === 1;
+  }
+
+  /** Later last-use times, in one transaction; unknown ids change nothing. */
+  touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const use of uses) s.touchToken.run({ at: use.lastUsedAt, id: use.id });
+    })();
+  }
+
+  /** Access-log entries in one transaction: stored once it commits. */
+  appendAccess(entries: readonly AccessRow[]): void {
+    const s = this.statements;
+    this.db.transaction(() => {
+      for (const e of entries) s.insertAccess.run(e.at, e.holder, e.role, e.method, e.path, e.months);
+    })();
+  }
+
+  saveReview(d: ReviewDecision): void {
+    this.statements.insertReview.run(d.indicator, d.period, d.action, d.at, d.by, d.note, d.override);
   }
 }
