@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { defaultAggregation } from '../src/domain/aggregation.ts';
 import { periodToInt, prepareDatabase, WRITER_CACHE_KIB } from '../src/store/sqlite/schema.ts';
 import { SQLITE_FILE } from '../src/store/sqlite/sqlite-store.ts';
 import { Writer } from '../src/store/sqlite/writer.ts';
@@ -28,7 +29,10 @@ const baselineDb = new Database(join(baselineDir, SQLITE_FILE));
 prepareDatabase(baselineDb, WRITER_CACHE_KIB);
 new Writer(baselineDb).saveCatalog({
   regions: catalog.regions,
-  indicators: catalog.indicators.map((i) => ({ ...i, basis: i.basis as 'ytd', direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true })),
+  indicators: catalog.indicators.map((i) => {
+    const indicator = { ...i, basis: i.basis as 'ytd', direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true };
+    return { ...indicator, review: false, reviewSince: null, aggregation: defaultAggregation(indicator) };
+  }),
 });
 const regionId = new Map((baselineDb.prepare('SELECT code, id FROM regions').all() as Array<{ code: string; id: number }>).map((r) => [r.code, r.id]));
 const indicatorId = new Map((baselineDb.prepare('SELECT code, id FROM indicators').all() as Array<{ code: string; id: number }>).map((r) => [r.code, r.id]));

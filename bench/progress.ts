@@ -30,7 +30,7 @@ const PREVIOUS = '2024-05';
 const MONTHS = ['2024-06', '2024-05', '2023-06', '2023-05'];
 const TARGET = 1.2;
 
-const indicator: Indicator = { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true };
+const indicator: Indicator = { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'sum' };
 const peers = Array.from({ length: PEERS }, (_, i) => `R${String(i).padStart(4, '0')}`);
 const table = new Map<string, Map<string, Figure>>();
 peers.forEach((region, c) => {

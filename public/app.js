@@ -4,9 +4,13 @@
 'use strict';
 
 const $ = (id) => document.getElementById(id);
+// A staff member's token, for this tab only (never in the address bar, where it would be shared with the view).
+const TOKEN_KEY = 'regional-indicators-token';
+const token = () => sessionStorage.getItem(TOKEN_KEY) ?? '';
 const api = async (path) => {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${(await response.json().catch(() => ({}))).message ?? ''}`);
+  const headers = { accept: 'application/json', ...(token() ? { authorization: `Bearer ${token()}` } : {}) };
+  const response = await fetch(path, { headers });
+  if (!response.ok) throw Object.assign(new Error(`${path}: ${response.status} ${(await response.json().catch(() => ({}))).message ?? ''}`), { status: response.status });
   return response.json();
 };
 const option = (value, text) => Object.assign(document.createElement('option'), { value, textContent: text });
@@ -91,10 +95,53 @@ async function embed(id, path) {
   downloads(id.replace(/^chart-/, ''), path);
   const target = $(id);
   try {
-    await vegaEmbed(target, path, { renderer: 'svg', actions: false });
+    // The spec is fetched here, with the caller's token when there is one: vega-embed would ask anonymously.
+    await vegaEmbed(target, await api(path), { renderer: 'svg', actions: false });
   } catch (error) {
     target.textContent = `图表无法显示:${error.message}`;
   }
+}
+
+const CHECK_NAMES = { completeness: '完整性', totals: '汇总核对', plausibility: '合理性', late: '超过发布时间' };
+
+/**
+ * For staff (a token that may read review sheets): the month's review
+ * sheet, when its indicator is under review. The public never sees it:
+ * the sheet needs a token, and its figures are not the public's.
+ */
+async function reviewPanel(indicator, period, peers) {
+  const section = $('review');
+  section.hidden = true;
+  if (!token()) return;
+  let sheet;
+  try {
+    sheet = await api(`/v1/review?${query({ indicator, period, ...peers })}`);
+  } catch {
+    return;
+  }
+  if (!sheet.review) return;
+  const waiting = sheet.state !== 'approved' || sheet.pending > 0;
+  $('review-state').textContent = waiting ? `待审核:${sheet.pending} 个版本等待批准` : `已批准(${sheet.approvals.at(-1)?.by ?? ''})`;
+  $('review-state').className = waiting ? 'waiting' : 'approved';
+  $('review-checks').replaceChildren(
+    ...sheet.checks.map((c) => Object.assign(document.createElement('li'), { className: c.severity, textContent: `${CHECK_NAMES[c.check] ?? c.check}:${c.message}` })),
+  );
+  $('review-counts').textContent = `错误 ${sheet.counts.errors} 项,提示 ${sheet.counts.warnings} 项`;
+  section.hidden = false;
+}
+
+function signIn() {
+  $('token').value = '';
+  $('signed-in').hidden = !token();
+  $('use-token').addEventListener('click', async () => {
+    const value = $('token').value.trim();
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+    $('token').value = '';
+    $('signed-in').hidden = !token();
+    await fillPeriods();
+    await draw();
+  });
 }
 
 async function draw() {
@@ -114,6 +161,7 @@ async function draw() {
   $('dl-ranking-xlsx').href = `/v1/rankings?${query({ indicator, period, by, ...peers, format: 'xlsx' })}`;
   await Promise.all([
     reportLink(region, period).catch((error) => { $('status').textContent = error.message; }),
+    reviewPanel(indicator, period, peers),
     embed('chart-ranking', `/v1/charts/ranking?${query({ indicator, period, by, highlight: region, ...peers })}`),
     embed('chart-trend', `/v1/charts/trend?${query({ indicator, region, from, to: period, measure: by })}`),
     embed('chart-rank-history', `/v1/charts/rank-history?${query({ indicator, by, highlight: region, from, to: period, ...peers })}`),
@@ -123,6 +171,7 @@ async function draw() {
 }
 
 async function start() {
+  signIn();
   const [regions, groups, indicators] = await Promise.all([api('/v1/regions'), api('/v1/groups'), api('/v1/indicators')]);
   catalog = { regions: regions.regions, groups: groups.groups, indicators: indicators.indicators };
   $('region').replaceChildren(...catalog.regions.filter((r) => r.parent).map((r) => option(r.code, r.name)));

@@ -43,6 +43,8 @@ import { TokenService } from './services/tokens.ts';
 import { AccessLog } from './services/access-log.ts';
 import accessLogPlugin from './plugins/access-log.ts';
 import tokenRoutes from './routes/tokens/index.ts';
+import reviewRoutes from './routes/review/index.ts';
+import { ReviewService } from './services/review.ts';
 import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
@@ -71,6 +73,7 @@ export interface Services {
   progress: ProgressService;
   tokens: TokenService;
   accessLog: AccessLog;
+  review: ReviewService;
 }
 
 declare module 'fastify' {
@@ -137,8 +140,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const store = options.store ?? (await createStore(config, app.log));
   app.addHook('onClose', async () => store.close());
   const clock = options.clock ?? Date.now;
-  const catalog = new CatalogService(store);
-  const calendar = new ReleaseCalendar(store);
+  const catalog = new CatalogService(store, clock);
+  const calendar = new ReleaseCalendar(store, (code) => catalog.findIndicator(code));
   const tokens = new TokenService(store, catalog, tokensOf(config, app), clock);
   app.addHook('onClose', async () => tokens.close());
   try {
@@ -181,7 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     analytics,
     charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
-    releases: new ReleaseService(calendar, catalog, clock),
+    releases: new ReleaseService(calendar, catalog, clock, store),
     changes: new ChangesFeed(store, catalog, new StoreSecrets(store, clock)),
     observations: new ObservationList(catalog),
     views,
@@ -193,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     progress,
     tokens,
     accessLog,
+    review: new ReviewService(catalog, calendar, clock),
   });
   // An instance that forwards its writes leaves the schedule to the one that writes.
   if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app);
@@ -233,5 +237,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(releaseRoutes);
   await app.register(targetRoutes);
   await app.register(tokenRoutes);
+  await app.register(reviewRoutes);
   return app;
 }

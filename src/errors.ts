@@ -15,6 +15,9 @@ export const ERROR_CODES = [
   'rate_limited',
   'not_ready',
   'insufficient_storage',
+  'four_eyes',
+  'review_failed',
+  'nothing_to_approve',
   'internal',
 ] as const;
 
@@ -34,6 +37,12 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   not_ready: 503,
   /** The store refuses for good (a limit it was configured with): repeating cannot help until it is raised. */
   insufficient_storage: 507,
+  /** The approver posted to the month since its last approval: someone else must check it. */
+  four_eyes: 409,
+  /** The month fails a check that is an error, and no override reason was given. */
+  review_failed: 409,
+  /** The month has no figure to approve, or its indicator is not under review. */
+  nothing_to_approve: 409,
   internal: 500,
 };
 

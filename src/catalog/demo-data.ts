@@ -5,6 +5,7 @@
  * figures quoted by the seed report, which the data is shaped to reproduce:
  * 工业性投资 +122.4% 全市第一, 制造业投资 +44.9% 全市第三,
  * 数字经济核心产业增加值 2.27亿元 +17.3% 全市第四, 网络零售额 121.43亿元 全市第一.
+ * Taizhou (331000) posts its own totals of the indicators that add up.
  */
 import { round } from '../domain/rounding.ts';
 import type { Observation, Status } from '../domain/types.ts';
@@ -124,6 +125,44 @@ function levelSeries(code: string, county: number, random: () => number): Observ
   return out;
 }
 
+/** The city's growth from its own totals, as its bureau publishes it for the indicators that publish growth; else none. */
+function cityGrowth(code: string, value: number, lastYear: number | undefined): number | null {
+  return REPORTS_GROWTH.has(code) && lastYear !== undefined && lastYear > 0 ? round((value / lastYear - 1) * 100, 1) : null;
+}
+
+/**
+ * Taizhou's own figures of the indicators that add up (aggregation sum):
+ * exactly the sum of its nine counties in every month, so rankings and
+ * reports quote the city's growth as the average (高于全市平均…). The city
+ * posts no figure of an indicator that does not add up (the energy
+ * intensity, the rates): the demo has no weights to make one from, and for
+ * those the average is none.
+ */
+function cityTotals(counties: readonly Observation[]): Observation[] {
+  const totals = new Map<string, { indicator: string; period: string; value: number }>();
+  for (const o of counties) {
+    const key = `${o.indicator}|${o.period}`;
+    const total = totals.get(key) ?? { indicator: o.indicator, period: o.period, value: 0 };
+    total.value += o.value;
+    totals.set(key, total);
+  }
+  const out: Observation[] = [];
+  for (const indicator of DEFAULT_INDICATORS) {
+    if (indicator.aggregation !== 'sum') continue;
+    const value = (p: string) => {
+      const total = totals.get(`${indicator.code}|${p}`);
+      return total === undefined ? undefined : round(total.value, indicator.decimals ?? 2);
+    };
+    for (const total of totals.values()) {
+      if (total.indicator !== indicator.code) continue;
+      const v = value(total.period)!;
+      const lastYear = value(`${Number(total.period.slice(0, 4)) - 1}${total.period.slice(4)}`);
+      out.push({ indicator: indicator.code, region: TAIZHOU, period: total.period, value: v, yoy: cityGrowth(indicator.code, v, lastYear), status: null });
+    }
+  }
+  return out;
+}
+
 /** The demo figures, the last month marked provisional (p) as bureaus first publish it. */
 export function demoObservations(): Observation[] {
   const random = mulberry32(20220801);
@@ -133,12 +172,22 @@ export function demoObservations(): Observation[] {
       out.push(...(indicator.basis === 'level' ? levelSeries(indicator.code, county, random) : ytdSeries(indicator.code, county, random)));
     });
   }
+  out.push(...cityTotals(out));
   const last = period(DEMO_YEARS[DEMO_YEARS.length - 1]!, 12);
   return out.map((o) => (o.period === last ? { ...o, status: 'p' as Status } : o));
 }
 
-/** A later revision of one demo figure, so the history endpoint has something to show. */
+/**
+ * A later revision of one demo figure, so the history endpoint has something
+ * to show, and of the city's total with it: the city stays the sum of its counties.
+ */
 export function demoRevision(observations: readonly Observation[]): Observation[] {
-  const target = observations.find((o) => o.indicator === 'industrial_investment' && o.region === TIANTAI && o.period === '2023-11');
-  return target === undefined ? [] : [{ ...target, value: round(target.value * 1.012, 2), status: 'r' }];
+  const find = (region: string, p: string) => observations.find((o) => o.indicator === 'industrial_investment' && o.region === region && o.period === p);
+  const target = find(TIANTAI, '2023-11');
+  if (target === undefined) return [];
+  const revised: Observation = { ...target, value: round(target.value * 1.012, 2), status: 'r' };
+  const city = find(TAIZHOU, '2023-11');
+  if (city === undefined) return [revised];
+  const value = round(city.value + revised.value - target.value, 2);
+  return [revised, { ...city, value, yoy: cityGrowth(city.indicator, value, find(TAIZHOU, '2022-11')?.value), status: 'r' }];
 }

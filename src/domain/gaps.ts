@@ -3,7 +3,8 @@
  * to the average): how far a region is behind the next better figure and
  * ahead of the next worse, at published precision and between distinct
  * figures (ties share them); and the whole area's growth, the parent's own
- * figure when posted, never the mean of the peers' rates.
+ * figure when posted, never the mean of the peers' rates, summed from the
+ * peers only for figures that add up.
  */
 import { denoise, growthUnits, roundUnits, unitsToNumber } from './rounding.ts';
 import type { Growth } from './growth.ts';
@@ -53,13 +54,15 @@ export interface Average {
 
 /**
  * The whole area's growth: the parent's own (reported, else computed from
- * its figures) when it has one; else, for `percent` indicators only, the
- * growth of the peers' summed values over the peers with a figure and a
- * comparable base; else null.
+ * its figures) when it has one; else, for `percent` indicators whose
+ * figures add up (`aggregation: sum`) only, the growth of the peers' summed
+ * values over the peers with a figure and a comparable base; else null. A
+ * rate, an intensity (单位GDP能耗) or a per-capita figure summed over the
+ * peers means nothing: for those the parent's own growth or none.
  */
-export function areaAverage(indicator: Pick<Indicator, 'change'>, parent: Growth | null, peers: Iterable<Growth>): Average | null {
+export function areaAverage(indicator: Pick<Indicator, 'change' | 'aggregation'>, parent: Growth | null, peers: Iterable<Growth>): Average | null {
   if (parent !== null && parent.yoy !== null) return { yoy: parent.yoy, source: 'parent' };
-  if (indicator.change !== 'percent') return null;
+  if (indicator.change !== 'percent' || indicator.aggregation !== 'sum') return null;
   let current = 0;
   let base = 0;
   let counted = 0;

@@ -18,7 +18,17 @@
  *   public only when the figure it withdraws had been.
  * - "First release" is each figure's first public version that is not a
  *   withdrawal, while the figure is not withdrawn at t.
+ * - Review (API.md "Review and sign-off"): a version of a reviewed month
+ *   reaches the public only at the month's first approval at or after its
+ *   receipt (its gate; versions received before review was turned on are
+ *   gated at receipt, as every version of an unreviewed month is). At t the
+ *   public sees the latest version gated by t, unless the month is
+ *   embargoed at t; a version's publication time is the first instant,
+ *   from its gate and before a later version's, at which the month is not
+ *   embargoed. The approval instant is one more input of this rule, not a
+ *   rule beside it.
  */
+import type { Reason } from './corrections.ts';
 import type { Period } from './period.ts';
 import type { Status } from './types.ts';
 
@@ -82,6 +92,38 @@ export function visibilityBoundaries(entries: Iterable<ReleaseEntry>): number[] 
   return [...out].sort((a, b) => a - b);
 }
 
+/** A reviewed month's approvals: when each version reaches the public. */
+export interface Review {
+  /** The month's approval instants (ms), ascending. */
+  approvals: readonly number[];
+  /** When review was turned on (ms): versions received before are gated at receipt. */
+  since: number;
+}
+
+/** The first approval at or after `t`, or Infinity when none is yet. */
+function approvalFrom(approvals: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = approvals.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (approvals[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return approvals[lo] ?? Number.POSITIVE_INFINITY;
+}
+
+/** When a version received at `receivedAt` reaches the public, embargo aside: its receipt, or its month's first approval from then on. */
+export function gateOf(review: Review | undefined, receivedAt: number): number {
+  if (review === undefined || receivedAt < review.since) return receivedAt;
+  return approvalFrom(review.approvals, receivedAt);
+}
+
+/** Whether a reviewed month has versions received by `t` that no approval by `t` has let out. */
+export function awaitingApproval(review: Review | undefined, versionsReceivedAt: Iterable<number>, t: number): boolean {
+  for (const r of versionsReceivedAt) if (r <= t && gateOf(review, r) > t) return true;
+  return false;
+}
+
 /** One stored version of a figure. A withdrawal has no value. */
 export interface StoredVersion {
   version: number;
@@ -92,6 +134,9 @@ export interface StoredVersion {
   receivedAt: number;
   by: string;
   withdrawn: boolean;
+  /** Why it changes the figure (API.md "Corrections"), a withdrawal included; null when not given. */
+  reason: Reason | null;
+  note: string | null;
 }
 
 export interface PublishedVersion extends StoredVersion {
@@ -103,14 +148,20 @@ export interface PublishedVersion extends StoredVersion {
  * Publication times of a figure's versions (oldest first). `now` bounds
  * them: a time still ahead is not yet a publication.
  */
-export function publicationTimes(versions: readonly StoredVersion[], changes: readonly ReleaseSetting[] | undefined, now: number): PublishedVersion[] {
+export function publicationTimes(versions: readonly StoredVersion[], changes: readonly ReleaseSetting[] | undefined, now: number, review?: Review): PublishedVersion[] {
+  // A version is the public one from its gate until a later version's gate passes (gates rise with receipt, but a
+  // later version's gate is never taken for granted: the earliest of the later ones ends it).
+  const gates = versions.map((v) => gateOf(review, v.receivedAt));
+  const ends: number[] = new Array(versions.length);
+  let end = Number.POSITIVE_INFINITY;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    ends[i] = end;
+    end = Math.min(end, gates[i]!);
+  }
   let anyPublic = false;
   let lastPublicWithdrawn = true;
   return versions.map((v, i) => {
-    const next = versions[i + 1];
-    // Versions are numbered in the order written; one received "before" its predecessor was superseded at once.
-    const until = next === undefined ? Number.POSITIVE_INFINITY : next.receivedAt;
-    let at = firstPublicAt(changes, v.receivedAt, until);
+    let at = firstPublicAt(changes, gates[i]!, ends[i]!);
     if (at !== null && at > now) at = null;
     if (at !== null && v.withdrawn && (!anyPublic || lastPublicWithdrawn)) at = null;
     if (at !== null) {
@@ -135,12 +186,14 @@ export interface Visibility {
 }
 
 /** The version of a figure (oldest first) the caller sees, if any. */
-export function visibleVersion(versions: readonly StoredVersion[], changes: readonly ReleaseSetting[] | undefined, v: Visibility): StoredVersion | undefined {
+export function visibleVersion(versions: readonly StoredVersion[], changes: readonly ReleaseSetting[] | undefined, v: Visibility, review?: Review): StoredVersion | undefined {
   if (v.audience === 'public' && embargoedAt(changes, v.at)) return undefined;
+  // The public sees what its gate let out by then (a version received is not yet approved); others what was received.
+  const reached = (x: StoredVersion) => x.receivedAt <= v.at && (v.audience === 'privileged' || gateOf(review, x.receivedAt) <= v.at);
   let latest: StoredVersion | undefined;
-  for (const x of versions) if (x.receivedAt <= v.at && (latest === undefined || x.version > latest.version)) latest = x;
+  for (const x of versions) if (reached(x) && (latest === undefined || x.version > latest.version)) latest = x;
   if (latest === undefined || latest.withdrawn) return undefined;
   if (v.vintage === 'latest') return latest;
   if (v.audience === 'privileged') return versions.find((x) => x.receivedAt <= v.at && !x.withdrawn);
-  return publicationTimes(versions, changes, v.at).find((x) => x.publishedAt !== null && !x.withdrawn);
+  return publicationTimes(versions, changes, v.at, review).find((x) => x.publishedAt !== null && !x.withdrawn);
 }

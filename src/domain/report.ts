@@ -4,6 +4,7 @@
  * "数字经济核心产业增加值2.27亿元,同比增长17.3%、全市第四", "1-6月份网络零售额
  * 121.43亿元,全市第一". Pure: standings in, facts and text out.
  */
+import { correctionNoteText } from './corrections.ts';
 import type { Growth, NoGrowthReason } from './growth.ts';
 import type { Average } from './gaps.ts';
 import { parentScope } from './level.ts';
@@ -111,6 +112,13 @@ export interface IndicatorFacts {
   missingPeers: Array<{ name: string; reason: NoGrowthReason }>;
   /** … and how many in all. */
   missingPeersTotal?: number;
+  /**
+   * 注:1-5月数据已更正(原因:…): the region's quoted figures corrected since
+   * first published (DOMAIN.md "Review before release"), said under the
+   * indicator's line. Present only when there is one (reports stored
+   * before, and reports of figures never corrected, have none).
+   */
+  correctionNote?: string;
 }
 
 export interface ReportSections {
@@ -248,6 +256,8 @@ export interface StandingInput {
   /** The whole area's growth, and the region's against it. */
   average?: Average | null;
   vsAverage?: number | null;
+  /** The quoted months whose figure of the region was corrected since first published, in the order to name them, with the correction's note. */
+  corrections?: ReadonlyArray<{ period: Period; note: string | null }>;
 }
 
 /** A missing figure is a 数据缺口 only when a peer has one this month or the region had one before (DOMAIN.md, Phrasing). */
@@ -301,6 +311,7 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
   const progress = input.progress ?? null;
   const progressLine = progress === null || figure === undefined ? null : progressSentence(indicator, label, period, progress, growth.yoy === null ? null : growthPhrase(indicator, growth), valueText);
   const above = input.above ?? null;
+  const correctionNote = correctionNoteText((input.corrections ?? []).map((c) => ({ ...c, label: previousLabel(indicator, period, c.period) })));
 
   let moveSentence: string | null = null;
   if (main.rank !== null && main.rankChange !== null && prevLabel !== null) {
@@ -343,6 +354,8 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     rankedPeers: input.rankedPeers,
     missingPeers: input.missingPeers,
     missingPeersTotal: input.missingPeersTotal,
+    // Only when there is one: the facts of reports without corrections (and their digests) stay as they were.
+    ...(correctionNote === null ? {} : { correctionNote }),
   };
 }
 

@@ -42,7 +42,24 @@ export interface Indicator {
    * 同比增长17.3%) or the growth alone (工业性投资同比增速122.4%).
    */
   reportValue: boolean;
+  /**
+   * Whether a month becomes public only once someone other than its poster
+   * has approved it (API.md "Review and sign-off"; DOMAIN.md "Review before release").
+   */
+  review: boolean;
+  /**
+   * When review was last turned on (ms), or null while it is off: versions
+   * received before it were public on receipt and stay so.
+   */
+  reviewSince: number | null;
+  /**
+   * Whether a parent's figure is the sum of its children's: only `sum`
+   * indicators get the totals check and an aggregate average (各地合计推算).
+   */
+  aggregation: Aggregation;
 }
+
+export type Aggregation = 'sum' | 'none';
 
 /** Year-on-year change is published to one decimal (增速 to 0.1, 百分点 to 0.1). */
 export const YOY_DECIMALS = 1;

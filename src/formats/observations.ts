@@ -1,12 +1,16 @@
 /**
  * Stored figures as downloads (API.md, Office formats): the import's own
- * columns first (indicator, region, period, value, yoy, status), so a
- * downloaded CSV or workbook posts back unchanged, then the names for
- * people (regionName, indicatorName), which the import skips.
+ * columns first (indicator, region, period, value, yoy, status, reason,
+ * note: services/columns.ts IMPORT_COLUMNS), so a downloaded CSV or
+ * workbook posts back unchanged, then the names for people (regionName,
+ * indicatorName), which the import skips. SDMX-CSV leaves the reason and
+ * note out (sdmx.ts says why).
  * `observationFormats` is the registry GET /v1/observations answers from.
  */
+import type { Reason } from '../domain/corrections.ts';
 import type { Indicator, Status } from '../domain/types.ts';
 import { YOY_DECIMALS } from '../domain/types.ts';
+import { IMPORT_COLUMNS } from '../services/columns.ts';
 import { tableCsv } from './csv.ts';
 import { Renderers } from './negotiate.ts';
 import { sdmxCsv } from './sdmx.ts';
@@ -20,6 +24,9 @@ export interface ObservationRow {
   value: number;
   yoy: number | null;
   status: Status | null;
+  /** Why the version shown changed the figure, and its note (absent or null: none given). */
+  reason?: Reason | null;
+  note?: string | null;
 }
 
 export interface ObservationsInput {
@@ -34,7 +41,7 @@ export interface ObservationsInput {
 }
 
 /** Columns the CSV and workbook import reads, then the ones it skips (services/columns.ts, IGNORED_COLUMNS). */
-export const OBSERVATION_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'regionName', 'indicatorName'] as const;
+export const OBSERVATION_COLUMNS = [...IMPORT_COLUMNS, 'regionName', 'indicatorName'] as const;
 
 export function observationTable(input: ObservationsInput): Table {
   const { indicator } = input;
@@ -47,10 +54,12 @@ export function observationTable(input: ObservationsInput): Table {
       { header: 'value', kind: 'number', numberFormat: decimalsFormat(indicator.decimals) },
       { header: 'yoy', kind: 'number', numberFormat: decimalsFormat(YOY_DECIMALS) },
       { header: 'status', kind: 'text' },
+      { header: 'reason', kind: 'text' },
+      { header: 'note', kind: 'text' },
       { header: 'regionName', kind: 'text' },
       { header: 'indicatorName', kind: 'text' },
     ],
-    rows: input.observations.map((o) => [o.indicator, o.region, o.period, o.value, o.yoy, o.status, input.regionName(o.region), indicator.name]),
+    rows: input.observations.map((o) => [o.indicator, o.region, o.period, o.value, o.yoy, o.status, o.reason ?? null, o.note ?? null, input.regionName(o.region), indicator.name]),
   };
 }
 

@@ -11,6 +11,16 @@
  * OBS_STATUS (SDMX's CL_OBS_STATUS letters, upper case: P provisional, E
  * estimated, R revised, B break; empty when the bureau sent none). A bureau
  * that registers a structure of its own changes these three constants.
+ *
+ * A version's reason and note (API.md "Corrections") are left out: an
+ * SDMX-CSV file's columns are its dataflow's components, and this
+ * dataflow's structure (1.0.0) has no attribute for them. SDMX has no
+ * cross-domain code list for why an observation changed (its COMMENT_OBS is
+ * free text only), and a column added under the same structure version
+ * breaks loaders that check the header against the structure. They stay in
+ * the JSON, CSV and xlsx downloads, the history and the changes feed; a
+ * structure of version 1.1.0 with a coded attribute and COMMENT_OBS would
+ * carry them here.
  */
 import type { Status } from '../domain/types.ts';
 import { csvText } from './csv.ts';

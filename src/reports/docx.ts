@@ -88,7 +88,8 @@ function body(text: string): Paragraph {
 const BORDER = { style: BorderStyle.SINGLE, size: 4, color: '999999' };
 const BORDERS = { top: BORDER, bottom: BORDER, left: BORDER, right: BORDER };
 
-function cell(text: string, width: number, header: boolean, weak = false): TableCell {
+/** A table cell; `note`: a line under its text (a corrected figure's 注:…). */
+function cell(text: string, width: number, header: boolean, weak = false, note?: string): TableCell {
   return new TableCell({
     width: { size: width, type: WidthType.DXA },
     borders: BORDERS,
@@ -99,6 +100,7 @@ function cell(text: string, width: number, header: boolean, weak = false): Table
         alignment: header ? AlignmentType.CENTER : AlignmentType.LEFT,
         children: [new TextRun({ text, size: SIZE.table, font: font(header ? DOCX_FONTS.heading : DOCX_FONTS.table), ...(weak ? { color: 'C62828' } : {}) })],
       }),
+      ...(note === undefined ? [] : [new Paragraph({ children: [new TextRun({ text: note, size: SIZE.table, font: font(DOCX_FONTS.table), color: '555555' })] })]),
     ],
   });
 }
@@ -117,7 +119,8 @@ function indicatorTable(facts: ReportFacts): Table {
       changeCell(main.rankChange),
       `${f.sentence}${f.weak ? '(短板)' : ''}`,
     ];
-    rows.push(new TableRow({ cantSplit: true, children: texts.map((text, i) => cell(text, widths[i]!, false, f.weak && i === texts.length - 1)) }));
+    const last = texts.length - 1;
+    rows.push(new TableRow({ cantSplit: true, children: texts.map((text, i) => cell(text, widths[i]!, false, f.weak && i === last, i === last ? f.correctionNote : undefined)) }));
   }
   return new Table({ rows, columnWidths: widths, width: { size: TEXT_WIDTH, type: WidthType.DXA }, layout: TableLayoutType.FIXED });
 }

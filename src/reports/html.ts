@@ -13,7 +13,7 @@ body { font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto 
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 28px; }
 .meta { color: #666; font-size: 13px; } ul { padding-left: 20px; } li { margin: 2px 0; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { border: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; } .weak { color: #c62828; font-weight: bold; } figure { margin: 12px 0; page-break-inside: avoid; } svg { max-width: 100%; height: auto; }
+th { background: #f4f4f4; } .weak { color: #c62828; font-weight: bold; } .note { display: block; color: #555; font-weight: normal; font-size: 12px; } figure { margin: 12px 0; page-break-inside: avoid; } svg { max-width: 100%; height: auto; }
 @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
 `;
 
@@ -35,7 +35,7 @@ export async function reportHtml(facts: ReportFacts, record: ReportRecord, timeZ
   parts.push('<h2>逐项指标</h2><table><thead><tr><th>指标</th><th>本期</th><th>同比</th><th>说明</th></tr></thead><tbody>');
   for (const f of facts.indicators) {
     parts.push(
-      `<tr><td>${escapeHtml(f.name)}</td><td>${escapeHtml(f.valueText ?? '—')}</td><td>${escapeHtml(f.yoyText ?? '—')}</td><td${f.weak ? ' class="weak"' : ''}>${escapeHtml(f.sentence)}${f.weak ? '(短板)' : ''}</td></tr>`,
+      `<tr><td>${escapeHtml(f.name)}</td><td>${escapeHtml(f.valueText ?? '—')}</td><td>${escapeHtml(f.yoyText ?? '—')}</td><td${f.weak ? ' class="weak"' : ''}>${escapeHtml(f.sentence)}${f.weak ? '(短板)' : ''}${f.correctionNote === undefined ? '' : `<span class="note">${escapeHtml(f.correctionNote)}</span>`}</td></tr>`,
     );
   }
   parts.push('</tbody></table><h2>排名图</h2>');

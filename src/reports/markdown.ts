@@ -10,6 +10,11 @@ function cell(text: string | null): string {
   return (text ?? '—').replace(/\|/g, '\\|');
 }
 
+/** A line under the indicator's sentence in its cell (a table row is one line: `<br>`, as GitHub and pandoc read it); its text free of markup. */
+function under(text: string | undefined): string {
+  return text === undefined ? '' : `<br>${cell(text).replace(/</g, '&lt;').replace(/>/g, '&gt;')}`;
+}
+
 export function rankCell(rank: number | null, ranked: number, tied: boolean): string {
   return rank === null ? '—' : `${tied ? '并列' : ''}${rank}/${ranked}`;
 }
@@ -37,7 +42,7 @@ export function reportMarkdown(facts: ReportFacts, record: ReportRecord, timeZon
   for (const f of facts.indicators) {
     const main = mainStanding(f, f);
     lines.push(
-      `| ${cell(f.name)} | ${cell(f.valueText)} | ${cell(f.yoyText)} | ${rankCell(f.byYoy.rank, f.byYoy.ranked, f.byYoy.tied)} | ${rankCell(f.byValue.rank, f.byValue.ranked, f.byValue.tied)} | ${changeCell(main.rankChange)} | ${cell(f.sentence)}${f.weak ? '(短板)' : ''} |`,
+      `| ${cell(f.name)} | ${cell(f.valueText)} | ${cell(f.yoyText)} | ${rankCell(f.byYoy.rank, f.byYoy.ranked, f.byYoy.tied)} | ${rankCell(f.byValue.rank, f.byValue.ranked, f.byValue.tied)} | ${changeCell(main.rankChange)} | ${cell(f.sentence)}${f.weak ? '(短板)' : ''}${under(f.correctionNote)} |`,
     );
   }
   lines.push('');

@@ -21,6 +21,9 @@ export const DEFAULT_DECIMALS = 2;
 /** A catalog batch larger than this is a mistake, not a catalog. */
 export const MAX_CATALOG_BATCH = 20_000;
 
+/** Whether a parent's figure is the sum of its children's (API.md, Review and sign-off). */
+export const aggregationSchema = z.enum(['sum', 'none'], { error: 'must be sum or none' });
+
 const levelSchema = freeTextSchema(32, 'a level').min(1, { error: 'must not be empty' });
 
 export const regionSchema = z
@@ -63,6 +66,13 @@ export const indicatorSchema = z
     rankBy: metricSchema.optional().describe('default ranking metric, default yoy'),
     change: changeSchema.optional().describe('percent growth or points difference; default points when unit is %'),
     reportValue: z.boolean({ error: 'must be true or false' }).optional().describe('reports quote the figure beside its growth (default true) or the growth alone'),
+    review: z
+      .boolean({ error: 'must be true or false' })
+      .optional()
+      .describe('figures become public only once someone other than their poster has approved the month (default false: public on receipt)'),
+    aggregation: aggregationSchema
+      .optional()
+      .describe('sum: a parent\'s figure is the sum of its children\'s (totals check, aggregate average); default sum for a ytd or month indicator with percent change whose unit is no ratio (no /, not %) and whose name is not per capita (人均), else none'),
   })
   .strict()
   .meta({ id: 'Indicator' });
@@ -93,6 +103,9 @@ export const storedIndicatorSchema = z.object({
   rankBy: metricSchema,
   change: changeSchema,
   reportValue: z.boolean(),
+  review: z.boolean(),
+  reviewSince: z.string().nullable().describe('when review was last turned on (RFC 3339), null while it is off'),
+  aggregation: aggregationSchema,
 });
 
 export type RegionInput = z.infer<typeof regionSchema>;

@@ -59,6 +59,9 @@ export const errorDetailSchema = z.object({
   field: z.string(),
   message: z.string(),
   releaseAt: z.string().nullable().optional().describe('not_released: when the month is released (RFC 3339, UTC), null when not scheduled'),
+  region: z.string().optional().describe('review_failed: the region a failed check is about'),
+  expected: z.number().optional().describe("review_failed (totals): the parent's own figure"),
+  actual: z.number().optional().describe("review_failed (totals): its children's sum"),
 });
 
 export const errorSchema = z

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isDay, parseInstant } from '../domain/instant.ts';
 import { observationFormats } from '../formats/resources.ts';
 import { codeSchema, periodSchema, statusSchema } from './common.ts';
+import { correctionReasonSchema } from './observations.ts';
 
 const INSTANT_HELP = 'an RFC 3339 instant with an offset, e.g. 2024-07-15T10:00:00+08:00 or 2024-07-15T02:00:00Z';
 
@@ -50,7 +51,8 @@ export const releasesResultSchema = z.object({
       indicator: z.string(),
       period: z.string(),
       releaseAt: z.string().nullable().describe('the release time in force; null once ended early'),
-      released: z.boolean(),
+      released: z.boolean().describe('the release time has passed (or was ended); under review the month may still await approval'),
+      awaitingApproval: z.boolean().optional().describe('under review: the release time has passed while versions of the month wait for an approval'),
       changes: z.array(releaseChangeSchema).describe('every setting, the first included, oldest first'),
     }),
   ),
@@ -76,6 +78,8 @@ export const changeSchema = z.object({
   publishedAt: z.string(),
   version: z.number().int(),
   action: z.enum(['I', 'D']),
+  reason: correctionReasonSchema.nullable().describe('why the version changed the figure (API.md "Corrections"); null when not given'),
+  note: z.string().nullable(),
 });
 
 export const changesResultSchema = z.object({
@@ -114,6 +118,17 @@ export const listQuery = z
 
 export const listResultSchema = z.object({
   ...asOfField,
-  observations: z.array(z.object({ indicator: z.string(), region: z.string(), period: z.string(), value: z.number(), yoy: z.number().nullable(), status: statusSchema.nullable() })),
+  observations: z.array(
+    z.object({
+      indicator: z.string(),
+      region: z.string(),
+      period: z.string(),
+      value: z.number(),
+      yoy: z.number().nullable(),
+      status: statusSchema.nullable(),
+      reason: correctionReasonSchema.nullable().describe('why the version shown changed the figure; null when not given'),
+      note: z.string().nullable(),
+    }),
+  ),
   next: z.string().nullable().describe('pass as cursor for the next page; null on the last'),
 });

@@ -16,7 +16,7 @@ import { notReleasedError, type ReadView } from './read-view.ts';
 const LAST_PERIOD_BOUND = '2200-01';
 
 /** Figures by period then region: a ranking reads a few whole periods. */
-class FigureTable {
+export class FigureTable {
   private readonly byPeriod = new Map<Period, Map<string, Figure>>();
 
   constructor(observations: readonly Observation[]) {
@@ -119,7 +119,8 @@ export class AnalyticsService {
    */
   private requireReleased(view: ReadView, indicator: Indicator, period: Period, by: RankMetric, peers: readonly string[], table: FigureTable | null): void {
     view.requireReleased(indicator.code, by === 'yoy' ? growthPeriods(indicator, period) : [period], peers);
-    if (table !== null && view.asOf !== undefined && !table.has(period)) throw notReleasedError({ indicator: indicator.code, period, releaseAt: null });
+    // Pinned to an instant, or a month under review that no approval has let out yet: a month with nothing public is not released.
+    if (table !== null && (view.asOf !== undefined || view.waits(indicator.code, peers)) && !table.has(period)) throw notReleasedError({ indicator: indicator.code, period, releaseAt: null });
   }
 
   /** A ranking row's common fields, whatever it is ranked by (growth, value, completion). */
@@ -307,6 +308,8 @@ export class AnalyticsService {
         receivedAt: iso(v.receivedAt),
         publishedAt: v.publishedAt === null ? null : iso(v.publishedAt),
         by: v.by,
+        reason: v.reason,
+        note: v.note,
       })),
     };
   }

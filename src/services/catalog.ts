@@ -4,6 +4,7 @@
  * MAX_REGION_DEPTH levels, members exist, no code twice; all or nothing.
  * Every check is linear in the size of the catalog and the batch.
  */
+import { defaultAggregation } from '../domain/aggregation.ts';
 import { batchTree, BELOW_CYCLE, MAX_REGION_DEPTH, ON_CYCLE } from '../domain/hierarchy.ts';
 import type { Period } from '../domain/period.ts';
 import { validIn } from '../domain/regions.ts';
@@ -43,7 +44,16 @@ function rejectIfAny(details: ErrorDetail[], what: string): void {
   throw new ApiError('validation_failed', `${details.length} problem(s) in the ${what}; nothing was stored`, { details });
 }
 
-export function indicatorFromInput(input: IndicatorInput): Indicator {
+/**
+ * The indicator a PUT entry makes. A sent entry replaces the stored one
+ * (API.md, Catalog): an omitted `review` is `false`. `reviewSince` is not
+ * sent: it is `now` when review turns on (or a new indicator comes with it
+ * on), the stored instant while it stays on, null while it is off.
+ */
+export function indicatorFromInput(input: IndicatorInput, stored: Indicator | undefined = undefined, now: number = Date.now()): Indicator {
+  // Rates compare by difference in percentage points (百分点), not growth.
+  const change = input.change ?? (input.unit.trim() === '%' ? 'points' : 'percent');
+  const review = input.review ?? false;
   return {
     code: input.code,
     name: input.name,
@@ -52,9 +62,11 @@ export function indicatorFromInput(input: IndicatorInput): Indicator {
     direction: input.direction,
     decimals: input.decimals ?? DEFAULT_DECIMALS,
     rankBy: input.rankBy ?? 'yoy',
-    // Rates compare by difference in percentage points (百分点), not growth.
-    change: input.change ?? (input.unit.trim() === '%' ? 'points' : 'percent'),
+    change,
     reportValue: input.reportValue ?? true,
+    review,
+    reviewSince: !review ? null : stored?.review === true ? (stored.reviewSince ?? now) : now,
+    aggregation: input.aggregation ?? defaultAggregation({ name: input.name, unit: input.unit, basis: input.basis, change }),
   };
 }
 
@@ -68,7 +80,11 @@ export class CatalogService {
   private indicatorsByCode = new Map<string, Indicator>();
   private space = new KeySpace(new Map(), new Map());
 
-  constructor(private readonly store: Store) {}
+  /** `clock`: ms now, the instant review is turned on (the app's clock). */
+  constructor(
+    private readonly store: Store,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   /** Read the catalog from the store; the store is its only home. */
   async reload(): Promise<void> {
@@ -340,7 +356,8 @@ export class CatalogService {
     const details: ErrorDetail[] = [];
     duplicateCodes(inputs, details);
     rejectIfAny(details, 'indicators');
-    await this.store.saveCatalog({ indicators: inputs.map(indicatorFromInput) });
+    const now = this.clock();
+    await this.store.saveCatalog({ indicators: inputs.map((input) => indicatorFromInput(input, this.indicatorsByCode.get(input.code), now)) });
     await this.reload();
     return inputs.length;
   }

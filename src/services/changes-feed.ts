@@ -14,6 +14,7 @@
  * the previous page ended, sealed so that an edited one is refused.
  */
 import { iso, parseInstant } from '../domain/instant.ts';
+import type { Reason } from '../domain/corrections.ts';
 import type { Period, Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { Store } from '../store/store.ts';
@@ -35,6 +36,9 @@ interface Change {
   publishedAt: number;
   version: number;
   action: 'I' | 'D';
+  /** Why the version changes the figure, and its note (API.md "Corrections"): null when not given. */
+  reason: Reason | null;
+  note: string | null;
 }
 
 export interface ChangesQuery {
@@ -116,6 +120,8 @@ export class ChangesFeed {
           publishedAt: v.publishedAt,
           version: v.version,
           action: v.withdrawn ? 'D' : 'I',
+          reason: v.reason,
+          note: v.note,
         };
         const item = { ...change, at: v.publishedAt, key: orderKey(change) };
         if (after === null || before(after, item)) found.push(item);

@@ -5,7 +5,8 @@
  */
 import type { ErrorDetail } from '../schemas/common.ts';
 
-export const IMPORT_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status'] as const;
+/** The import's columns, in the order a download writes them (reason and note: API.md "Corrections"). */
+export const IMPORT_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'reason', 'note'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['indicator', 'region', 'period', 'value'];
 
@@ -26,6 +27,8 @@ const ALIASES: Record<string, ImportColumn> = {
   同比增长: 'yoy',
   状态: 'status',
   标志: 'status',
+  原因: 'reason',
+  说明: 'note',
 };
 
 /**
@@ -84,4 +87,22 @@ export function numberCell(text: string, allowPercent: boolean): number | string
 export function statusCell(text: string): string | null {
   const t = text.trim();
   return t === '' ? null : t.toLowerCase();
+}
+
+/** A reason cell as the schema takes it: trimmed, lower case; blank is no reason (the row is read as without one). */
+export function reasonCell(text: string): string | undefined {
+  const t = text.trim();
+  return t === '' ? undefined : t.toLowerCase();
+}
+
+/**
+ * A note cell as the schema takes it: blank is no note. A download
+ * neutralises text that a spreadsheet could take for a formula with a
+ * leading apostrophe (formats/table.ts): the import takes it off again, so
+ * the note posts back as it was.
+ */
+export function noteCell(text: string): string | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  return /^'[=+\-@]/.test(t) ? t.slice(1) : t;
 }

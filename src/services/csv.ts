@@ -7,7 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { ApiError } from '../errors.ts';
-import { headerColumns, numberCell, statusCell } from './columns.ts';
+import { headerColumns, noteCell, numberCell, reasonCell, statusCell } from './columns.ts';
 import type { Records } from './ingest.ts';
 
 const GB_CHARSETS = new Set(['gbk', 'gb2312', 'gb18030', 'cp936', 'x-gbk', 'euc-cn']);
@@ -79,7 +79,14 @@ export function parseCsv(text: string): Records {
       if (column === 'value') row.value = numberCell(cell, false);
       else if (column === 'yoy') row.yoy = numberCell(cell, true) ?? null;
       else if (column === 'status') row.status = statusCell(cell);
-      else if (column !== null) row[column] = cell.trim();
+      // Blank: no reason or note, and no key (a download's empty cells post back as the plain figure).
+      else if (column === 'reason') {
+        const reason = reasonCell(cell);
+        if (reason !== undefined) row.reason = reason;
+      } else if (column === 'note') {
+        const note = noteCell(cell);
+        if (note !== undefined) row.note = note;
+      } else if (column !== null) row[column] = cell.trim();
     });
     data.push(row);
     numbers.push(i + 1);

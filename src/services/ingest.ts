@@ -10,8 +10,9 @@ import type { Observation, ObservationKey } from '../domain/types.ts';
 import { covers, coversIndicator, type Scope } from '../domain/scope.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
-import { observationFast, observationSchema } from '../schemas/observations.ts';
-import type { Store, WriteCounts, WriteSession } from '../store/store.ts';
+import type { Annotation } from '../domain/corrections.ts';
+import { annotated, observationFast, observationSchema, withdrawBody } from '../schemas/observations.ts';
+import type { PostedRow, Store, WriteCounts, WriteSession } from '../store/store.ts';
 import { Batch, type SeriesSlot } from './batch.ts';
 import type { CatalogService } from './catalog.ts';
 
@@ -100,7 +101,7 @@ export class IngestService {
    * in parts, so the store can write them as validation goes on; the event
    * loop turns between parts.
    */
-  async validate(records: Records, onValid: (rows: Observation[]) => void = () => {}, scope: Scope | null = null): Promise<Batch> {
+  async validate(records: Records, onValid: (rows: PostedRow[]) => void = () => {}, scope: Scope | null = null): Promise<Batch> {
     const { data: rows, numbers } = records;
     this.checkSize(rows.length);
     const space = this.catalog.keySpace();
@@ -108,7 +109,7 @@ export class IngestService {
     /** Rows outside the poster's scope: a 403, once every row is valid. */
     const forbidden: ErrorDetail[] = [];
     const batch = new Batch(space);
-    let part: Observation[] = [];
+    let part: PostedRow[] = [];
     for (let i = 0; i < rows.length; i++) {
       const row = numbers === null ? i + 1 : numbers[i]!;
       if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();
@@ -123,7 +124,8 @@ export class IngestService {
           for (const issue of parsed.error.issues) details.push({ row, field: zodField(issue), message: issue.message });
           continue;
         }
-        o = { ...parsed.data, yoy: parsed.data.yoy ?? null, status: parsed.data.status ?? null };
+        const { indicator, region, period, value, yoy, status, reason, note } = parsed.data;
+        o = annotated({ indicator, region, period, value, yoy: yoy ?? null, status: status ?? null }, reason, note);
       }
       const indicator = space.indicators.get(o.indicator);
       let region = space.regions.get(o.region);
@@ -183,8 +185,13 @@ export class IngestService {
     return { accepted: batch.observations.length, ...counts, dryRun: options.dryRun, warnings };
   }
 
-  /** Withdraw a current figure posted in error; answers the withdrawal's version number. */
-  async withdraw(key: ObservationKey, by: string, scope: Scope | null = null): Promise<number> {
+  /**
+   * Withdraw a current figure posted in error, with why (`body`: an optional
+   * JSON object `{"reason","note"}`, checked first, as a posted row's are);
+   * answers the withdrawal's version number.
+   */
+  async withdraw(key: ObservationKey, by: string, scope: Scope | null = null, body: unknown = undefined): Promise<number> {
+    const why = this.withdrawal(body);
     this.catalog.indicator(key.indicator);
     const region = this.catalog.region(key.region).code;
     if (!covers(scope, key.indicator, region)) {
@@ -192,11 +199,25 @@ export class IngestService {
         details: [{ field: coversIndicator(scope, key.indicator) ? 'region' : 'indicator', message: 'outside this token\'s scope' }],
       });
     }
-    const version = await this.store.withdraw({ ...key, region }, { by });
+    const version = await this.store.withdraw({ ...key, region }, { by }, why);
     if (version === null) {
       throw new ApiError('not_found', `no current figure of ${key.indicator} for ${key.region} in ${key.period} to withdraw`, { details: [{ field: 'period', message: 'no current figure' }] });
     }
     return version;
+  }
+
+  /** A withdrawal's body as its reason and note: none, or a JSON object naming them; anything else is a 400 naming the field. */
+  private withdrawal(body: unknown): Annotation {
+    if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) return {};
+    if (typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+      throw new ApiError('validation_failed', 'a withdrawal\'s body, when sent, is a JSON object {"reason","note"}', { details: [{ field: 'body', message: 'must be a JSON object' }] });
+    }
+    const parsed = withdrawBody.safeParse(body);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => ({ field: zodField(issue), message: issue.message }));
+      throw new ApiError('validation_failed', `invalid withdrawal: ${details[0]!.field} ${details[0]!.message}; nothing was withdrawn`, { details });
+    }
+    return annotated({}, parsed.data.reason, parsed.data.note);
   }
 
   /**

@@ -4,6 +4,7 @@
  * months are those with figures between `from` and `to`; the read view
  * decides which figures (as of an instant, first releases, embargo).
  */
+import type { Reason } from '../domain/corrections.ts';
 import { shiftPeriod, type Period } from '../domain/period.ts';
 import type { Observation } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
@@ -29,6 +30,9 @@ export interface ListQuery {
   limit?: number | undefined;
   cursor?: string | undefined;
 }
+
+/** A listed figure, with why its version changed it (API.md "Corrections"): null when not given. */
+export type ListedObservation = Observation & { reason: Reason | null; note: string | null };
 
 const encode = (period: Period, region: string) => Buffer.from(JSON.stringify([period, region])).toString('base64url');
 
@@ -65,16 +69,17 @@ export class ObservationList {
     return out.reverse();
   }
 
-  async list(view: ReadView, q: ListQuery): Promise<{ observations: Observation[]; next: string | null; asOf?: string }> {
+  async list(view: ReadView, q: ListQuery): Promise<{ observations: ListedObservation[]; next: string | null; asOf?: string }> {
     const indicator = this.catalog.indicator(q.indicator).code;
     const regions = this.regionsOf(q);
     const limit = q.limit ?? DEFAULT_LIST_LIMIT;
     const after = q.cursor === undefined ? null : decode(q.cursor);
-    const out: Observation[] = [];
+    const out: ListedObservation[] = [];
     let more = false;
     for (const period of await this.months(view, indicator, q, regions)) {
       if (after !== null && period < after[0]) continue;
-      const figures = (await view.slices(indicator, [period], regions))
+      // Read as versions, each figure with its version's reason and note.
+      const figures = (await view.annotatedSlices(indicator, [period], regions))
         .filter((o) => after === null || period > after[0] || o.region > after[1])
         .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
       for (const o of figures) {
@@ -82,7 +87,7 @@ export class ObservationList {
           more = true;
           break;
         }
-        out.push(o);
+        out.push({ indicator: o.indicator, region: o.region, period: o.period, value: o.value, yoy: o.yoy, status: o.status, reason: o.reason ?? null, note: o.note ?? null });
       }
       if (more) break;
     }

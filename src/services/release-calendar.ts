@@ -1,12 +1,13 @@
 /**
- * The release calendar in memory: every setting of every month's release
- * time, read from the store (the shared one, so every instance holds the
- * same calendar) and re-read when another instance changes it. The rule it
- * feeds lives in domain/publication.ts.
+ * The inputs of the publication rule in memory: every setting of every
+ * month's release time, and every review decision (approvals let a
+ * reviewed month's versions out), read from the store (the shared one, so
+ * every instance holds the same) and re-read when another instance changes
+ * them. The rule they feed lives in domain/publication.ts.
  */
-import { embargoedAt, releaseInForce, visibilityBoundaries, type ReleaseEntry, type ReleaseSetting } from '../domain/publication.ts';
-import type { Period } from '../domain/types.ts';
-import type { Store } from '../store/store.ts';
+import { embargoedAt, releaseInForce, visibilityBoundaries, type ReleaseEntry, type ReleaseSetting, type Review } from '../domain/publication.ts';
+import type { Indicator, Period } from '../domain/types.ts';
+import type { ReviewDecision, Store } from '../store/store.ts';
 
 const keyOf = (indicator: string, period: Period) => `${indicator}\u0000${period}`;
 
@@ -14,11 +15,63 @@ export class ReleaseCalendar {
   private entries = new Map<string, ReleaseEntry>();
   /** Instants at which some month's visibility changes, ascending. */
   private boundaries: number[] = [];
+  /** Review decisions by month, in the order made, and the approvals' instants, ascending. */
+  private decisions = new Map<string, ReviewDecision[]>();
+  private approvals = new Map<string, number[]>();
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** An indicator's review setting (the catalog's): undefined for an unknown code. */
+    private readonly indicatorOf: (code: string) => Indicator | undefined = () => undefined,
+  ) {}
 
   async reload(): Promise<void> {
-    this.index(await this.store.loadReleases());
+    const [entries, decisions] = await Promise.all([this.store.loadReleases(), this.store.reviewDecisions()]);
+    this.index(entries);
+    this.decisions = new Map();
+    this.approvals = new Map();
+    for (const d of decisions) this.note(d);
+  }
+
+  private note(d: ReviewDecision): void {
+    const key = keyOf(d.indicator, d.period);
+    const list = this.decisions.get(key) ?? [];
+    list.push(d);
+    this.decisions.set(key, list);
+    if (d.action === 'approve') {
+      const at = [...(this.approvals.get(key) ?? []), d.at].sort((a, b) => a - b);
+      this.approvals.set(key, at);
+    }
+  }
+
+  /** Record a review decision in the store and here. */
+  async decide(decision: ReviewDecision): Promise<void> {
+    await this.store.saveReviewDecision(decision);
+    this.note(decision);
+  }
+
+  /** A month's decisions, in the order made. */
+  decisionsOf(indicator: string, period: Period): readonly ReviewDecision[] {
+    return this.decisions.get(keyOf(indicator, period)) ?? [];
+  }
+
+  /** Approvals made in (since, until]: each may have let versions out. */
+  approvedBetween(since: number, until: number): ReviewDecision[] {
+    const out: ReviewDecision[] = [];
+    for (const list of this.decisions.values()) for (const d of list) if (d.action === 'approve' && d.at > since && d.at <= until) out.push(d);
+    return out;
+  }
+
+  /** Whether the indicator's months need approval to reach the public. */
+  underReview(indicator: string): boolean {
+    return this.indicatorOf(indicator)?.review === true;
+  }
+
+  /** A reviewed month's approvals (the rule's input), or undefined when the indicator is not under review. */
+  reviewOf(indicator: string, period: Period): Review | undefined {
+    const ind = this.indicatorOf(indicator);
+    if (ind === undefined || !ind.review) return undefined;
+    return { approvals: this.approvals.get(keyOf(indicator, period)) ?? [], since: ind.reviewSince ?? Number.NEGATIVE_INFINITY };
   }
 
   private index(entries: readonly ReleaseEntry[]): void {

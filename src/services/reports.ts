@@ -5,6 +5,7 @@
  * report and the run goes on.
  */
 import { createHash } from 'node:crypto';
+import { correctionSincePublished } from '../domain/corrections.ts';
 import { growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
 import { areaAverage, placesAbove, vsAverage } from '../domain/gaps.ts';
 import { NAMED_MISSING, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.ts';
@@ -66,6 +67,17 @@ function missingOthers<M extends { region: string }>(missing: readonly M[], memb
     if (m.region !== member) out.push(m);
   }
   return out;
+}
+
+/**
+ * The months of a region's figures a report quotes (API.md "Corrections"),
+ * in the order a note names them: the month, the previous ranking's, then
+ * their growth bases.
+ */
+export function quotedMonths(indicator: Indicator, period: Period, previous: Period | null): Period[] {
+  const first = previous === null ? [period] : [period, previous];
+  const bases = [...growthPeriods(indicator, period), ...(previous === null ? [] : growthPeriods(indicator, previous))];
+  return [...new Set([...first, ...bases])];
 }
 
 export class ReportService {
@@ -159,6 +171,25 @@ export class ReportService {
     return result;
   }
 
+  /**
+   * The members' quoted figures corrected since first published, as the
+   * view sees their versions: by member, the months in `months`' order,
+   * each with the correction's note. One read of versions for all members.
+   */
+  private async correctionsOf(view: ReadView, indicator: Indicator, months: readonly Period[], members: readonly string[]): Promise<Map<string, Array<{ period: Period; note: string | null }>>> {
+    const out = new Map<string, Array<{ period: Period; note: string | null }>>();
+    const order = new Map(months.map((m, i) => [m, i]));
+    for (const f of await view.figureHistories(indicator.code, months, members)) {
+      const correction = correctionSincePublished(f.versions);
+      if (correction === undefined) continue;
+      let list = out.get(f.region);
+      if (list === undefined) out.set(f.region, (list = []));
+      list.push({ period: f.period, note: correction.note });
+    }
+    for (const list of out.values()) list.sort((a, b) => order.get(a.period)! - order.get(b.period)!);
+    return out;
+  }
+
   /** Facts for the members of one peer set: each indicator ranked once for all of them. */
   private async factsOf(
     view: ReadView,
@@ -184,6 +215,7 @@ export class ReportService {
         const missingSet = new Set(missing.map((m) => m.region));
         const above = placesAbove(main.rows, indicator.rankBy === 'yoy' ? YOY_DECIMALS : indicator.decimals);
         const average = areaAverage(indicator, await this.analytics.parentGrowth(view, indicator, period, parentCode), peers.map(r.growthOf));
+        const corrections = await this.correctionsOf(view, indicator, quotedMonths(indicator, period, r.previousPeriod), members);
         for (const member of members) {
           const byValue = standingOf(r.byValue, member);
           const byYoy = standingOf(r.byYoy, member);
@@ -215,6 +247,7 @@ export class ReportService {
                 above: place === undefined ? null : { rank: place.rank, names: place.regions.map(name), gap: place.gap },
                 average,
                 vsAverage: vsAverage(growth.yoy, average),
+                corrections: corrections.get(member) ?? [],
               },
               scope,
             ),

@@ -114,6 +114,9 @@ export class TokenService {
     if (input.role === 'admin' && input.scope !== undefined) {
       details.push({ field: 'scope', message: 'an admin token cannot be scoped: it could make unscoped tokens' });
     }
+    if (input.role === 'approver' && input.scope?.regions !== undefined) {
+      details.push({ field: 'scope.regions', message: "an approver approves an indicator's whole month: its scope names indicators only" });
+    }
     (input.scope?.regions ?? []).forEach((code, i) => {
       if (this.catalog.resolveRegion(code) === undefined) details.push({ field: `scope.regions.${i}`, message: `no region ${code}` });
     });

@@ -48,10 +48,26 @@ export class Views {
     return { audience, at: pin.asOf === undefined ? now : this.resolveAsOf(pin.asOf, now), pinned, vintage: pin.vintage ?? 'latest' };
   }
 
+  /** Whether a reviewed month has nothing waiting, by month, for one version of the store's data and decisions. */
+  private settled = new Map<string, boolean>();
+  private settledAt: string | null = null;
+
+  /** The memory of settled months, while the data and decisions it was learnt from are current; none when unknown. */
+  private settledMemory(): Map<string, boolean> | undefined {
+    const state = this.watcher.state;
+    if (state === null) return undefined;
+    const version = `${state.data}.${state.releases}`;
+    if (version !== this.settledAt) {
+      this.settled = new Map();
+      this.settledAt = version;
+    }
+    return this.settled;
+  }
+
   /** The view of a caller, at the instant and vintage asked, within its token's scope. */
   forPrincipal(principal: Pick<Principal, 'role' | 'scope'>, pin: PinQuery = {}): ReadView {
     const now = this.clock();
-    return new ReadView(this.store, this.calendar, this.visibility(audienceOf(principal.role), pin, now), now, principal.scope);
+    return new ReadView(this.store, this.calendar, this.visibility(audienceOf(principal.role), pin, now), now, principal.scope, this.settledMemory());
   }
 
   /** Everything as stored now: for reports generated ahead of release and for staff tools. */

@@ -4,6 +4,7 @@
  * against both. Stores read and write plain observations and the catalog;
  * growth and ranks are computed by the domain core, never in a query.
  */
+import type { Annotation } from '../domain/corrections.ts';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../domain/publication.ts';
 import type { Role } from '../roles.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../domain/types.ts';
@@ -31,6 +32,13 @@ export interface WriteMeta {
   by: string;
 }
 
+/**
+ * A posted row: the figure, and why it changes (API.md "Corrections"). The
+ * reason and note are kept with the version the row makes; a row that makes
+ * none (identical in value, yoy and status) leaves them unstored.
+ */
+export type PostedRow = Observation & Annotation;
+
 export interface WriteCounts {
   created: number;
   revised: number;
@@ -43,7 +51,7 @@ export interface WriteCounts {
  * aborted batch is stored, and a committed one is stored whole.
  */
 export interface WriteSession {
-  add(rows: readonly Observation[]): void;
+  add(rows: readonly PostedRow[]): void;
   /** Current figures at these keys as stored before this batch (for checks that compare with them). */
   figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
   /** Their values only: all the plausibility checks compare (a store may read less for them). */
@@ -193,14 +201,15 @@ export interface Store {
 
   /**
    * Start storing a batch that arrives in parts as it is validated. A row
-   * identical (value, yoy, status) to the current figure is unchanged; a
-   * differing one is a revision that keeps the earlier version. Rows name
+   * identical (value, yoy, status) to the current figure is unchanged, its
+   * reason and note left unstored; a differing one is a revision that keeps
+   * the earlier version. Every version keeps its row's reason and note. Rows name
    * catalogued indicators and regions, and no key twice in one batch. With
    * `dryRun`, the commit counts without storing.
    */
   beginWrite(meta: WriteMeta, options?: { dryRun?: boolean }): WriteSession;
   /** A whole batch at once: begin, add, commit. */
-  write(rows: readonly Observation[], meta: WriteMeta, options?: { dryRun?: boolean }): Promise<WriteCounts>;
+  write(rows: readonly PostedRow[], meta: WriteMeta, options?: { dryRun?: boolean }): Promise<WriteCounts>;
 
   /** Current figures for these keys; keys without a figure (or withdrawn) are left out. */
   figuresAt(keys: readonly ObservationKey[]): Promise<Observation[]>;
@@ -228,9 +237,10 @@ export interface Store {
   seriesVersions(indicator: string, region: string, from: Period | null, to: Period | null, until: number | null): Promise<FigureVersions[]>;
   /**
    * Withdraw the current figure at `key` (posted in error) as a new
-   * version; answers its number, or null when there is no current figure.
+   * version, with why (`annotation`: its reason and note, null when not
+   * given); answers its number, or null when there is no current figure.
    */
-  withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null>;
+  withdraw(key: ObservationKey, meta: WriteMeta, annotation?: Annotation): Promise<number | null>;
   /** The slices batches wrote versions to, received in (since, until] (ms), oldest first. */
   receipts(since: number, until: number): Promise<SliceReceipt[]>;
 

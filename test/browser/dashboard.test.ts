@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
 import { chromium, type Browser } from 'playwright-core';
-import { bearer, buildTestApp, call } from '../helpers/app.ts';
+import { bearer, buildTestApp, call, TOKENS } from '../helpers/app.ts';
 import { decodePng } from '../helpers/png.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -156,4 +156,33 @@ t.test('opened with no parameters after --demo: a county with figures, every pan
   await other.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
   t.equal(await other.inputValue('#indicator'), 'online_retail_sales', 'a reload keeps it');
   t.same(errors, [], 'no errors in the console');
+});
+
+t.test('a month awaiting approval: shown to staff with its review sheet, nothing of it to the public', async (t) => {
+  const app = await buildTestApp(t, { demo: true });
+  const indicators = (await call(app, { method: 'GET', url: '/v1/indicators' })).body.indicators;
+  const { reviewSince: _since, ...input } = indicators.find((i: { code: string }) => i.code === 'industrial_investment');
+  t.equal((await call(app, { method: 'PUT', url: '/v1/indicators', headers: bearer('admin'), payload: { indicators: [{ ...input, review: true }] } })).status, 200);
+  const counties = ['331002', '331003', '331004', '331022', '331023', '331024', '331081', '331082', '331083'];
+  const waiting = counties.map((region, i) => ({ indicator: 'industrial_investment', region, period: '2024-01', value: 5 + i }));
+  t.equal((await call(app, { method: 'POST', url: '/v1/observations', headers: bearer('writer'), payload: { observations: waiting } })).status, 200);
+  const { origin, browser } = await served(t, app);
+  const page = await browser.newPage();
+  await page.goto(`${origin}/?region=331023&indicator=industrial_investment`);
+  await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
+  const months = async () => page.locator('#period option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  t.notOk((await months()).includes('2024-01'), 'the public does not see the month waiting');
+  t.ok(await page.locator('#review').isHidden(), 'nor any review sheet');
+
+  await page.locator('#signin summary').click();
+  await page.fill('#token', TOKENS.preview);
+  await page.click('#use-token');
+  await page.waitForFunction(() => document.body.dataset.drawn === '2', null, { timeout: 60_000 });
+  t.ok((await months()).includes('2024-01'), 'staff see it');
+  await page.selectOption('#period', '2024-01');
+  await page.waitForFunction(() => document.body.dataset.drawn === '3', null, { timeout: 60_000 });
+  await page.waitForSelector('#review:not([hidden])', { timeout: 10_000 });
+  t.match(await page.locator('#review-state').textContent(), /待审核:9 个版本等待批准/, 'with the review sheet');
+  t.match(await page.locator('#review-checks').textContent(), /汇总核对/, "the city's total is missing: the totals check says so");
+  t.ok(await page.evaluate(() => location.search.includes('token') === false), 'the token is never in the address');
 });

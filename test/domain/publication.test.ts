@@ -7,14 +7,14 @@ const at = (audience: Visibility['audience'], instant: number, vintage: Visibili
 for (const c of PUBLICATION_CASES) {
   t.test(c.name, async (t) => {
     t.same(
-      publicationTimes(c.versions, c.changes, c.now).map((v) => v.publishedAt),
+      publicationTimes(c.versions, c.changes, c.now, c.review).map((v) => v.publishedAt),
       c.published,
       'publication times',
     );
     for (const [instant, pub, priv, first] of c.seen) {
-      t.equal(visibleVersion(c.versions, c.changes, at('public', instant))?.value ?? null, pub, `public at ${instant}`);
-      t.equal(visibleVersion(c.versions, c.changes, at('privileged', instant))?.value ?? null, priv, `privileged at ${instant}`);
-      t.equal(visibleVersion(c.versions, c.changes, at('public', instant, 'first'))?.value ?? null, first, `first release, public at ${instant}`);
+      t.equal(visibleVersion(c.versions, c.changes, at('public', instant), c.review)?.value ?? null, pub, `public at ${instant}`);
+      t.equal(visibleVersion(c.versions, c.changes, at('privileged', instant), c.review)?.value ?? null, priv, `privileged at ${instant}`);
+      t.equal(visibleVersion(c.versions, c.changes, at('public', instant, 'first'), c.review)?.value ?? null, first, `first release, public at ${instant}`);
     }
   });
 }

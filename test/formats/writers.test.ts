@@ -11,13 +11,13 @@ import { decimalsFormat, neutralise } from '../../src/formats/table.ts';
 import { displayWidth, tableXlsx } from '../../src/formats/xlsx.ts';
 import { decodeCsv, parseCsv } from '../../src/services/csv.ts';
 
-const INDICATOR: Indicator = { code: 'industrial_investment', name: '工业性投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false };
+const INDICATOR: Indicator = { code: 'industrial_investment', name: '工业性投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false, review: false, reviewSince: null, aggregation: 'sum' };
 const NAMES: Record<string, string> = { '331023': '天台县', '331022': '三门县', '331024': '=HYPERLINK("http://x","仙居县")', '331081': '温岭市, "东海"' };
 const ROWS: ObservationRow[] = [
   { indicator: 'industrial_investment', region: '331023', period: '2022-06', value: 34.58, yoy: 122.4, status: null },
-  { indicator: 'industrial_investment', region: '331022', period: '2022-06', value: 27.85, yoy: null, status: 'p' },
-  { indicator: 'industrial_investment', region: '331024', period: '2022-06', value: -1.5, yoy: -6.4, status: 'r' },
-  { indicator: 'industrial_investment', region: '331081', period: '2022-05', value: 0.000001, yoy: 0, status: 'e' },
+  { indicator: 'industrial_investment', region: '331022', period: '2022-06', value: 27.85, yoy: null, status: 'p', reason: 'revision', note: null },
+  { indicator: 'industrial_investment', region: '331024', period: '2022-06', value: -1.5, yoy: -6.4, status: 'r', reason: 'correction', note: '=录入错误, 见"附件"' },
+  { indicator: 'industrial_investment', region: '331081', period: '2022-05', value: 0.000001, yoy: 0, status: 'e', reason: null, note: '口径调整' },
 ];
 const input = { observations: ROWS, next: null, indicator: INDICATOR, regionName: (code: string) => NAMES[code] ?? code };
 
@@ -41,11 +41,15 @@ t.test('CSV: BOM, CRLF, RFC 4180 quoting, the import columns first', async (t) =
   t.same([...buf.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'starts with the UTF-8 BOM');
   const text = buf.toString('utf8').slice(1);
   const lines = text.split('\r\n');
-  t.equal(lines[0], 'indicator,region,period,value,yoy,status,regionName,indicatorName');
-  t.equal(lines[1], 'industrial_investment,331023,2022-06,34.58,122.4,,天台县,工业性投资');
-  t.equal(lines[2], 'industrial_investment,331022,2022-06,27.85,,p,三门县,工业性投资', 'a missing growth is an empty cell');
-  t.equal(lines[3], `industrial_investment,331024,2022-06,-1.5,-6.4,r,"'=HYPERLINK(""http://x"",""仙居县"")",工业性投资`, 'negative numbers stay numbers; a formula-like name is neutralised and quoted');
-  t.equal(lines[4], 'industrial_investment,331081,2022-05,0.000001,0,e,"温岭市, ""东海""",工业性投资', 'commas and quotes quoted');
+  t.equal(lines[0], 'indicator,region,period,value,yoy,status,reason,note,regionName,indicatorName', 'reason and note among the import columns');
+  t.equal(lines[1], 'industrial_investment,331023,2022-06,34.58,122.4,,,,天台县,工业性投资', 'no reason or note: empty cells');
+  t.equal(lines[2], 'industrial_investment,331022,2022-06,27.85,,p,revision,,三门县,工业性投资', 'a missing growth is an empty cell');
+  t.equal(
+    lines[3],
+    `industrial_investment,331024,2022-06,-1.5,-6.4,r,correction,"'=录入错误, 见""附件""","'=HYPERLINK(""http://x"",""仙居县"")",工业性投资`,
+    'negative numbers stay numbers; a formula-like note and name are neutralised and quoted',
+  );
+  t.equal(lines[4], 'industrial_investment,331081,2022-05,0.000001,0,e,,口径调整,"温岭市, ""东海""",工业性投资', 'commas and quotes quoted');
   t.equal(lines.at(-1), '', 'ends with a line end');
   t.notOk(/[^\r]\n/.test(text), 'every line ends CRLF');
 });
@@ -55,8 +59,17 @@ t.test('a CSV download posts back unchanged through the import', async (t) => {
   const parsed = parseCsv(decodeCsv(buf, undefined));
   t.same(
     parsed.data,
-    ROWS.map((r) => ({ indicator: r.indicator, region: r.region, period: r.period, value: r.value, yoy: r.yoy, status: r.status })),
-    'the same figures, the name columns skipped',
+    ROWS.map((r) => ({
+      indicator: r.indicator,
+      region: r.region,
+      period: r.period,
+      value: r.value,
+      yoy: r.yoy,
+      status: r.status,
+      ...(r.reason == null ? {} : { reason: r.reason }),
+      ...(r.note == null ? {} : { note: r.note }),
+    })),
+    'the same figures, reasons and notes (the neutralised one as it was), the name columns skipped',
   );
   t.same(parsed.numbers, [1, 2, 3, 4]);
 });
@@ -68,17 +81,18 @@ t.test('xlsx: one sheet, numeric cells with the indicator decimals, widths, froz
   t.same(book.SheetNames, ['工业性投资 industrial_investment']);
   const sheet = book.Sheets[book.SheetNames[0]!]!;
   const rows = XLSX.utils.sheet_to_json<unknown[]>(sheet, { header: 1, defval: null });
-  t.same(rows[0], ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'regionName', 'indicatorName']);
-  t.same(rows[3], ['industrial_investment', '331024', '2022-06', -1.5, -6.4, 'r', `'=HYPERLINK("http://x","仙居县")`, '工业性投资']);
-  t.same(rows[2], ['industrial_investment', '331022', '2022-06', 27.85, null, 'p', '三门县', '工业性投资'], 'an empty growth is an empty cell');
+  t.same(rows[0], ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'reason', 'note', 'regionName', 'indicatorName']);
+  t.same(rows[3], ['industrial_investment', '331024', '2022-06', -1.5, -6.4, 'r', 'correction', `'=录入错误, 见"附件"`, `'=HYPERLINK("http://x","仙居县")`, '工业性投资']);
+  t.same(rows[2], ['industrial_investment', '331022', '2022-06', 27.85, null, 'p', 'revision', null, '三门县', '工业性投资'], 'an empty growth is an empty cell');
   t.same([sheet['B2'].t, sheet['D2'].t, sheet['E2'].t], ['s', 'n', 'n'], 'codes are text, figures numbers');
   t.equal(sheet['D2'].z, '0.00', "the value's format has the indicator's two decimals");
   t.equal(sheet['E2'].z, '0.0', 'growth at 0.1');
   t.equal(sheet['D2'].w, '34.58');
-  t.notOk(sheet['G4'].f, 'a formula-like name is no formula');
+  t.notOk(sheet['H4'].f, 'a formula-like note is no formula');
+  t.notOk(sheet['I4'].f, 'a formula-like name is no formula');
   const cols = sheet['!cols']!;
   t.ok(cols[0]!.wch! >= 'industrial_investment'.length, 'the code column fits its codes');
-  t.ok(cols[6]!.wch! > cols[2]!.wch!, 'the names column is wider than the months');
+  t.ok(cols[8]!.wch! > cols[2]!.wch!, 'the names column is wider than the months');
   const files = unzipSync(buf);
   const xml = Buffer.from(files['xl/worksheets/sheet1.xml']!).toString('utf8');
   t.match(xml, /<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"\/>/, 'the header row is frozen');
@@ -90,7 +104,7 @@ t.test('xlsx of 50,000 rows stays a valid workbook', async (t) => {
   const many = Array.from({ length: 50_000 }, (_, i): ObservationRow => ({ indicator: 'industrial_investment', region: String(331000 + (i % 100)), period: `20${10 + Math.floor(i / 1200)}-${String((i % 12) + 1).padStart(2, '0')}`, value: i / 7, yoy: i % 5 === 0 ? null : i / 100, status: null }));
   const buf = tableXlsx(observationTable({ ...input, observations: many }));
   const sheet = XLSX.read(buf).Sheets['工业性投资 industrial_investment']!;
-  t.equal(sheet['!ref'], 'A1:H50001');
+  t.equal(sheet['!ref'], 'A1:J50001');
   t.equal(sheet['D50001'].v, 49_999 / 7, 'the full double, shown at two decimals');
 });
 

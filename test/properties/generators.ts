@@ -270,7 +270,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     method: 'PUT',
     url: '/v1/indicators',
     key: 'indicators',
-    valid: (i) => ({ code: `${FUZZ_PREFIX}indicator.${i}`, name: `新指标 ${i}`, unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true }),
+    valid: (i) => ({ code: `${FUZZ_PREFIX}indicator.${i}`, name: `新指标 ${i}`, unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, aggregation: 'sum' }),
     wrong: {
       code: badCode,
       name: badName,
@@ -281,6 +281,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
       rankBy: badEnum(['yoy', 'value']),
       change: badEnum(['percent', 'points']),
       reportValue: badBoolean,
+      review: badBoolean,
+      aggregation: badEnum(['sum', 'none']),
     },
     required: ['code', 'name', 'unit', 'basis', 'direction'],
   },

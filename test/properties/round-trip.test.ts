@@ -26,8 +26,10 @@ const regions = [
 ];
 const groups = [{ code: GROUP, name: `组 ${ALL}\\`, members: CHILDREN }];
 const indicators = [
-  { code: INDICATOR, name: `指标 ${ALL}\\`, unit: `亿元'"\\;--#\`$1%s{}😀\\`, basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
+  { code: INDICATOR, name: `指标 ${ALL}\\`, unit: `亿元'"\\;--#\`$1%s{}😀\\`, basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, aggregation: 'none' },
 ];
+/** As read back: when review began is the service's to say (none while it is off). */
+const indicatorsRead = indicators.map(({ aggregation, ...i }) => ({ ...i, reviewSince: null, aggregation }));
 
 async function json(app: FastifyInstance, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, headers = admin) {
   const r = await inject(app, { method, url, headers, ...(payload === undefined ? {} : { payload }) });
@@ -52,19 +54,21 @@ forEachStore(t, (t, store) => {
           : catalog;
       t.same(byCode(got.regions, codes), regions, `${source}: regions exactly as sent`);
       t.same(byCode(got.groups, [GROUP]), groups, `${source}: the group exactly as sent`);
-      t.same(byCode(got.indicators, [INDICATOR]), indicators, `${source}: the indicator exactly as sent`);
+      t.same(byCode(got.indicators, [INDICATOR]), indicatorsRead, `${source}: the indicator exactly as sent`);
     }
 
     const rows = CHILDREN.flatMap((region, i) => [
       { indicator: INDICATOR, region, period: '2022-06', value: 10 + i },
-      { indicator: INDICATOR, region, period: '2023-06', value: 12 + i, yoy: 20 - i, status: 'p' },
+      { indicator: INDICATOR, region, period: '2023-06', value: 12 + i, yoy: 20 - i, status: 'p', reason: 'correction', note: `更正${i} ${ALL}` },
     ]);
     const posted = await json(app, 'POST', '/v1/observations', { observations: rows });
     t.same([posted.status, posted.body.created], [200, rows.length], 'figures for the new codes');
     for (const [i, region] of CHILDREN.entries()) {
       const h = await json(app, 'GET', `/v1/observations/history?indicator=${INDICATOR}&region=${region}&period=2023-06`);
-      t.same(h.body.versions.map((v: any) => [v.value, v.yoy, v.status, v.by]), [[12 + i, 20 - i, 'p', 'admin']], `history of ${region}`);
+      t.same(h.body.versions.map((v: any) => [v.value, v.yoy, v.status, v.by, v.reason, v.note]), [[12 + i, 20 - i, 'p', 'admin', 'correction', `更正${i} ${ALL}`]], `history of ${region}`);
     }
+    const listed = await json(app, 'GET', `/v1/observations?indicator=${INDICATOR}&from=2023-06`);
+    t.same(listed.body.observations.map((o: any) => [o.region, o.note]), CHILDREN.map((c, i) => [c, `更正${i} ${ALL}`]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1)), 'notes listed exactly');
     for (const peers of [`parent=${PARENT}`, `group=${GROUP}`]) {
       const r = await json(app, 'GET', `/v1/rankings?indicator=${INDICATOR}&period=2023-06&${peers}`);
       t.equal(r.status, 200, `rankings by ${peers}`);
@@ -94,11 +98,12 @@ forEachStore(t, (t, store) => {
     const code = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,58}$/).map((c) => `${c}._-`);
     const entry = fc.record({ code, name: freeText(200), level: freeText(32), unit: fc.oneof(fc.constant(''), freeText(32)) });
     let n = 0;
+    let runs = 0;
     await fc.assert(
       fc.asyncProperty(entry, async ({ code, name, level, unit }) => {
         // A code of the default catalog would be re-parented under itself.
         const region = { code: `r${code}`, name, parent: '331000', level };
-        const indicator = { code: `i${code}`, name, unit, basis: 'month', direction: 'lower', decimals: 0, rankBy: 'value', change: 'points', reportValue: false };
+        const indicator = { code: `i${code}`, name, unit, basis: 'month', direction: 'lower', decimals: 0, rankBy: 'value', change: 'points', reportValue: false, review: false, aggregation: 'none' };
         const group = { code: `g${code}`, name, members: [region.code] };
         for (const [url, body] of [['/v1/regions', { regions: [region] }], ['/v1/indicators', { indicators: [indicator] }], ['/v1/groups', { groups: [group] }]] as const) {
           const r = await json(app, 'PUT', url, body);
@@ -109,10 +114,19 @@ forEachStore(t, (t, store) => {
           groups: (await json(app, 'GET', '/v1/groups')).body.groups,
           indicators: (await json(app, 'GET', '/v1/indicators')).body.indicators,
         };
+        // The same free text as a figure's note: back exactly from history (a month of its own each run: shrinking repeats codes).
+        const period = `${2000 + Math.floor(runs / 12)}-${String((runs % 12) + 1).padStart(2, '0')}`;
+        runs++;
+        const figure = { indicator: indicator.code, region: region.code, period, value: 1, reason: 'correction', note: name };
+        const posted = await json(app, 'POST', '/v1/observations', { observations: [figure] });
+        if (posted.status !== 200) throw new Error(`POST: ${posted.status} ${JSON.stringify(posted.body)}`);
+        const versions = (await json(app, 'GET', `/v1/observations/history?indicator=${indicator.code}&region=${region.code}&period=${period}`)).body.versions;
+        if (JSON.stringify(versions.map((v: any) => v.note)) !== JSON.stringify([name])) throw new Error(`history gave back ${JSON.stringify(versions)}`);
         const stored = await app.store.loadCatalog();
         for (const [source, c] of [['GET', got], ['store', stored]] as const) {
           const back = JSON.stringify([byCode(c.regions, [region.code]), byCode(c.groups, [group.code]), byCode(c.indicators, [indicator.code])]);
-          if (back !== JSON.stringify([[region], [group], [indicator]])) throw new Error(`${source} gave back ${back}`);
+          const { aggregation, ...sent } = indicator;
+          if (back !== JSON.stringify([[region], [group], [{ ...sent, reviewSince: null, aggregation }]])) throw new Error(`${source} gave back ${back}`);
         }
         n++;
       }),

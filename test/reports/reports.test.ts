@@ -65,7 +65,7 @@ t.test('every wording rule, on a peer with gaps and falls', async (t) => {
   const said = (code: string) => facts.indicators.find((f: { indicator: string }) => f.indicator === code).sentence;
   t.equal(said('retail_sales'), '1-6月,社会消费品零售总额50.00亿元,同比由负转正、未参与增速排名,总量全市第一', 'a negative base turning positive');
   t.equal(said('fiscal_revenue'), '1-6月,一般公共预算收入8.00亿元,同比下降20.0%、全市第一,总量全市第一,与全市平均(各地合计推算)持平', 'a fall, as a fall; the area average summed from the peers, said so');
-  t.equal(said('energy_intensity'), '1-6月,单位GDP能耗0.410吨标准煤/万元,同比上升2.5%、全市第二,水平全市第二,高于全市平均(各地合计推算)5.2个百分点', 'lower is better, by growth: a rise is 上升, ranked by how good, never 第二低');
+  t.equal(said('energy_intensity'), '1-6月,单位GDP能耗0.410吨标准煤/万元,同比上升2.5%、全市第二,水平全市第二', 'lower is better, by growth: a rise is 上升, ranked by how good, never 第二低; an intensity has no average summed from the peers');
   t.equal(said('unemployment_rate'), '6月末城镇调查失业率5.1%,全市第七', 'a lower-is-better level: 第七, not 第七低');
   t.equal(said('industrial_investment'), '1-6月,工业性投资同比增速-6.4%、全市第九,总量全市第六', 'both ranks quoted');
   t.equal(said('online_retail_sales'), '1-6月,网络零售额本期无数据');

@@ -156,7 +156,32 @@ forEachStore(t, (t, store) => {
     t.equal(versions.body.versions.length, 2, 'the demo shows a revision');
     t.equal(versions.body.versions[0].by, 'synthetic-demo', 'labelled as synthetic');
     const regions = new Set((await app.store.slices('industrial_investment', ['2022-06'], null)).map((o) => o.region));
-    t.equal(regions.size, 9, 'all nine counties');
+    t.same([...regions].sort(), [c1, c2, c3, c4, c5, c6, c7, c8, c9, '331000'].sort(), 'all nine counties, and the city\'s own total');
+  });
+
+  t.test('the demo city posts the sum of its counties for every indicator that adds up, and rankings quote its growth', async (t) => {
+    const app = await buildTestApp(t, { store, demo: true });
+    const indicators = (await get(app, '/v1/indicators')).body.indicators as Array<{ code: string; aggregation: string; basis: string }>;
+    const periods = ['2021-02', '2021-12', '2022-06', '2023-11', '2023-12'];
+    for (const indicator of indicators) {
+      const slices = await app.store.slices(indicator.code, periods, null);
+      for (const period of periods) {
+        const here = slices.filter((o) => o.period === period);
+        const city = here.find((o) => o.region === '331000');
+        if (indicator.aggregation !== 'sum') {
+          t.equal(city, undefined, `${indicator.code} ${period}: the city posts none of an indicator that does not add up`);
+          continue;
+        }
+        const sum = here.filter((o) => o.region !== '331000').reduce((a, o) => a + o.value, 0);
+        t.equal(city?.value, Math.round(sum * 100) / 100, `${indicator.code} ${period}: the city is the sum of its nine counties`);
+      }
+    }
+    const average = async (indicator: string, period = '2022-06') => (await get(app, `/v1/rankings?indicator=${indicator}&period=${period}&parent=331000&by=yoy`)).body.average;
+    for (const indicator of indicators.filter((i) => i.aggregation === 'sum')) {
+      t.match(await average(indicator.code), { source: 'parent' }, `${indicator.code}: the city's own growth`);
+    }
+    t.equal(await average('energy_intensity'), null, 'an intensity: no city figure, and never one summed from the counties');
+    t.match(await average('industrial_investment', '2023-11'), { source: 'parent' }, 'after the revision of a county, the city revised with it');
   });
 
   t.test('bad and unknown parameters answer 4xx naming the field', async (t) => {

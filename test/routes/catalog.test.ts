@@ -47,8 +47,59 @@ forEachStore(t, (t, store) => {
     const indicators = (await call(app, { method: 'GET', url: '/v1/indicators' })).body.indicators;
     t.same(indicators.find((i: any) => i.code === 'completion'), {
       code: 'completion', name: '签约完成率', unit: '%', basis: 'level', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'points', reportValue: true,
-    }, 'defaults: 2 decimals, rank by yoy, points for a % unit');
+      review: false, reviewSince: null, aggregation: 'none',
+    }, 'defaults: 2 decimals, rank by yoy, points for a % unit, no review, a rate does not add up');
     t.equal(indicators.find((i: any) => i.code === 'gdp').change, 'percent');
+    t.equal(indicators.find((i: any) => i.code === 'gdp').aggregation, 'sum', 'an amount adds up');
+  });
+
+  t.test('indicators: review, when it began, and whether figures add up', async (t) => {
+    const app = await buildTestApp(t, { store });
+    const put = (indicators: object[]) => call(app, { method: 'PUT', url: '/v1/indicators', headers: bearer('admin'), payload: { indicators } });
+    const listed = async () => Object.fromEntries((await call(app, { method: 'GET', url: '/v1/indicators' })).body.indicators.map((i: any) => [i.code, i]));
+    const base = { basis: 'ytd', direction: 'higher' };
+    let byCode = await listed();
+    t.same(
+      Object.values(byCode).map((i: any) => [i.code, i.aggregation, i.review, i.reviewSince]),
+      [
+        ['industrial_investment', 'sum', false, null], ['manufacturing_investment', 'sum', false, null], ['fixed_asset_investment', 'sum', false, null],
+        ['digital_core_value_added', 'sum', false, null], ['online_retail_sales', 'sum', false, null], ['industrial_value_added', 'sum', false, null],
+        ['housing_sales_area', 'sum', false, null], ['retail_sales', 'sum', false, null], ['fiscal_revenue', 'sum', false, null],
+        ['energy_intensity', 'none', false, null], ['unemployment_rate', 'none', false, null], ['job_retention_refund_rate', 'none', false, null],
+        ['graduate_internship_rate', 'none', false, null],
+      ],
+      'the default catalog: amounts add up; the intensity and the rates do not; nothing under review',
+    );
+
+    const before = Date.now();
+    let r = await put([
+      { code: 'energy2', name: '单位GDP能耗', unit: '吨标准煤/万元', ...base, direction: 'lower', decimals: 3 },
+      { code: 'income', name: '全体居民人均可支配收入', unit: '元', ...base, decimals: 0 },
+      { code: 'retail_m', name: '社会消费品零售总额(当月)', unit: '亿元', basis: 'month', direction: 'higher', review: true },
+      { code: 'city_only', name: '市本级税收', unit: '亿元', ...base, aggregation: 'none' },
+      { code: 'profit_rate', name: '规上工业企业营业收入利润率', unit: '%', ...base, change: 'percent', aggregation: 'sum' },
+    ]);
+    t.same([r.status, r.body], [200, { upserted: 5 }]);
+    byCode = await listed();
+    t.same(
+      ['energy2', 'income', 'retail_m', 'city_only', 'profit_rate'].map((c) => [c, byCode[c].aggregation, byCode[c].review]),
+      [['energy2', 'none', false], ['income', 'none', false], ['retail_m', 'sum', true], ['city_only', 'none', false], ['profit_rate', 'sum', false]],
+      'an intensity and a per-capita figure do not add up, a month\'s amount does; given aggregations kept as given',
+    );
+    const since = byCode.retail_m.reviewSince;
+    t.match(since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'reviewSince in RFC 3339');
+    t.ok(Date.parse(since) >= before && Date.parse(since) <= Date.now(), 'when the PUT turned review on');
+    t.equal(byCode.energy2.reviewSince, null, 'null while review is off');
+
+    r = await put([{ code: 'retail_m', name: '社会消费品零售总额(当月)', unit: '亿元', basis: 'month', direction: 'higher', review: true, decimals: 1 }]);
+    t.equal(r.status, 200);
+    t.equal((await listed()).retail_m.reviewSince, since, 'review staying on keeps when it began');
+    r = await put([{ code: 'retail_m', name: '社会消费品零售总额(当月)', unit: '亿元', basis: 'month', direction: 'higher' }]);
+    t.same(((i) => [i.review, i.reviewSince])((await listed()).retail_m), [false, null], 'an entry sent without review replaces the stored one: review off');
+
+    r = await put([{ code: 'bad', name: 'B', unit: '亿元', ...base, review: 'yes', aggregation: 'mean', reviewSince: '2024-01-01T00:00:00Z' }]);
+    t.equal(r.status, 400);
+    t.same(r.body.details.map((d: any) => d.field).sort(), ['aggregation', 'review', 'reviewSince'], 'bad review and aggregation named; reviewSince is not an input');
   });
 
   t.test('bad catalog batches: every fault named, nothing stored', async (t) => {

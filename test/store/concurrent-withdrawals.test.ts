@@ -155,7 +155,7 @@ t.test('sqlite: a batch queued behind a withdrawal is received after it', async 
   t.teardown(() => store.close());
   await store.saveCatalog({
     regions: [{ code: 'R', name: '区', parent: null, level: 'province' }],
-    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false, review: false, reviewSince: null, aggregation: 'sum' }],
     groups: [],
   });
   const key = { indicator: 'inv', region: 'R', period: '2022-06' };
@@ -192,7 +192,7 @@ t.test('sqlite writer: receive times stamped in its transactions strictly increa
   const writer = new Writer(db, () => now);
   writer.saveCatalog({
     regions: [{ code: 'R', name: '区', parent: null, level: 'province' }],
-    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false, review: false, reviewSince: null, aggregation: 'sum' }],
   });
   const indicator = db.prepare("SELECT id FROM indicators WHERE code = 'inv'").pluck().get() as number;
   const region = db.prepare("SELECT id FROM regions WHERE code = 'R'").pluck().get() as number;

@@ -4,14 +4,25 @@
  */
 import type { Test } from 'tap';
 import type { Indicator, Observation, Region } from '../../src/domain/types.ts';
-import type { AccessEntry, ReviewDecision, Store, StoredToken } from '../../src/store/store.ts';
+import type { Reason } from '../../src/domain/corrections.ts';
+import type { StoredVersion } from '../../src/domain/publication.ts';
+import type { AccessEntry, PostedRow, ReviewDecision, Store, StoredToken } from '../../src/store/store.ts';
 
 export interface StoreHarness {
   /** A new, empty store. */
   open(): Promise<Store>;
   /** The same data opened again, as after a restart (the old one is closed first). */
   reopen(store: Store): Promise<Store>;
+  /**
+   * Every indicator stored as a release before review and aggregation left
+   * it (without `review`, `reviewSince`, `aggregation`), then the data opened
+   * again as after an upgrade (the old one is closed first).
+   */
+  earlierIndicators(store: Store, indicators: readonly EarlierIndicator[]): Promise<Store>;
 }
+
+/** An indicator as releases before review and aggregation stored it. */
+export type EarlierIndicator = Omit<Indicator, 'review' | 'reviewSince' | 'aggregation'>;
 
 const REGIONS: Region[] = [
   { code: 'P', name: '省', parent: null, level: 'province' },
@@ -20,8 +31,8 @@ const REGIONS: Region[] = [
   { code: 'odd.code-_1', name: "名字 with 'quotes' and \\ backslash", parent: 'C', level: null },
 ];
 const INDICATORS: Indicator[] = [
-  { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false },
-  { code: 'rate', name: '失业率', unit: '%', basis: 'level', direction: 'lower', decimals: 1, rankBy: 'value', change: 'points', reportValue: true },
+  { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: false, review: false, reviewSince: null, aggregation: 'sum' },
+  { code: 'rate', name: '失业率', unit: '%', basis: 'level', direction: 'lower', decimals: 1, rankBy: 'value', change: 'points', reportValue: true, review: false, reviewSince: null, aggregation: 'none' },
 ];
 const meta = (by = 'tester', at = '2024-03-01T00:00:00.000Z') => ({ by, receivedAt: new Date(at) });
 const obs = (region: string, period: string, value: number, yoy: number | null = null, status: Observation['status'] = null, indicator = 'inv'): Observation => ({
@@ -59,6 +70,32 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), changed, 'former codes and validity kept');
     await store.saveCatalog({ regions: [{ code: 'K02', name: '改市', parent: 'C', level: 'county' }] });
     t.same((await store.loadCatalog()).regions.find((r) => r.code === 'K02'), { code: 'K02', name: '改市', parent: 'C', level: 'county' }, 'and dropped when not sent again');
+  });
+
+  t.test('indicators keep review, when it began and their aggregation; those of an earlier release read with the defaults', async (t) => {
+    let store = await seeded(h);
+    const since = Date.parse('2024-05-01T08:00:00.123Z');
+    const given: Indicator[] = [
+      { ...INDICATORS[0]!, review: true, reviewSince: since, aggregation: 'none' },
+      { code: 'income', name: '全体居民人均可支配收入', unit: '元', basis: 'ytd', direction: 'higher', decimals: 0, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'none' },
+      { code: 'energy', name: '单位GDP能耗', unit: '吨标准煤/万元', basis: 'ytd', direction: 'lower', decimals: 3, rankBy: 'yoy', change: 'percent', reportValue: true, review: true, reviewSince: since + 1, aggregation: 'sum' },
+    ];
+    await store.saveCatalog({ indicators: given });
+    const stored = [given[0]!, INDICATORS[1]!, given[1]!, given[2]!];
+    t.same((await store.loadCatalog()).indicators, stored, 'every field as given, even where the default rule says otherwise');
+    store = await h.reopen(store);
+    t.same((await store.loadCatalog()).indicators, stored, 'kept across a restart');
+    await store.saveCatalog({ indicators: [{ ...given[0]!, review: false, reviewSince: null }] });
+    t.same((await store.loadCatalog()).indicators[0], { ...given[0]!, review: false, reviewSince: null }, 'review turned off');
+
+    const earlier: EarlierIndicator[] = stored.map(({ review: _r, reviewSince: _s, aggregation: _a, ...rest }) => rest);
+    store = await h.earlierIndicators(store, earlier);
+    t.teardown(() => store.close());
+    t.same(
+      (await store.loadCatalog()).indicators,
+      earlier.map((i, n) => ({ ...i, review: false, reviewSince: null, aggregation: n === 0 ? 'sum' : 'none' })),
+      'review off; aggregation by the default rule: an amount sums, a rate, a per-capita figure and an intensity do not',
+    );
   });
 
   t.test('created, unchanged, revised; every version kept', async (t) => {
@@ -602,5 +639,43 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     store = await h.reopen(store);
     t.teardown(() => store.close());
     t.same(await store.reviewDecisions(), order, 'kept across a restart');
+  });
+
+  t.test('reasons and notes: kept with first versions, revisions and withdrawals; a row identical but for them is unchanged', async (t) => {
+    let store = await seeded(h);
+    const key = { indicator: 'inv', region: 'K01', period: '2022-06' };
+    // Everything a line, a meta string or a query could trip on.
+    const note = '录入错误;d=1 见"附件" = A\n第二行 \\ 50%3B \'引号\' 😀';
+    const why = (o: Observation, reason: Reason | null, text: string | null): PostedRow => ({ ...o, reason, note: text });
+    t.same(
+      await store.write([why(obs('K01', '2022-06', 10, 1.5), 'revision', '初次上报'), obs('K02', '2022-06', 7), why(obs('K03', '2022-06', 8), null, note)], meta('a', '2024-03-01T00:00:00Z')),
+      { created: 3, revised: 0, unchanged: 0 },
+    );
+    t.same(await store.write([why(obs('K01', '2022-06', 10, 1.5), 'correction', '只改原因')], meta('b', '2024-03-02T00:00:00Z')), { created: 0, revised: 0, unchanged: 1 }, 'a new reason and note alone make no version');
+    t.same(await store.write([why(obs('K01', '2022-06', 11, 1.5), 'correction', note)], meta('c', '2024-03-03T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 });
+    t.same(await store.write([obs('K01', '2022-06', 12, 1.5)], meta('d', '2024-03-04T00:00:00Z')), { created: 0, revised: 1, unchanged: 0 }, 'a revision without them');
+    t.equal(await store.withdraw(key, meta('w', '2024-03-05T00:00:00Z'), { reason: 'reclassification', note: '划入K02' }), 4);
+    t.equal(await store.withdraw({ ...key, region: 'K02' }, meta('w', '2024-03-05T00:00:01Z')), 2, 'a withdrawal without them');
+    const expected = [
+      [1, 10, false, 'revision', '初次上报'],
+      [2, 11, false, 'correction', note],
+      [3, 12, false, null, null],
+      [4, null, true, 'reclassification', '划入K02'],
+    ];
+    const shape = (versions: readonly StoredVersion[]) => versions.map((v) => [v.version, v.value, v.withdrawn, v.reason, v.note]);
+    t.same(shape(await store.history(key)), expected, 'history: each version its own');
+    t.same(shape(await store.history({ ...key, region: 'K02' })), [[1, 7, false, null, null], [2, null, true, null, null]], 'none given: null');
+    t.same(shape(await store.history({ ...key, region: 'K03' })), [[1, 8, false, null, note]], 'a first version with a note alone');
+    const versions = async (until: string | null) =>
+      Object.fromEntries((await store.versions('inv', ['2022-06'], null, until === null ? null : Date.parse(until))).map((f) => [f.region, shape(f.versions)]));
+    t.same((await versions(null)).K01, expected, 'versions of a slice');
+    t.same((await versions('2024-03-03T12:00:00Z')).K01, expected.slice(0, 2), 'as of an instant');
+    t.same((await store.seriesVersions('inv', 'K03', null, null, null)).map((f) => shape(f.versions)), [[[1, 8, false, null, note]]], 'versions of a series');
+    t.same(sorted(await store.slices('inv', ['2022-06'], null)), [obs('K03', '2022-06', 8)], 'current reads are the plain figures');
+    t.same(await store.write([why(obs('K01', '2022-06', 12, 1.5), 'correction', '重报')], meta('e', '2024-03-06T00:00:00Z')), { created: 1, revised: 0, unchanged: 0 }, 'posted again after a withdrawal');
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.same(shape(await store.history(key)), [...expected, [5, 12, false, 'correction', '重报']], 'kept across a restart');
+    t.same(shape(await store.history({ ...key, region: 'K03' })), [[1, 8, false, null, note]]);
   });
 }

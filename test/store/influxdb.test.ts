@@ -1,4 +1,5 @@
 import t from 'tap';
+import type { Indicator } from '../../src/domain/types.ts';
 import type { InfluxApi } from '../../src/store/influxdb/http.ts';
 import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
 import type { StoredFigure } from '../../src/store/influxdb/lines.ts';
@@ -31,6 +32,12 @@ for (const api of ['v1', 'v2', 'v3'] as InfluxApi[]) {
         return connect(database);
       },
       async reopen(store) {
+        await store.close();
+        return connect(databases.get(store)!);
+      },
+      async earlierIndicators(store, indicators) {
+        // The JSON docs an earlier release wrote: the indicator as it was, without the fields it did not know.
+        await store.saveCatalog({ indicators: indicators as unknown as Indicator[] });
         await store.close();
         return connect(databases.get(store)!);
       },
@@ -97,12 +104,12 @@ t.test('lines of figures are what Point itself writes', async (t) => {
 
 t.test('figures read back from either form of point', async (t) => {
   const { figureOf } = await import('../../src/store/influxdb/lines.ts');
-  t.same(figureOf(5, 1.5, null, null), { value: 5, yoy: 1.5, status: null, version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false }, 'first version: bookkeeping from its receipt');
-  t.same(figureOf(5, null, 'e', undefined), { value: 5, yoy: null, status: 'e', version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false });
-  t.same(figureOf(5, 1.5, '', 'v=2;t=7;b=x'), { value: 5, yoy: null, status: null, version: 2, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'stale yoy and status cleared');
-  t.same(figureOf(5, 1.5, null, 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'r', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'a point written before the status field');
-  t.same(figureOf(5, 1.5, '', 'v=5;t=8;b=w;y=1;d=1'), { value: 5, yoy: 1.5, status: null, version: 5, receivedAt: 8, by: 'w', receipted: false, withdrawn: true }, 'a withdrawal');
-  t.same(figureOf(5, 1.5, 'b', 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'b', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false }, 'the status field wins');
+  t.same(figureOf(5, 1.5, null, null), { value: 5, yoy: 1.5, status: null, version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false, reason: null, note: null }, 'first version: bookkeeping from its receipt');
+  t.same(figureOf(5, null, 'e', undefined), { value: 5, yoy: null, status: 'e', version: 1, receivedAt: Number.NaN, by: '', receipted: true, withdrawn: false, reason: null, note: null });
+  t.same(figureOf(5, 1.5, '', 'v=2;t=7;b=x'), { value: 5, yoy: null, status: null, version: 2, receivedAt: 7, by: 'x', receipted: false, withdrawn: false, reason: null, note: null }, 'stale yoy and status cleared');
+  t.same(figureOf(5, 1.5, null, 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'r', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false, reason: null, note: null }, 'a point written before the status field');
+  t.same(figureOf(5, 1.5, '', 'v=5;t=8;b=w;y=1;d=1'), { value: 5, yoy: 1.5, status: null, version: 5, receivedAt: 8, by: 'w', receipted: false, withdrawn: true, reason: null, note: null }, 'a withdrawal');
+  t.same(figureOf(5, 1.5, 'b', 'v=4;t=7;b=x;s=r;y=1'), { value: 5, yoy: 1.5, status: 'b', version: 4, receivedAt: 7, by: 'x', receipted: false, withdrawn: false, reason: null, note: null }, 'the status field wins');
 });
 
 t.test('quotes and backslashes in a holder name are escaped as Point escapes them', async (t) => {
@@ -117,4 +124,33 @@ t.test('quotes and backslashes in a holder name are escaped as Point escapes the
     .stringField('meta', 'v=2;t=5;b=a"b\\c')
     .timestamp('1654041600');
   t.equal(new FigureLines('observation').line(figure, figure), expected.toLineProtocol());
+});
+
+t.test('reasons and notes: in meta, escaped so no note ends a part or a line; a first version without them stays bare', async (t) => {
+  const { FigureLines, figureOf, noteFromMeta, noteToMeta } = await import('../../src/store/influxdb/lines.ts');
+  const { Point } = await import('@influxdata/influxdb-client');
+  const note = '录入错误;d=1 见"附件" = A\n第二行\r\\ 50%3B 😀';
+  t.equal(noteToMeta(note), '录入错误%3Bd=1 见"附件" = A%0A第二行%0D\\ 50%253B 😀', 'only %, ;, CR and LF escaped');
+  t.equal(noteFromMeta(noteToMeta(note)), note, 'and read back exactly');
+  const figure = { indicator: 'i', region: 'r', period: '2022-06', value: 1, yoy: null, status: null, version: 2, receivedAt: 5, by: 'x', reason: 'correction' as const, note };
+  const expected = new Point('observation')
+    .tag('indicator', 'i')
+    .tag('region', 'r')
+    .floatField('value', 1)
+    .stringField('status', '')
+    .stringField('meta', `v=2;t=5;b=x;r=correction;n=${noteToMeta(note)}`)
+    .timestamp('1654041600');
+  const line = new FigureLines('observation').line(figure, figure);
+  t.equal(line, expected.toLineProtocol(), 'quotes and backslashes as Point escapes them');
+  t.notMatch(line, /[\r\n]/, 'one line');
+  const meta = `v=2;t=5;b=x;r=correction;n=${noteToMeta(note)}`;
+  t.same(figureOf(1, null, '', meta), { value: 1, yoy: null, status: null, version: 2, receivedAt: 5, by: 'x', receipted: false, withdrawn: false, reason: 'correction', note }, 'read back: not a withdrawal, whatever the note says');
+  t.same(figureOf(1, null, '', 'v=3;t=5;b=x;d=1;r=revision'), { value: 1, yoy: null, status: null, version: 3, receivedAt: 5, by: 'x', receipted: false, withdrawn: true, reason: 'revision', note: null }, 'a withdrawal with a reason');
+  t.same(figureOf(1, null, '', 'v=3;t=5;b=x;r=unheard-of'), { value: 1, yoy: null, status: null, version: 3, receivedAt: 5, by: 'x', receipted: false, withdrawn: false, reason: null, note: null }, 'a reason this release does not know reads as none');
+
+  const first = { ...figure, version: 1, reason: null, note: null };
+  t.equal(new FigureLines('observation').line(first, first), 'observation,indicator=i,region=r value=1 1654041600', 'a first version without them: the bare figure, as before');
+  const annotated = { ...first, reason: 'revision' as const };
+  t.equal(new FigureLines('observation').line(annotated, annotated), 'observation,indicator=i,region=r meta="v=1;t=5;b=x;r=revision",status="",value=1 1654041600', 'a first version with one carries its own bookkeeping');
+  t.same(figureOf(1, null, '', 'v=1;t=5;b=x;r=revision'), { value: 1, yoy: null, status: null, version: 1, receivedAt: 5, by: 'x', receipted: false, withdrawn: false, reason: 'revision', note: null }, 'and reads without its receipt');
 });

@@ -26,7 +26,7 @@ t.test('a slice read whole answers points, values and figures; a write of this i
   m.validate('M1');
   m.putWhole('i', '2022-06', [point('A', 1), point('B', 2, { withdrawn: true, version: 3 }), point('C', 3, { yoy: 1.5, status: 'p' })], m.readStamp());
   const whole = m.wholeSlice('i', '2022-06')!;
-  t.same(whole('C'), point('C', 3, { yoy: 1.5, status: 'p', receipted: false, withdrawn: false }), 'every field comes back');
+  t.same(whole('C'), point('C', 3, { yoy: 1.5, status: 'p', receipted: false, withdrawn: false, reason: null, note: null }), 'every field comes back');
   t.equal(whole('B')?.withdrawn, true, 'a withdrawal is a point');
   t.equal(whole('Z'), undefined);
   t.equal(m.valuesOf('i', '2022-06')!('B'), undefined, 'a withdrawn figure has no value');
@@ -37,6 +37,16 @@ t.test('a slice read whole answers points, values and figures; a write of this i
   t.same(m.currentFigures('i', '2022-06')!.map((f) => [f.region, f.value]), [['A', 1], ['B', 9], ['C', 3], ['D', 4]], 'posted again and a new region');
   t.same([whole('B')?.version, whole('B')?.receivedAt, whole('B')?.by, whole('D')?.yoy], [4, 7, 'y', 2]);
   t.equal(m.wholeSlice('i', '2022-07'), undefined, 'a month never read is not known');
+});
+
+t.test('a slice kept whole keeps each current version\'s reason and note, and a write replaces them', async (t) => {
+  const m = new SliceMemory();
+  m.validate('M1');
+  m.putWhole('i', '2022-06', [point('A', 1, { reason: 'correction', note: '录入错误;d=1' }), point('B', 2, { reason: 'revision' })], m.readStamp());
+  const whole = m.wholeSlice('i', '2022-06')!;
+  t.same([whole('A')?.reason, whole('A')?.note, whole('B')?.reason, whole('B')?.note], ['correction', '录入错误;d=1', 'revision', null]);
+  m.wrote([{ indicator: 'i', region: 'A', period: '2022-06', value: 3, yoy: null, status: null }, { indicator: 'i', region: 'C', period: '2022-06', value: 4, yoy: null, status: null, reason: 'reclassification', note: '划转' }], [2, 1], 7, 'y');
+  t.same([whole('A')?.reason, whole('A')?.note, whole('C')?.reason, whole('C')?.note], [null, null, 'reclassification', '划转'], 'a version without them has none; the slice grew for a new region and kept them');
 });
 
 t.test('valid while the marker is one it knows: its own, in any order; another is a reason to forget everything', async (t) => {
@@ -133,7 +143,7 @@ t.test('a whole month pushed out of memory leaves its values: next year it is th
 t.test("a slice's versions cut at an instant: the versions received by then, whole figures shared, kept until a write", async (t) => {
   const m = new SliceMemory();
   m.validate('M1');
-  const v = (version: number, receivedAt: number) => ({ version, value: version, yoy: null, status: null, receivedAt, by: 'x', withdrawn: false });
+  const v = (version: number, receivedAt: number) => ({ version, value: version, yoy: null, status: null, receivedAt, by: 'x', withdrawn: false, reason: null, note: null });
   const figures = [
     { indicator: 'i', region: 'A', period: '2022-06', versions: [v(1, 10), v(2, 20), v(3, 30)] },
     { indicator: 'i', region: 'B', period: '2022-06', versions: [v(1, 10)] },
@@ -167,7 +177,7 @@ t.test('cuts count against the versions kept: older slices are pushed out, never
       indicator: 'i',
       region: `R${r}`,
       period,
-      versions: [1, 2, 3].map((version) => ({ version, value: version, yoy: null, status: null, receivedAt: version * 10, by: 'x', withdrawn: false })),
+      versions: [1, 2, 3].map((version) => ({ version, value: version, yoy: null, status: null, receivedAt: version * 10, by: 'x', withdrawn: false, reason: null, note: null })),
     }));
   // Four slices of 150,000 versions fill what is kept; a cut of the last needs room.
   const months = ['2022-01', '2022-02', '2022-03', '2022-04'];

@@ -11,12 +11,12 @@ import { tempDir } from '../helpers/tmp.ts';
 const version = (store: SqliteStore) => store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get();
 
 t.test('a data file of schema 3 opens, reads as before, and gains tokens, the access log and review decisions', async (t) => {
-  t.equal(SCHEMA_VERSION, 4);
+  t.ok(SCHEMA_VERSION >= 4);
   const dir = tempDir(t);
   let store = new SqliteStore(dir);
   await store.saveCatalog({
     regions: [{ code: 'R', name: '县', parent: null, level: null }],
-    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'sum' }],
   });
   await store.write([{ indicator: 'inv', region: 'R', period: '2022-06', value: 1, yoy: 2.5, status: 'p' }], { receivedAt: new Date(1000), by: 'old' });
   await store.saveReleases([{ indicator: 'inv', period: '2022-06', setting: { releaseAt: 5000, changedAt: 900, by: 'admin' } }]);
@@ -27,7 +27,7 @@ t.test('a data file of schema 3 opens, reads as before, and gains tokens, the ac
 
   store = new SqliteStore(dir);
   t.teardown(() => store.close());
-  t.equal(version(store), '4', 'brought up to schema 4');
+  t.equal(version(store), String(SCHEMA_VERSION), 'brought up to the current schema');
   t.same(
     store.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('tokens', 'access', 'reviews', 'access_at', 'access_holder') ORDER BY name").pluck().all(),
     ['access', 'access_at', 'access_holder', 'reviews', 'tokens'],
@@ -45,7 +45,7 @@ t.test('a data file of schema 3 opens, reads as before, and gains tokens, the ac
   await store.saveReviewDecision({ indicator: 'inv', period: '2022-06', action: 'approve', at: 20, by: 'a', note: null, override: null });
   await store.close();
   store = new SqliteStore(dir);
-  t.equal(version(store), '4', 'opened again at schema 4, nothing to bring up');
+  t.equal(version(store), String(SCHEMA_VERSION), 'opened again at the current schema, nothing to bring up');
   t.same(await store.tokens(), [token]);
   t.equal((await store.accessLog({ limit: 10 })).length, 1);
   t.equal((await store.reviewDecisions()).length, 1);

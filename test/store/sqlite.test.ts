@@ -1,4 +1,5 @@
 import t from 'tap';
+import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -19,6 +20,13 @@ storeConformance(t, {
     const again = new SqliteStore(dir);
     dirs.set(again, dir);
     return again;
+  },
+  async earlierIndicators(store, indicators) {
+    await store.saveCatalog({ indicators: indicators.map((i) => ({ ...i, review: false, reviewSince: null, aggregation: 'none' as const })) });
+    // Back to schema 4 as the release before this one left it: the indicators without review, its start or aggregation.
+    (store as SqliteStore).db.exec(`ALTER TABLE indicators DROP COLUMN review; ALTER TABLE indicators DROP COLUMN review_since; ALTER TABLE indicators DROP COLUMN aggregation;
+      UPDATE meta SET value = '4' WHERE key = 'schema_version';`);
+    return this.reopen(store);
   },
 });
 
@@ -52,9 +60,9 @@ t.test('a data file of schema 1 is brought up to date without losing anything', 
   const store = new SqliteStore(dir);
   t.teardown(() => store.close());
   t.same((await store.loadCatalog()).indicators, [
-    { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true },
+    { code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'sum' },
   ]);
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
   t.same(store.db.prepare('SELECT count(*) FROM reports').pluck().get(), 0, 'the new tables exist');
 });
 
@@ -63,12 +71,13 @@ t.test('a data file of schema 2 gains withdrawals, receipts, releases and report
   let store = new SqliteStore(dir);
   await store.saveCatalog({
     regions: [{ code: 'R', name: '县', parent: null, level: null }],
-    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'sum' }],
   });
   await store.write([{ indicator: 'inv', region: 'R', period: '2022-06', value: 1, yoy: null, status: null }], { receivedAt: new Date(1000), by: 'old' });
   // Back to schema 2 as an earlier release left it: no withdrawn, receipts, releases or quotes; the old trigger.
-  store.db.exec(`DROP INDEX observations_withdrawn; DROP TRIGGER keep_revision_v3; DROP TABLE receipts; DROP TABLE releases;
+  store.db.exec(`DROP INDEX observations_withdrawn; DROP TRIGGER keep_revision_v6; DROP TABLE receipts; DROP TABLE releases;
     ALTER TABLE observations DROP COLUMN withdrawn; ALTER TABLE revisions DROP COLUMN withdrawn; ALTER TABLE reports DROP COLUMN quotes;
+    ALTER TABLE observations DROP COLUMN reason; ALTER TABLE observations DROP COLUMN note; ALTER TABLE revisions DROP COLUMN reason; ALTER TABLE revisions DROP COLUMN note;
     CREATE TRIGGER keep_revision AFTER UPDATE ON observations BEGIN
       INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by)
       VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by);
@@ -77,8 +86,8 @@ t.test('a data file of schema 2 gains withdrawals, receipts, releases and report
   await store.close();
   store = new SqliteStore(dir);
   t.teardown(() => store.close());
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
-  t.same(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all(), ['keep_revision_v3'], 'one trigger, the new one');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
+  t.same(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all(), ['keep_revision_v6'], 'one trigger, the new one');
   const key = { indicator: 'inv', region: 'R', period: '2022-06' };
   await store.write([{ ...key, value: 2, yoy: null, status: null }], { receivedAt: new Date(2000), by: 'new' });
   t.equal(await store.withdraw(key, { receivedAt: new Date(3000), by: 'w' }), 3);
@@ -102,5 +111,59 @@ t.test('a data file of schema 2 gains the columns of regions that change and the
   await store.saveCatalog({ regions: [{ code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' }] });
   t.same((await store.loadCatalog()).regions.find((r) => r.code === '331083'), { code: '331083', name: '玉环市', parent: '331000', level: 'county', formerCodes: ['331021'], validFrom: '2017-05' });
   t.same(await store.targets({}), [], 'the targets table exists');
-  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), '4');
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
+});
+
+t.test('schema 5: a start cut short after adding the indicators\' columns gives them the default aggregation again', async (t) => {
+  const dir = tempDir(t);
+  let store = new SqliteStore(dir);
+  const income = { code: 'income', name: '城镇常住居民人均可支配收入', unit: '元', basis: 'ytd' as const, direction: 'higher' as const, decimals: 0, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true };
+  const retail = { code: 'retail', name: '社会消费品零售总额', unit: '亿元', basis: 'month' as const, direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true };
+  const stock = { code: 'loans', name: '贷款余额', unit: '亿元', basis: 'level' as const, direction: 'higher' as const, decimals: 2, rankBy: 'yoy' as const, change: 'percent' as const, reportValue: true };
+  const off = { review: false, reviewSince: null, aggregation: 'none' as const };
+  await store.saveCatalog({ indicators: [{ ...income, ...off }, { ...retail, ...off }, { ...stock, ...off }] });
+  // The columns were added with their column defaults, then the start stopped before the version was written.
+  store.db.exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'");
+  await store.close();
+  store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.same(
+    (await store.loadCatalog()).indicators.map((i) => [i.code, i.aggregation, i.review, i.reviewSince]),
+    [['income', 'none', false, null], ['retail', 'sum', false, null], ['loans', 'none', false, null]],
+    'a per-capita figure and a level do not add up; a monthly amount does',
+  );
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
+});
+
+t.test('schema 6: a data file of schema 5 gains every version\'s reason and note, read as none, and its trigger archives them', async (t) => {
+  const dir = tempDir(t);
+  let store = new SqliteStore(dir);
+  await store.saveCatalog({
+    regions: [{ code: 'R', name: '县', parent: null, level: null }],
+    indicators: [{ code: 'inv', name: '投资', unit: '亿元', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: false, reviewSince: null, aggregation: 'sum' }],
+  });
+  const key = { indicator: 'inv', region: 'R', period: '2022-06' };
+  await store.write([{ ...key, value: 1, yoy: null, status: null }], { receivedAt: new Date(1000), by: 'old' });
+  await store.write([{ ...key, value: 2, yoy: null, status: null }], { receivedAt: new Date(2000), by: 'old' });
+  // Back to schema 5 as the release before this one left it: no reason or note, the version 3 trigger.
+  store.db.exec(`DROP TRIGGER keep_revision_v6;
+    ALTER TABLE observations DROP COLUMN reason; ALTER TABLE observations DROP COLUMN note; ALTER TABLE revisions DROP COLUMN reason; ALTER TABLE revisions DROP COLUMN note;
+    CREATE TRIGGER keep_revision_v3 AFTER UPDATE ON observations BEGIN
+      INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by, withdrawn)
+      VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by, OLD.withdrawn);
+    END;
+    UPDATE meta SET value = '5' WHERE key = 'schema_version';`);
+  await store.close();
+  store = new SqliteStore(dir);
+  t.teardown(() => store.close());
+  t.equal(store.db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get(), String(SCHEMA_VERSION));
+  t.same(store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all(), ['keep_revision_v6'], 'the trigger that copies them, alone');
+  t.same((await store.history(key)).map((v) => [v.version, v.value, v.reason, v.note]), [[1, 1, null, null], [2, 2, null, null]], 'versions stored before read as none given');
+  await store.write([{ ...key, value: 3, yoy: null, status: null, reason: 'correction', note: '录入错误' }], { receivedAt: new Date(3000), by: 'new' });
+  t.equal(await store.withdraw(key, { receivedAt: new Date(4000), by: 'w' }, { reason: 'reclassification', note: null }), 4);
+  t.same(
+    (await store.history(key)).map((v) => [v.version, v.value, v.reason, v.note]),
+    [[1, 1, null, null], [2, 2, null, null], [3, 3, 'correction', '录入错误'], [4, null, 'reclassification', null]],
+    'a version archived by the trigger keeps its reason and note',
+  );
 });

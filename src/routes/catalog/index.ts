@@ -31,7 +31,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/indicators',
     { schema: { tags: ['catalog'], response: { 200: z.object({ indicators: z.array(storedIndicatorSchema) }) } } },
-    async () => ({ indicators: catalog.indicators() }),
+    async () => ({ indicators: catalog.indicators().map((i) => ({ ...i, reviewSince: i.reviewSince === null ? null : new Date(i.reviewSince).toISOString() })) }),
   );
 
   app.put(

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorSchema } from '../../schemas/common.ts';
 import { docOnly } from '../../schemas/doc-only.ts';
-import { historyQuery, historyResultSchema, ingestQuery, ingestResultSchema, observationsBody } from '../../schemas/observations.ts';
+import { historyQuery, historyResultSchema, ingestQuery, ingestResultSchema, observationsBody, withdrawBody } from '../../schemas/observations.ts';
 import { changesQuery, changesResultSchema, listQuery, listResultSchema, withdrawParams, withdrawResultSchema } from '../../schemas/publication.ts';
 import { decodeCsv, parseCsv } from '../../services/csv.ts';
 import { observationFormats } from '../../formats/resources.ts';
@@ -36,7 +36,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         body: docOnly({
           content: {
             'application/json': { schema: observationsBody },
-            'text/csv': { schema: z.string().describe('a header row (English or Chinese column names) and a row a figure: indicator,region,period,value,yoy,status; UTF-8 (a BOM is fine), or GB18030/GBK by charset or detected') },
+            'text/csv': { schema: z.string().describe('a header row (English or Chinese column names) and a row a figure: indicator,region,period,value,yoy,status,reason,note; UTF-8 (a BOM is fine), or GB18030/GBK by charset or detected') },
             [XLSX_TYPE]: { schema: z.string().describe('an .xlsx workbook: the first sheet or ?sheet=, the same columns as CSV') },
           },
         }) as unknown as typeof observationsBody,
@@ -69,7 +69,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
             description: 'the figures',
             content: {
               'application/json': { schema: listResultSchema },
-              'text/csv': { schema: z.string().describe('UTF-8 with BOM: indicator,region,period,value,yoy,status,regionName,indicatorName') },
+              'text/csv': { schema: z.string().describe('UTF-8 with BOM: indicator,region,period,value,yoy,status,reason,note,regionName,indicatorName') },
               'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().describe('one sheet, the same columns, numbers as numeric cells') },
               'application/vnd.sdmx.data+csv; version=2.0.0': { schema: z.string().describe('SDMX-CSV 2.0') },
             },
@@ -118,11 +118,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['observations'],
         summary: 'withdraw a figure posted in error: a new version, history keeps every earlier one',
+        description: 'An optional JSON body `{"reason","note"}` says why (API.md "Corrections"): kept with the withdrawal, shown in history and the changes feed.',
         params: withdrawParams,
+        // Checked by the ingest service, as a posted row's reason and note are: the body is optional.
+        body: docOnly(withdrawBody),
         response: { 200: withdrawResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema },
       },
     },
-    async (request) => ({ withdrawn: true as const, version: await app.services.ingest.withdraw(request.params, request.principal.holder, request.principal.scope) }),
+    async (request) => ({
+      withdrawn: true as const,
+      version: await app.services.ingest.withdraw(request.params, request.principal.holder, request.principal.scope, request.body),
+    }),
   );
 
   app.get(

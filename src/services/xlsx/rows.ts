@@ -6,7 +6,7 @@
 import { SSF, type CellObject } from '@e965/xlsx';
 import { ApiError } from '../../errors.ts';
 import type { ErrorDetail } from '../../schemas/common.ts';
-import { headerColumns, numberCell, statusCell, type ImportColumn } from '../columns.ts';
+import { headerColumns, noteCell, numberCell, reasonCell, statusCell, type ImportColumn } from '../columns.ts';
 import { XLSX_MAX_TITLE_ROWS } from './limits.ts';
 import type { OpenSheet } from './workbook.ts';
 
@@ -126,6 +126,12 @@ function convert(column: ImportColumn, cell: Cell, date1904: boolean): unknown {
     }
     case 'status':
       return blank ? null : cell!.t === 's' ? statusCell(cell!.v as string) : cell!.t === 'e' ? errorText(cell!) : cell!.v;
+    // Blank: none (undefined, read as absent, as CSV leaves it). A reason typed as anything but text is left for the schema to refuse.
+    case 'reason':
+      return blank ? undefined : cell!.t === 's' ? reasonCell(cell!.v as string) : cell!.t === 'e' ? errorText(cell!) : cell!.v;
+    case 'note':
+      // A note is text however typed: a number or a date as Excel shows it.
+      return blank ? undefined : cell!.t === 'e' ? errorText(cell!) : noteCell(typeof cell!.v === 'string' ? cell!.v : typeof cell!.w === 'string' ? cell!.w : String(cell!.v));
   }
 }
 

@@ -52,6 +52,8 @@ export function storedVersion(f: StoredFigure): StoredVersion {
     receivedAt: f.receivedAt,
     by: f.by,
     withdrawn,
+    reason: f.reason ?? null,
+    note: f.note ?? null,
   };
 }
 

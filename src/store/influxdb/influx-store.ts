@@ -17,6 +17,8 @@
  * instance reads to know whether what it holds is still current.
  */
 import { randomInt } from 'node:crypto';
+import { type StoredIndicator, withIndicatorDefaults } from '../../domain/aggregation.ts';
+import type { Annotation } from '../../domain/corrections.ts';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import { periodRange, shiftPeriod } from '../../domain/period.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../../domain/types.ts';
@@ -28,6 +30,7 @@ import type {
   CatalogData,
   ChangeState,
   FigureVersions,
+  PostedRow,
   ReportRecord,
   ReviewDecision,
   SliceReceipt,
@@ -58,7 +61,7 @@ import {
 } from './access-lines.ts';
 import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
 import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result, StorageLimitError } from './http.ts';
-import { type CatalogKind, catalogDoc, catalogEntries, catalogLine, catalogSlots, FigureLines, reportKey, reportLine, stateLine, type StoredFigure } from './lines.ts';
+import { type Bookkeeping, type CatalogKind, catalogDoc, catalogEntries, catalogLine, catalogSlots, FigureLines, reportKey, reportLine, stateLine, type StoredFigure } from './lines.ts';
 import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
 import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
 import { ReceiveClock } from '../receive-clock.ts';
@@ -309,7 +312,8 @@ export class InfluxStore implements Store {
       const doc = catalogDoc(entry.get);
       if (entry.kind === 'region') regions.push(doc as Region);
       else if (entry.kind === 'group') groups.push(doc as Group);
-      else indicators.push({ ...(doc as Indicator), seq: entry.seq });
+      // An indicator written by an earlier release has no review or aggregation: read with their defaults.
+      else indicators.push({ ...withIndicatorDefaults(doc as StoredIndicator), seq: entry.seq });
     }
     const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
     indicators.sort((a, b) => a.seq - b.seq || byCode(a, b));
@@ -615,7 +619,7 @@ export class InfluxStore implements Store {
    * next batch is parsed and validated meanwhile.
    */
   beginWrite(meta: WriteMeta, options: { dryRun?: boolean } = {}): WriteSession {
-    const rows: Observation[] = [];
+    const rows: PostedRow[] = [];
     // What this batch asks of InfluxDB's index before and at its commit is asked once.
     const index = new SeriesIndex(this);
     return {
@@ -676,21 +680,22 @@ export class InfluxStore implements Store {
     return outcome.result;
   }
 
-  async write(rows: readonly Observation[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
+  async write(rows: readonly PostedRow[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
     const session = this.beginWrite(meta, options);
     session.add(rows);
     return session.commit();
   }
 
-  private async commitBatch(rows: readonly Observation[], stored: CurrentFigures, receivedAt: number, by: string, dryRun: boolean): Promise<WriteCounts> {
+  private async commitBatch(rows: readonly PostedRow[], stored: CurrentFigures, receivedAt: number, by: string, dryRun: boolean): Promise<WriteCounts> {
     const counts: WriteCounts = { created: 0, revised: 0, unchanged: 0 };
     if (rows.length === 0) return counts;
     const superseded: StoredFigure[] = [];
     // Parallel arrays, not an object per row: a 50,000-row batch is held until its last chunk is sent.
-    const changed: Observation[] = [];
+    const changed: PostedRow[] = [];
     const versions: number[] = [];
     for (const row of rows) {
       const before = stored.get(row.indicator, row.region, row.period);
+      // Identical in value, yoy and status: unchanged, whatever reason or note the row gives.
       if (before !== undefined && before.withdrawn !== true && before.value === row.value && before.yoy === row.yoy && before.status === row.status) {
         counts.unchanged++;
         continue;
@@ -720,14 +725,14 @@ export class InfluxStore implements Store {
    * a refusal leaves no figure of the batch visible, and once they are in,
    * no later point can be refused for them.
    */
-  private async writeBatch(changed: readonly Observation[], versions: readonly number[], superseded: StoredFigure[], receivedAt: number, by: string): Promise<void> {
+  private async writeBatch(changed: readonly PostedRow[], versions: readonly number[], superseded: StoredFigure[], receivedAt: number, by: string): Promise<void> {
     // The superseded copy of a first version keeps when and by whom its batch created it.
     await this.fillFromReceipts(superseded);
     const slices = receiptSlices(changed, versions);
     const [lanes, fresh] = await Promise.all([this.lanesFor(slices), this.freshSeries(changed, versions)]);
     const receipts = receiptLines(slices, lanes, receivedAt, by);
     const revisionLines = new FigureLines('observation_revision');
-    const bookkeeping = { version: 0, receivedAt, by };
+    const bookkeeping: Bookkeeping = { version: 0, receivedAt, by, reason: null, note: null };
     const before = receipts.length + superseded.length;
     const lineAt = (i: number) => {
       if (i < receipts.length) return receipts[i]!;
@@ -735,8 +740,11 @@ export class InfluxStore implements Store {
         const figure = superseded[i - receipts.length]!;
         return revisionLines.line(figure, figure);
       }
+      const row = changed[i - before]!;
       bookkeeping.version = versions[i - before]!;
-      return currentLines.line(changed[i - before]!, bookkeeping);
+      bookkeeping.reason = row.reason ?? null;
+      bookkeeping.note = row.note ?? null;
+      return currentLines.line(row, bookkeeping);
     };
     const currentLines = new FigureLines('observation');
     // Every point in a series known to exist: nothing in the request can be refused by a limit.
@@ -1007,7 +1015,8 @@ export class InfluxStore implements Store {
     return versionsOf(points, revisions, (period) => receipts.get(sliceKey(indicator, period)) ?? [], until).sort((a, b) => (a.period < b.period ? -1 : 1));
   }
 
-  async withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null> {
+  async withdraw(key: ObservationKey, meta: WriteMeta, annotation: Annotation = {}): Promise<number | null> {
+    const why = { reason: annotation.reason ?? null, note: annotation.note ?? null };
     return this.stamped(meta, false, [key], async (receivedAt) => {
       const stored = (await this.currentPoints(key.indicator, [key.period], [key.region]))[0];
       if (stored === undefined || stored.withdrawn === true) return { result: null, changed: false };
@@ -1022,7 +1031,7 @@ export class InfluxStore implements Store {
       try {
         await this.writer.write(2, (i) => (i === 0 ? new FigureLines('observation_revision').line(stored, stored) : receipt));
         withdrawing = true;
-        await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true }));
+        await this.writer.write(1, () => new FigureLines('observation').line(stored, { version, receivedAt, by: meta.by, withdrawn: true, ...why }));
       } catch (error) {
         this.forget();
         if (error instanceof StorageLimitError && !withdrawing) {
@@ -1033,7 +1042,7 @@ export class InfluxStore implements Store {
       } finally {
         done();
       }
-      this.memory.wrote([stored], [version], receivedAt, meta.by, true);
+      this.memory.wrote([{ ...stored, ...why }], [version], receivedAt, meta.by, true);
       return { result: version, changed: true };
     });
   }

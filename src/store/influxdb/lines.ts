@@ -19,7 +19,10 @@
  * `version` tags at the month's time (reportKey), receipts with a `batch`
  * tag (receipts.ts).
  *
- * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported][;d=1 a withdrawal]`.
+ * `meta` is one string, `v=<version>;t=<received ms>;b=<by>[;y=1 if yoy reported][;d=1 a withdrawal]
+ * [;r=<reason>][;n=<note>]`: the version's reason and note (API.md "Corrections") when given, the
+ * note with `%`, `;`, CR and LF written %25, %3B, %0D, %0A (so no note can end a part or a line,
+ * or pass for a flag such as `;d=1`), the rest of it as it is (Chinese, quotes, `=`).
  * A withdrawal is a version: the point keeps the withdrawn figure's fields
  * (InfluxDB cannot drop a field of a point) and `d=1` says none is current.
  * A figure's first version carries no meta: its receive time and poster are
@@ -30,9 +33,13 @@
  * so a withdrawn growth leaves a stale `yoy` behind: from version 2 on, no
  * `y=1` says to ignore it, and `status` is always written ("" for none).
  * Points written before receipts (meta on every version, status as `s=` in
- * meta) read as they did.
+ * meta) read as they did, and points written before reasons and notes read
+ * as none given. A first version posted with a reason or a note carries
+ * meta as a later version does (`v=1;t=…;b=…;r=…`): its receipt is not
+ * read for it; a first version without them is as bare as ever.
  */
 import { Point } from '@influxdata/influxdb-client';
+import { REASONS, type Reason } from '../../domain/corrections.ts';
 import { type Figure, type Observation, type Status, STATUSES } from '../../domain/types.ts';
 import { periodSeconds, secondsToPeriod } from './queries.ts';
 
@@ -42,6 +49,9 @@ export interface Bookkeeping {
   by: string;
   /** The version withdraws the figure (posted in error). */
   withdrawn?: boolean;
+  /** Why the version changes the figure, and a note (absent or null: not given). */
+  reason?: Reason | null;
+  note?: string | null;
 }
 
 export interface StoredFigure extends Observation, Bookkeeping {
@@ -117,22 +127,52 @@ export class FigureLines {
     return this.tail.text;
   }
 
-  /** The line of a figure with its bookkeeping (a stored figure's own, or its batch's: no copy per row). */
+  /**
+   * The line of a figure with its bookkeeping (a stored figure's own, or its
+   * batch's: no copy per row). The reason and note are the bookkeeping's,
+   * never the figure's: a withdrawal's are its own, not the withdrawn one's.
+   */
   line(f: Observation, bookkeeping: Bookkeeping): string {
     if (!Number.isFinite(f.value) || (f.yoy !== null && !Number.isFinite(f.yoy))) throw new Error('figures must be finite');
     const yoy = f.yoy === null ? '' : `,yoy=${f.yoy}`;
     const seconds = this.seconds(f.period);
     const { version } = bookkeeping;
+    const why = annotationMeta(bookkeeping.reason ?? null, bookkeeping.note ?? null);
     // Fields in Point's order (sorted by name): meta, status, value, yoy.
-    if (this.measurement === 'observation' && version === 1) {
+    if (this.measurement === 'observation' && version === 1 && why === '') {
       // Only ever written where no point was: nothing stale to overwrite.
       return `${this.seriesKey(f, version)} ${f.status === null ? '' : `status="${f.status}",`}value=${f.value}${yoy} ${seconds}`;
     }
     const status = f.status !== null ? `,status="${f.status}"` : this.measurement === 'observation' ? ',status=""' : '';
     const tail = this.tailOf(bookkeeping.receivedAt, bookkeeping.by);
     const flags = `${f.yoy === null ? '' : ';y=1'}${bookkeeping.withdrawn === true ? ';d=1' : ''}`;
-    return `${this.seriesKey(f, version)} meta="v=${version}${tail}${flags}"${status},value=${f.value}${yoy} ${seconds}`;
+    return `${this.seriesKey(f, version)} meta="v=${version}${tail}${flags}${why}"${status},value=${f.value}${yoy} ${seconds}`;
   }
+}
+
+const KNOWN_REASONS = new Set<string>(REASONS);
+/** Characters a note cannot hold as they are in meta: `%` (the escape), `;` (ends a part), CR and LF (end a line). */
+const NOTE_ESCAPES = /[%;\r\n]/g;
+const NOTE_ESCAPED = /%(25|3B|0D|0A)/g;
+const UNESCAPED: Record<string, string> = { '25': '%', '3B': ';', '0D': '\r', '0A': '\n' };
+
+/** A note as meta holds it (percent escapes for `%`, `;`, CR, LF). */
+export function noteToMeta(note: string): string {
+  return note.replace(NOTE_ESCAPES, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+export function noteFromMeta(text: string): string {
+  return text.replace(NOTE_ESCAPED, (_, hex: string) => UNESCAPED[hex]!);
+}
+
+/**
+ * `;r=<reason>;n=<note>` for meta, each part only when given, escaped for a
+ * quoted field (only " and \ are escaped there): empty when neither is.
+ */
+function annotationMeta(reason: Reason | null, note: string | null): string {
+  if (reason === null && note === null) return '';
+  const text = `${reason === null ? '' : `;r=${reason}`}${note === null ? '' : `;n=${noteToMeta(note)}`}`;
+  return NEEDS_ESCAPE.test(text) ? text.replace(/["\\]/g, '\\$&') : text;
 }
 
 const KNOWN_STATUSES = new Set<string>(STATUSES);
@@ -143,10 +183,16 @@ const KNOWN_STATUSES = new Set<string>(STATUSES);
  * fields were written only when reported, and whose receive time and
  * poster are in its batch's receipt.
  */
-export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: unknown): Figure & Bookkeeping & { receipted: boolean; withdrawn: boolean } {
+export function figureOf(
+  value: unknown,
+  yoy: unknown,
+  status: unknown,
+  meta: unknown,
+): Figure & Bookkeeping & { receipted: boolean; withdrawn: boolean; reason: Reason | null; note: string | null } {
   const first = meta === null || meta === undefined;
   const parts = new Map<string, string>();
   if (!first) {
+    // A note holds no `;` (noteToMeta): every part is one key's.
     for (const part of String(meta).split(';')) {
       const eq = part.indexOf('=');
       if (eq > 0) parts.set(part.slice(0, eq), part.slice(eq + 1));
@@ -154,6 +200,8 @@ export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: un
   }
   // A status field ("" for none) wins over the s= of points written before it.
   const s = typeof status === 'string' ? status : (parts.get('s') ?? '');
+  const r = parts.get('r');
+  const n = parts.get('n');
   return {
     value: Number(value),
     yoy: (first || parts.get('y') === '1') && typeof yoy === 'number' ? yoy : null,
@@ -163,6 +211,9 @@ export function figureOf(value: unknown, yoy: unknown, status: unknown, meta: un
     by: parts.get('b') ?? '',
     receipted: first,
     withdrawn: parts.get('d') === '1',
+    // Points written before reasons and notes have neither: none given.
+    reason: r !== undefined && KNOWN_REASONS.has(r) ? (r as Reason) : null,
+    note: n === undefined ? null : noteFromMeta(n),
   };
 }
 

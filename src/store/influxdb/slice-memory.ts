@@ -10,8 +10,9 @@
  * revisions), and many slices as values only (for the plausibility checks,
  * which compare values), 8 bytes a region.
  */
+import type { Reason } from '../../domain/corrections.ts';
 import type { Observation, Period, Status } from '../../domain/types.ts';
-import type { FigureVersions } from '../store.ts';
+import type { FigureVersions, PostedRow } from '../store.ts';
 import type { StoredFigure } from './lines.ts';
 
 /** Region slots of whole slices kept: a national month of 300 indicators (3,000 regions each), about 35 MB. */
@@ -24,6 +25,7 @@ const keyOf = (indicator: string, period: Period) => `${indicator}\u0000${period
 const wholeKeyOf = (indicator: string) => `${indicator}\u0001`;
 
 const STATUSES: ReadonlyArray<Status | null> = [null, 'p', 'e', 'r', 'b'];
+const REASONS: ReadonlyArray<Reason | null> = [null, 'revision', 'correction', 'reclassification'];
 const WITHDRAWN = 1;
 const RECEIPTED = 2;
 
@@ -40,6 +42,10 @@ class WholeSlice {
   receivedAt: Float64Array;
   flags: Uint8Array;
   by: string[];
+  /** Each current version's reason (0: none given). */
+  reason: Uint8Array;
+  /** The notes of the current versions that have one, by ordinal: few do. */
+  notes: Map<number, string>;
   /** Its current figures as read answers give them, made when first asked for and dropped by a write. */
   figures: Observation[] | null = null;
 
@@ -51,6 +57,8 @@ class WholeSlice {
     this.receivedAt = new Float64Array(capacity);
     this.flags = new Uint8Array(capacity);
     this.by = new Array<string>(capacity).fill('');
+    this.reason = new Uint8Array(capacity);
+    this.notes = new Map();
   }
 
   get capacity(): number {
@@ -67,11 +75,16 @@ class WholeSlice {
     grown.status.set(this.status);
     grown.receivedAt.set(this.receivedAt);
     grown.flags.set(this.flags);
+    grown.reason.set(this.reason);
+    grown.notes = this.notes;
     for (let i = 0; i < this.by.length; i++) grown.by[i] = this.by[i]!;
     Object.assign(this, grown);
   }
 
-  set(i: number, f: { value: number; yoy: number | null; status: Status | null; version: number; receivedAt: number; by: string; withdrawn?: boolean; receipted?: boolean }): void {
+  set(
+    i: number,
+    f: { value: number; yoy: number | null; status: Status | null; version: number; receivedAt: number; by: string; withdrawn?: boolean; receipted?: boolean; reason?: Reason | null; note?: string | null },
+  ): void {
     this.figures = null;
     this.version[i] = f.version;
     this.value[i] = f.value;
@@ -80,6 +93,9 @@ class WholeSlice {
     this.receivedAt[i] = f.receivedAt;
     this.by[i] = f.by;
     this.flags[i] = (f.withdrawn === true ? WITHDRAWN : 0) | (f.receipted === true ? RECEIPTED : 0);
+    this.reason[i] = REASONS.indexOf(f.reason ?? null);
+    if (f.note === null || f.note === undefined) this.notes.delete(i);
+    else this.notes.set(i, f.note);
   }
 
   get(i: number | undefined, indicator: string, region: string, period: Period): StoredFigure | undefined {
@@ -97,6 +113,8 @@ class WholeSlice {
       by: this.by[i]!,
       withdrawn: (this.flags[i]! & WITHDRAWN) !== 0,
       receipted: (this.flags[i]! & RECEIPTED) !== 0,
+      reason: REASONS[this.reason[i]!] ?? null,
+      note: this.notes.get(i) ?? null,
     };
   }
 
@@ -510,12 +528,12 @@ export class SliceMemory {
   }
 
   /** This instance wrote these current versions: slices it knows take them in. */
-  wrote(rows: readonly Observation[], versions: readonly number[], receivedAt: number, by: string, withdrawn = false): void {
+  wrote(rows: readonly PostedRow[], versions: readonly number[], receivedAt: number, by: string, withdrawn = false): void {
     // Rows come month by month or series by series: the last slice is usually the one.
     let key = '';
     let whole: WholeSlice | undefined;
     let values: Float64Array | undefined;
-    const figure = { value: 0, yoy: null as number | null, status: null as Status | null, version: 0, receivedAt, by, withdrawn };
+    const figure = { value: 0, yoy: null as number | null, status: null as Status | null, version: 0, receivedAt, by, withdrawn, reason: null as Reason | null, note: null as string | null };
     let indicator = '';
     let period = '';
     for (let i = 0; i < rows.length; i++) {
@@ -550,6 +568,8 @@ export class SliceMemory {
         figure.yoy = row.yoy;
         figure.status = row.status;
         figure.version = versions[i]!;
+        figure.reason = row.reason ?? null;
+        figure.note = row.note ?? null;
         whole.set(ordinal, figure);
       }
       if (values === undefined) continue;

@@ -4,9 +4,11 @@
  * figures and their indexes small enough to stay in the page cache.
  */
 import type Database from 'better-sqlite3';
+import { defaultAggregation } from '../../domain/aggregation.ts';
+import type { Indicator } from '../../domain/types.ts';
 import { TARGETS_DDL } from './targets.ts';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 6;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -38,7 +40,10 @@ CREATE TABLE IF NOT EXISTS indicators (
   decimals INTEGER NOT NULL,
   rank_by TEXT NOT NULL,
   change TEXT NOT NULL,
-  report_value INTEGER NOT NULL DEFAULT 1
+  report_value INTEGER NOT NULL DEFAULT 1,
+  review INTEGER NOT NULL DEFAULT 0,
+  review_since INTEGER, -- ms when review was last turned on; NULL while it is off
+  aggregation TEXT NOT NULL DEFAULT 'none' -- sum or none; files before schema 5 are given the default rule on opening
 );
 
 -- The current figure of every key. Rankings read a slice (indicator, period)
@@ -55,6 +60,9 @@ CREATE TABLE IF NOT EXISTS observations (
   by TEXT NOT NULL,
   -- 1: the current version is a withdrawal (posted in error): no figure is current.
   withdrawn INTEGER NOT NULL DEFAULT 0,
+  -- Why the current version changes the figure (revision, correction, reclassification) and a note; NULL when not given.
+  reason TEXT,
+  note TEXT,
   PRIMARY KEY (indicator, period, region)
 ) WITHOUT ROWID;
 
@@ -72,6 +80,8 @@ CREATE TABLE IF NOT EXISTS revisions (
   received_at INTEGER NOT NULL,
   by TEXT NOT NULL,
   withdrawn INTEGER NOT NULL DEFAULT 0,
+  reason TEXT,
+  note TEXT,
   PRIMARY KEY (indicator, region, period, version)
 ) WITHOUT ROWID;
 
@@ -161,16 +171,50 @@ CREATE INDEX IF NOT EXISTS observations_withdrawn ON observations (indicator, pe
 -- As-of reads take a slice's superseded versions along with its current figures.
 CREATE INDEX IF NOT EXISTS revisions_slice ON revisions (indicator, period);
 -- In the engine, so no write path can forget it: a revision (or withdrawal) archives the version it replaces.
-CREATE TRIGGER IF NOT EXISTS keep_revision_v3 AFTER UPDATE ON observations
+CREATE TRIGGER IF NOT EXISTS keep_revision_v6 AFTER UPDATE ON observations
 BEGIN
-  INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by, withdrawn)
-  VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by, OLD.withdrawn);
+  INSERT INTO revisions (indicator, region, period, version, value, yoy, status, received_at, by, withdrawn, reason, note)
+  VALUES (OLD.indicator, OLD.region, OLD.period, OLD.version, OLD.value, OLD.yoy, OLD.status, OLD.received_at, OLD.by, OLD.withdrawn, OLD.reason, OLD.note);
 END;
 `;
 
 function addColumn(db: Database.Database, table: string, column: string, definition: string): void {
   const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name);
   if (!columns.includes(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+}
+
+/**
+ * Schema 5: review off and never on (a file before it published every
+ * figure on receipt), and each indicator's aggregation by the default rule,
+ * as a PUT that does not give one. One transaction: the version is written
+ * after it, so a start cut short repeats it, adding only what is missing.
+ */
+function indicatorsReviewAndAggregation(db: Database.Database): void {
+  db.transaction(() => {
+    addColumn(db, 'indicators', 'review', 'INTEGER NOT NULL DEFAULT 0');
+    addColumn(db, 'indicators', 'review_since', 'INTEGER');
+    addColumn(db, 'indicators', 'aggregation', "TEXT NOT NULL DEFAULT 'none'");
+    const rows = db.prepare('SELECT id, name, unit, basis, change FROM indicators').all() as Array<Pick<Indicator, 'name' | 'unit' | 'basis' | 'change'> & { id: number }>;
+    const set = db.prepare('UPDATE indicators SET aggregation = ? WHERE id = ?');
+    for (const row of rows) set.run(defaultAggregation(row), row.id);
+  })();
+}
+
+/**
+ * Schema 6 (API.md "Corrections"): every version's reason and note, NULL in
+ * the rows of earlier files (read as none given), and the trigger that
+ * archives a version copying them (keep_revision_v6 for the version 3 one).
+ * Each step is idempotent, whatever version the file says: a start cut
+ * short repeats it, adding only what is missing.
+ */
+function correctionColumns(db: Database.Database): void {
+  db.transaction(() => {
+    for (const table of ['observations', 'revisions']) {
+      addColumn(db, table, 'reason', 'TEXT');
+      addColumn(db, table, 'note', 'TEXT');
+    }
+    db.exec('DROP TRIGGER IF EXISTS keep_revision_v3');
+  })();
 }
 
 /**
@@ -197,14 +241,17 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   }
   // Version 2 added how reports quote an indicator; 3, withdrawals, report quotes and regions that
   // change (earlier codes, months of validity); 4, tokens, the access log and review decisions
-  // (new tables only). New tables come from the DDL above.
+  // (new tables only); 5, the indicators' review and aggregation; 6, every version's reason and note
+  // (correctionColumns). New tables come from the DDL above.
   addColumn(db, 'indicators', 'report_value', 'INTEGER NOT NULL DEFAULT 1');
+  if (version < 5) indicatorsReviewAndAggregation(db);
   addColumn(db, 'observations', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'revisions', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');
   addColumn(db, 'reports', 'quotes', "TEXT NOT NULL DEFAULT '[]'");
   for (const column of ['former_codes', 'valid_from', 'valid_to']) addColumn(db, 'regions', column, 'TEXT');
   // The version 2 trigger did not copy `withdrawn`.
   db.exec('DROP TRIGGER IF EXISTS keep_revision');
+  correctionColumns(db);
   db.exec(DERIVED);
   db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run('schema_version', String(SCHEMA_VERSION));
 }

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Annotation } from '../../domain/corrections.ts';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import type { Group, Indicator, Observation, ObservationKey, Period, Region, Status, Target } from '../../domain/types.ts';
 import { StoreUnavailableError } from '../../errors.ts';
@@ -14,6 +15,7 @@ import type {
   CatalogData,
   ChangeState,
   FigureVersions,
+  PostedRow,
   ReportRecord,
   ReviewDecision,
   SliceReceipt,
@@ -27,7 +29,7 @@ import type {
   WriteSession,
 } from '../store.ts';
 import { privateDir, privateSqliteFile } from '../data-dir.ts';
-import { allocateRows, encodeStatus, type EncodedRows } from './encoding.ts';
+import { allocateRows, encodeReason, encodeStatus, type EncodedRows } from './encoding.ts';
 import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './schema.ts';
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
@@ -228,9 +230,12 @@ export class SqliteStore implements Store {
     );
     const indicators = (
       this.db
-        .prepare('SELECT code, name, unit, basis, direction, decimals, rank_by AS rankBy, change, report_value AS reportValue FROM indicators ORDER BY id')
-        .all() as Array<Omit<Indicator, 'reportValue'> & { reportValue: number }>
-    ).map((i) => ({ ...i, reportValue: i.reportValue === 1 }));
+        .prepare(
+          `SELECT code, name, unit, basis, direction, decimals, rank_by AS rankBy, change, report_value AS reportValue,
+             review, review_since AS reviewSince, aggregation FROM indicators ORDER BY id`,
+        )
+        .all() as Array<Omit<Indicator, 'reportValue' | 'review'> & { reportValue: number; review: number }>
+    ).map((i): Indicator => ({ ...i, reportValue: i.reportValue === 1, review: i.review === 1, reviewSince: i.review === 1 ? i.reviewSince : null }));
     return { regions, groups, indicators };
   }
 
@@ -286,7 +291,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  async write(rows: readonly Observation[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
+  async write(rows: readonly PostedRow[], meta: WriteMeta, options: { dryRun?: boolean } = {}): Promise<WriteCounts> {
     const session = this.beginWrite(meta, options);
     session.add(rows);
     return session.commit();
@@ -298,7 +303,7 @@ export class SqliteStore implements Store {
     this.generations.data++;
   }
 
-  async withdraw(key: ObservationKey, meta: WriteMeta): Promise<number | null> {
+  async withdraw(key: ObservationKey, meta: WriteMeta, annotation: Annotation = {}): Promise<number | null> {
     const indicator = this.indicatorIds.get(key.indicator);
     const region = this.regionIds.get(key.region);
     if (indicator === undefined || region === undefined) return null;
@@ -308,7 +313,17 @@ export class SqliteStore implements Store {
     const given = meta.receivedAt?.getTime() ?? null;
     this.inFlight.set(id, given ?? Date.now());
     try {
-      const answer = await this.writer.request({ type: 'withdraw', id, indicator, region, period: periodToInt(key.period), receivedAt: given, by: meta.by });
+      const answer = await this.writer.request({
+        type: 'withdraw',
+        id,
+        indicator,
+        region,
+        period: periodToInt(key.period),
+        receivedAt: given,
+        by: meta.by,
+        reason: annotation.reason ?? null,
+        note: annotation.note ?? null,
+      });
       this.changed(answer.slices);
       return (answer.result as number | null) ?? null;
     } finally {
@@ -348,7 +363,7 @@ export class SqliteStore implements Store {
     this.generations.data++;
   }
 
-  private encode(rows: readonly Observation[]): EncodedRows {
+  private encode(rows: readonly PostedRow[]): EncodedRows {
     const out = allocateRows(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -358,6 +373,9 @@ export class SqliteStore implements Store {
       out.value[i] = row.value;
       out.yoy[i] = row.yoy ?? Number.NaN;
       out.status[i] = encodeStatus(row.status);
+      out.reason[i] = encodeReason(row.reason);
+      const note = row.note ?? null;
+      if (note !== null) (out.notes ??= new Array<string | null>(rows.length).fill(null))[i] = note;
     }
     return out;
   }

@@ -5,6 +5,7 @@
  * current-slice read.
  */
 import type Database from 'better-sqlite3';
+import type { Reason } from '../../domain/corrections.ts';
 import type { StoredVersion } from '../../domain/publication.ts';
 import type { Period, Status } from '../../domain/types.ts';
 import type { FigureVersions, SliceReceipt } from '../store.ts';
@@ -12,9 +13,20 @@ import { intToPeriod, periodToInt } from './schema.ts';
 
 /** Later than any receive time: "every version". */
 const ALL = Number.MAX_SAFE_INTEGER;
-const COLUMNS = 'version, value, yoy, status, received_at, by, withdrawn';
+const COLUMNS = 'version, value, yoy, status, received_at, by, withdrawn, reason, note';
 
-type Row = [key: number, version: number, value: number, yoy: number | null, status: Status | null, receivedAt: number, by: string, withdrawn: 0 | 1];
+type Row = [
+  key: number,
+  version: number,
+  value: number,
+  yoy: number | null,
+  status: Status | null,
+  receivedAt: number,
+  by: string,
+  withdrawn: 0 | 1,
+  reason: Reason | null,
+  note: string | null,
+];
 
 const versionOf = (r: Row): StoredVersion => ({
   version: r[1],
@@ -25,6 +37,9 @@ const versionOf = (r: Row): StoredVersion => ({
   receivedAt: r[5],
   by: r[6],
   withdrawn: r[7] === 1,
+  // Rows written before schema 6 have none: NULL, read as not given.
+  reason: r[8] ?? null,
+  note: r[9] ?? null,
 });
 
 /** Versions grouped by figure, oldest first. */

@@ -18,7 +18,7 @@ export type WorkerRequest =
   | { type: 'targets'; id: number; targets: Target[] }
   | { type: 'reports'; id: number; reports: ReportRow[] }
   | { type: 'claim'; id: number; key: string; slot: string }
-  | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number | null; by: string }
+  | { type: 'withdraw'; id: number; indicator: number; period: number; region: number; receivedAt: number | null; by: string; reason: string | null; note: string | null }
   | { type: 'releases'; id: number; releases: ReleaseRow[] }
   | { type: 'save-token'; id: number; token: StoredToken }
   | { type: 'revoke-token'; id: number; token: string; at: number }

@@ -60,7 +60,7 @@ port.on('message', (message: WorkerRequest) => {
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.claim(message.key, message.slot) });
         return;
       case 'withdraw': {
-        const version = writer.withdraw(message.indicator, message.period, message.region, message.receivedAt, message.by);
+        const version = writer.withdraw(message.indicator, message.period, message.region, message.receivedAt, message.by, message.reason, message.note);
         const slices = version === null ? [] : [sliceKey(message.indicator, message.period)];
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices, result: version });
         return;

@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ReceiveClock } from '../receive-clock.ts';
 import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
-import { decodeStatus, type EncodedRows } from './encoding.ts';
+import { decodeReason, decodeStatus, type EncodedRows } from './encoding.ts';
 import type { AccessRow, ReportRow } from './worker-protocol.ts';
 
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
@@ -54,23 +54,25 @@ export class Writer {
       rollback: db.prepare('ROLLBACK'),
       // Rows of a slice with no stored figure cannot conflict: a plain insert, the cheapest write.
       insertNew: db.prepare(
-        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by, reason, note)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
       ),
       sliceHasRows: db.prepare('SELECT 1 FROM observations WHERE indicator = ? AND period = ? LIMIT 1').pluck(),
       // Otherwise a new key is inserted; only a key already stored pays for the upsert below.
       insert: db.prepare(
-        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
-         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by, reason, note)
+         VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
-      // A stored key: unchanged when identical, else a revision; the trigger keeps the old version.
+      // A stored key: unchanged when identical (whatever its reason and note: they say why a figure
+      // changes, they are not the figure), else a revision; the trigger keeps the old version.
       upsert: db
         .prepare(
-          `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by)
-           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+          `INSERT INTO observations (indicator, period, region, value, yoy, status, version, received_at, by, reason, note)
+           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
            ON CONFLICT (indicator, period, region) DO UPDATE SET
              value = excluded.value, yoy = excluded.yoy, status = excluded.status,
-             version = version + 1, received_at = excluded.received_at, by = excluded.by, withdrawn = 0
+             version = version + 1, received_at = excluded.received_at, by = excluded.by, withdrawn = 0,
+             reason = excluded.reason, note = excluded.note
            WHERE value IS NOT excluded.value OR yoy IS NOT excluded.yoy OR status IS NOT excluded.status OR withdrawn = 1
            RETURNING version`,
         )
@@ -78,7 +80,7 @@ export class Writer {
       withdrawnIn: db.prepare('SELECT region FROM observations WHERE indicator = ? AND period = ? AND withdrawn = 1').pluck(),
       // The trigger keeps the withdrawn version; the row stays, so numbering goes on when it is posted again.
       withdraw: db.prepare(
-        `UPDATE observations SET withdrawn = 1, version = version + 1, received_at = ?, by = ?
+        `UPDATE observations SET withdrawn = 1, version = version + 1, received_at = ?, by = ?, reason = ?, note = ?
          WHERE indicator = ? AND period = ? AND region = ? AND withdrawn = 0 RETURNING version`,
       ).pluck(),
       receipt: db.prepare('INSERT INTO receipts (received_at, indicator, period) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
@@ -110,9 +112,11 @@ export class Writer {
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, members = excluded.members`,
       ),
       upsertIndicator: db.prepare(
-        `INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change, report_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO indicators (code, name, unit, basis, direction, decimals, rank_by, change, report_value, review, review_since, aggregation)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, unit = excluded.unit, basis = excluded.basis, direction = excluded.direction,
-           decimals = excluded.decimals, rank_by = excluded.rank_by, change = excluded.change, report_value = excluded.report_value`,
+           decimals = excluded.decimals, rank_by = excluded.rank_by, change = excluded.change, report_value = excluded.report_value,
+           review = excluded.review, review_since = excluded.review_since, aggregation = excluded.aggregation`,
       ),
     };
   }
@@ -134,12 +138,14 @@ export class Writer {
     const batch = this.batch;
     if (batch === null) throw new Error('no batch is open');
     const { insertNew, sliceHasRows, insert, upsert, withdrawnIn } = this.statements;
-    const { indicator, period, region, value, yoy, status } = rows;
+    const { indicator, period, region, value, yoy, status, reason, notes } = rows;
     for (let i = 0; i < rows.length; i++) {
       const ind = indicator[i]!;
       const p = period[i]!;
       const y = Number.isNaN(yoy[i]!) ? null : yoy[i]!;
       const s = decodeStatus(status[i]!);
+      const why = decodeReason(reason[i]!);
+      const note = notes === null ? null : (notes[i] ?? null);
       const slice = sliceKey(ind, p);
       let held = batch.occupied.get(slice);
       if (held === undefined) {
@@ -147,12 +153,12 @@ export class Writer {
         if (held) batch.withdrawn.set(slice, new Set(withdrawnIn.all(ind, p) as number[]));
       }
       if (!held) {
-        insertNew.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by);
+        insertNew.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by, why, note);
         batch.counts.created++;
-      } else if (insert.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by).changes === 1) {
+      } else if (insert.run(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by, why, note).changes === 1) {
         batch.counts.created++;
       } else {
-        const version = upsert.get(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by) as number | undefined;
+        const version = upsert.get(ind, p, region[i]!, value[i]!, y, s, batch.receivedAt, batch.by, why, note) as number | undefined;
         if (version === undefined) {
           batch.counts.unchanged++;
           continue;
@@ -180,14 +186,14 @@ export class Writer {
 
   /**
    * Withdraw one current figure as a new version, received at `given` (ms)
-   * or, when null, stamped in its transaction; answers its number, or null
-   * when nothing was current.
+   * or, when null, stamped in its transaction, with its reason and note;
+   * answers its number, or null when nothing was current.
    */
-  withdraw(indicator: number, period: number, region: number, given: number | null, by: string): number | null {
+  withdraw(indicator: number, period: number, region: number, given: number | null, by: string, reason: string | null = null, note: string | null = null): number | null {
     const s = this.statements;
     return this.db.transaction(() => {
       const receivedAt = this.stamp(given);
-      const version = s.withdraw.get(receivedAt, by, indicator, period, region) as number | undefined;
+      const version = s.withdraw.get(receivedAt, by, reason, note, indicator, period, region) as number | undefined;
       if (version === undefined) return null;
       s.receipt.run(receivedAt, indicator, period);
       return version;
@@ -232,7 +238,7 @@ export class Writer {
       }
       for (const g of changes.groups ?? []) s.upsertGroup.run(g.code, g.name, JSON.stringify(g.members));
       for (const i of changes.indicators ?? []) {
-        s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change, i.reportValue ? 1 : 0);
+        s.upsertIndicator.run(i.code, i.name, i.unit, i.basis, i.direction, i.decimals, i.rankBy, i.change, i.reportValue ? 1 : 0, i.review ? 1 : 0, i.reviewSince, i.aggregation);
       }
     })();
   }
