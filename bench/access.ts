@@ -17,7 +17,7 @@ import { loadConfig } from '../src/config.ts';
 import { TOKENS } from '../test/helpers/app.ts';
 import { send, SERVICE_TOKENS } from '../test/helpers/service.ts';
 import { capacity, prepareSoak } from '../test/helpers/soak.ts';
-import { median, startService } from './lib.ts';
+import { median, pairedRounds, startService } from './lib.ts';
 
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const ROUNDS = Number(arg('--rounds', '5'));
@@ -96,20 +96,9 @@ async function privilegedRanking(): Promise<number[]> {
   };
   for (let i = 0; i < 10; i++) await Promise.all([time(logged), time(yardstick)]);
   const ratios: number[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < 40; i++) {
-      if (i % 2 === 0) {
-        a.push(await time(logged));
-        b.push(await time(yardstick));
-      } else {
-        b.push(await time(yardstick));
-        a.push(await time(logged));
-      }
-    }
-    ratios.push(median(a) / median(b));
-    console.log(`  round ${round + 1}: with the log ${median(a).toFixed(1)} ms, without ${median(b).toFixed(1)} ms, ratio ${ratios.at(-1)!.toFixed(3)}`);
+  for (const [round, m] of (await pairedRounds(ROUNDS, 40, () => time(logged), () => time(yardstick))).entries()) {
+    ratios.push(m.a / m.b);
+    console.log(`  round ${round + 1}: with the log ${m.a.toFixed(1)} ms, without ${m.b.toFixed(1)} ms, ratio ${ratios.at(-1)!.toFixed(3)}`);
   }
   for (const app of apps) await app.close();
   return ratios;

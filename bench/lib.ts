@@ -173,3 +173,27 @@ export function* nationalRows(counties: string[]) {
     }
   }
 }
+
+/**
+ * Time two ways of doing the same thing side by side: `perRound` runs of
+ * each in a round, alternating which goes first, so a drift of the
+ * machine's speed favours neither; answers each round's medians.
+ */
+export async function pairedRounds(rounds: number, perRound: number, a: () => Promise<number>, b: () => Promise<number>): Promise<Array<{ a: number; b: number }>> {
+  const out: Array<{ a: number; b: number }> = [];
+  for (let round = 0; round < rounds; round++) {
+    const as: number[] = [];
+    const bs: number[] = [];
+    for (let i = 0; i < perRound; i++) {
+      if (i % 2 === 0) {
+        as.push(await a());
+        bs.push(await b());
+      } else {
+        bs.push(await b());
+        as.push(await a());
+      }
+    }
+    out.push({ a: median(as), b: median(bs) });
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.ts';
 import { TOKENS } from '../test/helpers/app.ts';
 import { Influxd } from '../test/helpers/influxd.ts';
 import { SERVICE_TOKENS } from '../test/helpers/service.ts';
-import { median } from './lib.ts';
+import { median, pairedRounds } from './lib.ts';
 
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const ROUNDS = Number(arg('--rounds', '5'));
@@ -78,20 +78,9 @@ try {
     };
     for (let i = 0; i < 5; i++) await Promise.all([ranking(PLAIN), ranking(REVIEWED)]);
     const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const plain: number[] = [];
-      const reviewed: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        if (i % 2 === 0) {
-          plain.push(await ranking(PLAIN));
-          reviewed.push(await ranking(REVIEWED));
-        } else {
-          reviewed.push(await ranking(REVIEWED));
-          plain.push(await ranking(PLAIN));
-        }
-      }
-      ratios.push(median(reviewed) / median(plain));
-      console.log(`  ${store} round ${round + 1}: reviewed ${median(reviewed).toFixed(1)} ms, unreviewed ${median(plain).toFixed(1)} ms, ratio ${ratios.at(-1)!.toFixed(3)}`);
+    for (const [round, m] of (await pairedRounds(ROUNDS, 20, () => ranking(REVIEWED), () => ranking(PLAIN))).entries()) {
+      ratios.push(m.a / m.b);
+      console.log(`  ${store} round ${round + 1}: reviewed ${m.a.toFixed(1)} ms, unreviewed ${m.b.toFixed(1)} ms, ratio ${ratios.at(-1)!.toFixed(3)}`);
     }
     console.log(`${store.toUpperCase()}: review sheet of ${PEERS} peers median ${median(sheets).toFixed(1)} ms (target < 100); approval of a ${PEERS + 1}-figure month median ${median(approvals).toFixed(0)} ms, worst ${Math.max(...approvals).toFixed(0)} ms (target < 1000); public ranking reviewed/unreviewed median ratio ${median(ratios).toFixed(3)} (target <= 1.1)`);
     await app.close();

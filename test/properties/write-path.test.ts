@@ -18,7 +18,7 @@ const PARENT = 'WP';
 const PEERS = ['WP1', 'WP2', 'WP3', 'WP4'];
 const PERIODS = ['2021-01', '2021-02', '2022-01', '2022-02'];
 /** Runs of a sequence of operations each, fewer where each write is a round trip to influxd. */
-const RUNS = { sqlite: 15, influxdb: 8 };
+const RUNS = { sqlite: 10, influxdb: 6 };
 
 const edgeNumber = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(5e-324, -5e-324, 0, -0, 2.2250738585072014e-308, 1e-300, 1e15, -1e15, 999999999999999.9, 1.7976931348623157e308, -1.7976931348623157e308, 0.1, 1e-7) },
