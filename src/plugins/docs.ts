@@ -23,7 +23,27 @@ function transform(document: TransformDocument): ReturnType<typeof jsonSchemaTra
   const who = access === 'public' ? 'no token needed' : access === 'read' ? 'any token, or none where PUBLIC_READ' : `roles: ${ALLOWED[access].join(', ')}`;
   const schema = result.schema as { description?: string; [key: string]: unknown };
   const roles = access === 'public' || access === 'read' ? [] : [...ALLOWED[access]];
-  return { ...result, schema: { ...schema, description: `${schema.description === undefined ? '' : `${schema.description}\n\n`}Who may call it: ${who}.`, 'x-roles': roles } as typeof result.schema };
+  // A body the route may go without (a withdrawal's reason): @fastify/swagger marks every body required.
+  const body = (document.schema as { body?: { safeParse?: (v: unknown) => { success: boolean } } } | undefined)?.body;
+  const optional = typeof body?.safeParse === 'function' && body.safeParse(undefined).success;
+  const described = `${schema.description === undefined ? '' : `${schema.description}\n\n`}Who may call it: ${who}.`;
+  return { ...result, schema: { ...schema, description: described, 'x-roles': roles, ...(optional ? { [OPTIONAL_BODY]: true } : {}) } as typeof result.schema };
+}
+
+/** Marks an operation whose body may be left out, until the document is whole. */
+const OPTIONAL_BODY = 'x-optional-body';
+
+/** The zod document transform, then each optional body said to be optional. */
+function transformObject(document: Parameters<typeof jsonSchemaTransformObject>[0]): ReturnType<typeof jsonSchemaTransformObject> {
+  const result = jsonSchemaTransformObject(document) as { paths?: Record<string, Record<string, Record<string, unknown>>> };
+  for (const operations of Object.values(result.paths ?? {})) {
+    for (const op of Object.values(operations)) {
+      if (op[OPTIONAL_BODY] !== true) continue;
+      delete op[OPTIONAL_BODY];
+      if (typeof op.requestBody === 'object' && op.requestBody !== null) (op.requestBody as { required?: boolean }).required = false;
+    }
+  }
+  return result as ReturnType<typeof jsonSchemaTransformObject>;
 }
 
 function transformSchema(document: TransformDocument): ReturnType<typeof jsonSchemaTransform> {
@@ -56,7 +76,7 @@ async function docsPlugin(app: FastifyInstance) {
       security: [{ bearer: [] }],
     },
     transform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 }

@@ -135,3 +135,11 @@ t.test('the OpenAPI document lists every token and access-log route with the rol
   t.same(op('/v1/observations', 'post')['x-roles'], ['admin', 'writer']);
   t.same(op('/v1/observations', 'get')['x-roles'], [], 'reads: any token, or none');
 });
+
+t.test('a body the route may go without is documented as optional', async (t) => {
+  const app = await buildTestApp(t);
+  const doc = (await call(app, { method: 'GET', url: '/docs/json' })).body;
+  t.equal(doc.paths['/v1/observations/{indicator}/{region}/{period}'].delete.requestBody.required, false, "a withdrawal's reason and note");
+  t.equal(doc.paths['/v1/tokens'].post.requestBody.required, true);
+  t.notOk(JSON.stringify(doc).includes('x-optional-body'), 'the marker does not stay in the document');
+});

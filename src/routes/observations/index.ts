@@ -121,7 +121,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         description: 'An optional JSON body `{"reason","note"}` says why (API.md "Corrections"): kept with the withdrawal, shown in history and the changes feed.',
         params: withdrawParams,
         // Checked by the ingest service, as a posted row's reason and note are: the body is optional.
-        body: docOnly(withdrawBody),
+        body: docOnly(withdrawBody.optional()),
         response: { 200: withdrawResultSchema, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema },
       },
     },
