@@ -184,7 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     analytics,
     charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
-    releases: new ReleaseService(calendar, catalog, clock, store),
+    releases: new ReleaseService(calendar, catalog, clock),
     changes: new ChangesFeed(store, catalog, new StoreSecrets(store, clock)),
     observations: new ObservationList(catalog),
     views,

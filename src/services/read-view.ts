@@ -88,20 +88,15 @@ export class ReadView {
    * are then the current ones, and the fast path may answer them.
    */
   private async settled(indicator: string, period: Period): Promise<boolean> {
-    const review = this.calendar.reviewOf(indicator, period);
-    if (review === undefined) return true;
+    if (!this.calendar.underReview(indicator)) return true;
     const key = quoteKey(indicator, period);
     let settled = this.settledMonths.get(key);
     if (settled === undefined) {
-      // A version is waiting when received after the month's last approval and once review was on.
-      const after = Math.max(review.approvals.at(-1) ?? Number.NEGATIVE_INFINITY, review.since - 1);
-      const receipts = after === Number.NEGATIVE_INFINITY ? await this.store.receipts(Number.MIN_SAFE_INTEGER, this.now) : await this.store.receipts(after, this.now);
-      settled = !receipts.some((r) => r.indicator === indicator && r.period === period);
+      settled = !(await this.calendar.waiting(indicator, period, this.now));
       this.settledMonths.set(key, settled);
     }
     return settled;
   }
-
 
   /** The instant answered, echoed as `asOf` when the caller pinned one. */
   get asOf(): string | undefined {

@@ -62,6 +62,18 @@ export class ReleaseCalendar {
     return out;
   }
 
+  /**
+   * Whether a reviewed month has versions received by `now` that no
+   * approval has let out yet (received after its last approval, and once
+   * review was on); never so for a month not under review.
+   */
+  async waiting(indicator: string, period: Period, now: number): Promise<boolean> {
+    const review = this.reviewOf(indicator, period);
+    if (review === undefined) return false;
+    const after = Math.max(review.approvals.at(-1) ?? Number.MIN_SAFE_INTEGER, review.since - 1);
+    return (await this.store.receipts(after, now)).some((r) => r.indicator === indicator && r.period === period);
+  }
+
   /** Whether the indicator's months need approval to reach the public. */
   underReview(indicator: string): boolean {
     return this.indicatorOf(indicator)?.review === true;

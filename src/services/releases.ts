@@ -5,7 +5,6 @@ import type { Period } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorDetail } from '../schemas/common.ts';
 import type { CatalogService } from './catalog.ts';
-import type { Store } from '../store/store.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
 export class ReleaseService {
@@ -13,20 +12,8 @@ export class ReleaseService {
     private readonly calendar: ReleaseCalendar,
     private readonly catalog: CatalogService,
     private readonly clock: () => number,
-    private readonly store: Pick<Store, 'receipts'>,
   ) {}
 
-  /**
-   * Whether a reviewed month whose release time has passed still waits: no
-   * approval yet, or versions received since the last one (what was public
-   * stays public, but nothing newer is released).
-   */
-  private async awaiting(indicator: string, period: Period, now: number): Promise<boolean> {
-    const review = this.calendar.reviewOf(indicator, period);
-    if (review === undefined) return false;
-    const after = Math.max(review.approvals.at(-1) ?? Number.MIN_SAFE_INTEGER, review.since - 1);
-    return (await this.store.receipts(after, now)).some((r) => r.indicator === indicator && r.period === period);
-  }
 
   /** Set or move release times, all or nothing. */
   async put(entries: ReadonlyArray<{ indicator: string; period: Period; releaseAt: string }>, by: string): Promise<number> {
@@ -73,7 +60,7 @@ export class ReleaseService {
         };
       });
     for (const r of releases) {
-      if (r.released && this.calendar.underReview(r.indicator)) Object.assign(r, { awaitingApproval: await this.awaiting(r.indicator, r.period, now) });
+      if (r.released && this.calendar.underReview(r.indicator)) Object.assign(r, { awaitingApproval: await this.calendar.waiting(r.indicator, r.period, now) });
     }
     return { releases };
   }

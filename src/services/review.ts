@@ -85,6 +85,12 @@ export class ReviewService {
       .at(-1);
   }
 
+  /** The figures the checks read: the month, its neighbours (plausibility) and its growth base. */
+  private async figures(view: ReadView, indicator: Indicator, period: Period, scope: Scope): Promise<FigureTable> {
+    const periods = [...new Set([shiftPeriod(period, -1), period, shiftPeriod(period, 1), ...growthPeriods(indicator, period)])];
+    return new FigureTable(await view.slices(indicator.code, periods, scope.regions));
+  }
+
   /** The review sheet of an indicator's month, as the caller's view sees it. */
   async sheet(view: ReadView, q: ReviewQuery) {
     const indicator = this.catalog.indicator(q.indicator);
@@ -95,8 +101,7 @@ export class ReviewService {
     let pending = 0;
     for (const f of versions) for (const v of f.versions) if (v.receivedAt > since) pending++;
 
-    const periods = [...new Set([shiftPeriod(q.period, -1), q.period, shiftPeriod(q.period, 1), ...growthPeriods(indicator, q.period)])];
-    const table = new FigureTable(await view.slices(indicator.code, periods, scope.regions));
+    const table = await this.figures(view, indicator, q.period, scope);
     const checks = this.checks(indicator, q.period, scope, table, pending);
     const decisions = this.calendar.decisionsOf(indicator.code, q.period);
     return {
@@ -170,8 +175,7 @@ export class ReviewService {
         details: [{ field: 'authorization', message: `posted ${own.length} version(s) of this month since its last approval` }],
       });
     }
-    const periods = [...new Set([shiftPeriod(body.period, -1), body.period, shiftPeriod(body.period, 1), ...growthPeriods(indicator, body.period)])];
-    const table = new FigureTable(await view.slices(indicator.code, periods, scope.regions));
+    const table = await this.figures(view, indicator, body.period, scope);
     const errors = this.checks(indicator, body.period, scope, table, 0).filter((c) => c.severity === 'error');
     if (errors.length > 0 && body.override === undefined) {
       throw new ApiError('review_failed', `${errors.length} check(s) failed: approve with an override reason of at least ${MIN_OVERRIDE_LENGTH} characters, or fix the figures`, {

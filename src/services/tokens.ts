@@ -121,7 +121,7 @@ export class TokenService {
       if (this.catalog.resolveRegion(code) === undefined) details.push({ field: `scope.regions.${i}`, message: `no region ${code}` });
     });
     (input.scope?.indicators ?? []).forEach((code, i) => {
-      if (!this.catalog.indicators().some((ind) => ind.code === code)) details.push({ field: `scope.indicators.${i}`, message: `no indicator ${code}` });
+      if (this.catalog.findIndicator(code) === undefined) details.push({ field: `scope.indicators.${i}`, message: `no indicator ${code}` });
     });
     const now = this.clock();
     const expiresAt = input.expiresAt === undefined ? null : Date.parse(input.expiresAt);
