@@ -17,7 +17,7 @@ import { renderSvg } from '../charts/render.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { tableCsv } from '../src/formats/csv.ts';
-import { CJK_FONT_FAMILY, DEFAULT_CJK_FONT_FILES } from '../src/formats/fonts.ts';
+import { CJK_FONT_FAMILY, DEFAULT_CJK_FONT_FILES } from '../src/fonts.ts';
 import { observationTable, type ObservationRow } from '../src/formats/observations.ts';
 import { DEFAULT_PNG_SCALE } from '../src/formats/png.ts';
 import { tableXlsx } from '../src/formats/xlsx.ts';

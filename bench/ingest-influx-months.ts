@@ -7,8 +7,13 @@
  * 20,000 lines a batch (never smaller). Rounds pair the two sides a few
  * seconds apart; printed: rows/s both sides, their ratio (target >= 1/3),
  * influxd CPU per row on each side, the service's own CPU and its RSS.
- * Run: npx tsx bench/ingest-influx-months.ts [--months N]
+ * Run: npx tsx bench/ingest-influx-months.ts [--months N] [--indicators N] [--sqlite-too]
+ * (issue 20's smaller load, where warming up counts: --indicators 5; with
+ * --sqlite-too the same rows then go into a SQLite service, for its RSS).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Influxd } from '../test/helpers/influxd.ts';
 import { cpuSeconds, median, NATIONAL, nationalCatalog, periodOf, request, rssMiB, startService, timed } from './lib.ts';
 
@@ -16,7 +21,9 @@ const BATCH = 20_000;
 /** Batches a round holds on each side: a month and a half of a national load. */
 const ROUND_BATCHES = 12;
 
-const months = Number(process.argv[process.argv.indexOf('--months') + 1] ?? 0) || NATIONAL.months;
+const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : 0);
+const months = option('--months') || NATIONAL.months;
+const indicatorCount = option('--indicators') || NATIONAL.indicators;
 const influxd = await Influxd.create();
 const catalog = nationalCatalog();
 
@@ -26,7 +33,7 @@ type Row = { indicator: string; region: string; period: string; value: number; y
 function* monthMajorRows(): Generator<Row> {
   for (let m = 0; m < months; m++) {
     const month = (m % 12) + 1;
-    for (let i = 0; i < NATIONAL.indicators; i++) {
+    for (let i = 0; i < indicatorCount; i++) {
       const indicator = `ind${String(i).padStart(2, '0')}`;
       for (let c = 0; c < catalog.counties.length; c++) {
         const scale = 10 + ((c * 7919 + i * 104729) % 1000) / 10;
@@ -34,6 +41,16 @@ function* monthMajorRows(): Generator<Row> {
         yield { indicator, region: catalog.counties[c]!, period: periodOf(m), value, yoy: m >= 12 && c % 3 === 0 ? 10.5 : null };
       }
     }
+  }
+}
+
+/** RSS 5, 10 and 20 s after a load: V8 gives back the load's garbage once allocation stops (its memory reducer), or not. */
+async function settledRss(pid: number): Promise<void> {
+  let waited = 0;
+  for (const at of [5, 10, 20]) {
+    await new Promise((resolve) => setTimeout(resolve, (at - waited) * 1000));
+    waited = at;
+    console.log(`  service RSS ${at} s after the load: ${rssMiB(pid).toFixed(0)} MiB`);
   }
 }
 
@@ -103,14 +120,52 @@ try {
 
   const us = (s: number) => ((s / total) * 1e6).toFixed(1);
   const paired = serviceRates.map((rate, i) => rate / straightRates[i]!);
-  console.log(`\nMONTH-MAJOR INGEST: ${total} rows, ${months} months x ${NATIONAL.indicators} indicators x ${catalog.counties.length} counties, batches of ${BATCH}, one client`);
+  console.log(`\nMONTH-MAJOR INGEST: ${total} rows, ${months} months x ${indicatorCount} indicators x ${catalog.counties.length} counties, batches of ${BATCH}, one client`);
   console.log(`  straight line protocol (${BATCH} lines a body): median ${Math.round(median(straightRates))} points/s`);
   console.log(`  service over HTTP:                          median ${Math.round(median(serviceRates))} rows/s`);
   console.log(`  ratio of medians: ${(median(serviceRates) / median(straightRates)).toFixed(3)} (target >= 1/3); rounds' own ratios: median ${median(paired).toFixed(3)} (${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)})`);
   console.log(`  influxd CPU per row: straight ${us(cpu.straightInflux)} µs, service's ${us(cpu.serviceInflux)} µs; the service's own ${us(cpu.service)} µs`);
   console.log(`  service RSS: ${rssMiB(service.pid).toFixed(0)} MiB now, ${peakRss.toFixed(0)} MiB at most; influxd RSS ${rssMiB(influxd.pid!).toFixed(0)} MiB`);
+  await settledRss(service.pid);
+  // Where the RSS is: the JavaScript heap, and memory outside it (buffers, SQLite, threads).
+  const metrics = await (await fetch(`${service.url}/metrics`)).text();
+  const mib = (name: string) => (Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, 'm').exec(metrics)?.[1] ?? NaN) / 2 ** 20).toFixed(0);
+  console.log(`  service heap: ${mib('nodejs_heap_size_used_bytes')} MiB used of ${mib('nodejs_heap_size_total_bytes')}; external ${mib('nodejs_external_memory_bytes')} MiB`);
 } finally {
   clearInterval(sampler);
   await service.stop();
   await influxd.destroy();
+}
+
+// The same rows into the embedded SQLite store, for its RSS after such a load (the issue's target is on both stores).
+if (process.argv.includes('--sqlite-too')) {
+  const dir = mkdtempSync(join(tmpdir(), 'months-sqlite-'));
+  const sqlite = await startService({ DATA_DIR: dir });
+  let peak = 0;
+  const sampling = setInterval(() => (peak = Math.max(peak, rssMiB(sqlite.pid))), 250);
+  try {
+    await request(`${sqlite.url}/v1/regions`, 'PUT', JSON.stringify({ regions: catalog.regions }));
+    await request(`${sqlite.url}/v1/indicators`, 'PUT', JSON.stringify({ indicators: catalog.indicators }));
+    let batch: Row[] = [];
+    const t0 = performance.now();
+    let rows = 0;
+    const send = async () => {
+      const { json } = await timed(`${sqlite.url}/v1/observations`, 'POST', JSON.stringify({ observations: batch }));
+      if (json.created + json.unchanged + json.revised !== batch.length) throw new Error(`unexpected answer ${JSON.stringify(json).slice(0, 200)}`);
+      rows += batch.length;
+      batch = [];
+    };
+    for (const row of monthMajorRows()) {
+      batch.push(row);
+      if (batch.length === BATCH) await send();
+    }
+    if (batch.length > 0) await send();
+    console.log(`
+SQLITE, the same ${rows} rows: ${Math.round(rows / ((performance.now() - t0) / 1000))} rows/s; service RSS ${rssMiB(sqlite.pid).toFixed(0)} MiB after the load, ${peak.toFixed(0)} MiB at most`);
+    await settledRss(sqlite.pid);
+  } finally {
+    clearInterval(sampling);
+    await sqlite.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -59,7 +59,7 @@ try {
     const rows = batch;
     const body = JSON.stringify({ observations: rows });
     // Side by side, batch by batch: both see the same machine at the same moment.
-    let t0 = performance.now();
+    const t0 = performance.now();
     baselineDb.transaction(() => {
       for (const o of rows) insert.run(indicatorId.get(o.indicator), periodToInt(o.period), regionId.get(o.region), o.value, o.yoy, 0, 'bench');
     })();

@@ -87,7 +87,13 @@ const time = (f: () => number) => {
 };
 
 // Warm up every path before measuring.
-for (let i = 0; i < 5; i++) oldRanking(), newRanking(), oldValueRanking(), progressRows(), completionRanking();
+for (let i = 0; i < 5; i++) {
+  oldRanking();
+  newRanking();
+  oldValueRanking();
+  progressRows();
+  completionRanking();
+}
 const samples = { old: [] as number[], new: [] as number[], oldValue: [] as number[], progress: [] as number[], completion: [] as number[] };
 for (let i = 0; i < ROUNDS; i++) {
   samples.old.push(time(oldRanking));

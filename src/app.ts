@@ -2,6 +2,8 @@
  * The application as a Fastify instance: external plugins, then app plugins,
  * then routes. server.ts listens; tests build it and use `app.inject`.
  */
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DEFAULT_INDICATORS, DEFAULT_REGIONS } from './catalog/default-catalog.ts';
@@ -11,6 +13,7 @@ import docsPlugin from './plugins/docs.ts';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.ts';
 import forwardWritesPlugin from './plugins/forward-writes.ts';
 import jsonBodyPlugin from './plugins/json-body.ts';
+import metricsPlugin, { Metrics } from './plugins/metrics.ts';
 import { loggerOptions } from './logging.ts';
 import protectionPlugin from './plugins/protection.ts';
 import responseCachePlugin from './plugins/response-cache.ts';
@@ -48,7 +51,9 @@ import { ReviewService } from './services/review.ts';
 import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
 import { IngestService } from './services/ingest.ts';
+import { WriterLease } from './services/writer-lease.ts';
 import { createStore } from './store/index.ts';
+import { timedStore } from './store/timed.ts';
 import type { Store } from './store/store.ts';
 
 export interface Services {
@@ -74,6 +79,8 @@ export interface Services {
   tokens: TokenService;
   accessLog: AccessLog;
   review: ReviewService;
+  /** The writer lease among instances on one shared store; null where this instance needs none. */
+  lease: WriterLease | null;
 }
 
 declare module 'fastify' {
@@ -100,6 +107,13 @@ export interface AppOptions {
   recordAccess?: boolean;
 }
 
+
+/** Where other instances reach this one by default: its address, or its host name when it listens on every interface. */
+function listeningUrl(host: string, address: string | AddressInfo | null): string {
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const name = host === '0.0.0.0' || host === '::' ? hostname() : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}`;
+}
 
 /** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
@@ -137,8 +151,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
   app.setSerializerCompiler(options.validateResponses === true ? serializerCompiler : () => (data: unknown) => JSON.stringify(data));
 
-  const store = options.store ?? (await createStore(config, app.log));
-  app.addHook('onClose', async () => store.close());
+  // Before any service holds the store: every call they make through it is timed (GET /metrics).
+  const metrics = new Metrics();
+  const store = timedStore(options.store ?? (await createStore(config, app.log)), metrics.storeCall);
+  // Instances started the plain way on one shared store agree on one writer; WRITER_URL names it instead.
+  const lease = store.lease !== undefined && config.WRITER_URL === undefined ? new WriterLease(store.lease, app.log) : null;
+  app.addHook('onClose', async () => {
+    // After the last request here finished: another instance may take the lease at once.
+    await lease?.stop();
+    await store.close();
+  });
   const clock = options.clock ?? Date.now;
   const catalog = new CatalogService(store, clock);
   const calendar = new ReleaseCalendar(store, (code) => catalog.findIndicator(code));
@@ -180,7 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const progress = new ProgressService(catalog, analytics);
   app.decorate('services', {
     catalog,
-    ingest: new IngestService(store, catalog, config.MAX_ROWS),
+    ingest: new IngestService(store, catalog, config.MAX_ROWS, metrics),
     analytics,
     charts: new ChartService(catalog, analytics, progress),
     reports: new ReportService(store, catalog, analytics, config.REPORT_REGIONS),
@@ -197,9 +219,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     tokens,
     accessLog,
     review: new ReviewService(catalog, calendar, clock),
+    lease,
   });
   // An instance that forwards its writes leaves the schedule to the one that writes.
-  if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app);
+  if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app, async () => lease === null || (await lease.route()).kind === 'self');
+  if (lease !== null) {
+    app.addHook('onReady', async () => {
+      if (config.ADVERTISE_URL !== undefined) void lease.advertise(config.ADVERTISE_URL);
+      // Not waited for: a starting instance may look at the lease for a few seconds; writes wait for it, reads need not.
+      void lease.start();
+    });
+    app.addHook('onListen', async () => {
+      if (config.ADVERTISE_URL === undefined) void lease.advertise(listeningUrl(config.HOST, app.server.address()));
+    });
+  }
 
   if (store.shared) {
     // Another instance may change figures, catalog or calendar: every request asks (at most every
@@ -222,8 +255,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rateLimitWindowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
     corsOrigins: config.CORS_ORIGINS,
   });
-  if (config.WRITER_URL !== undefined) await app.register(forwardWritesPlugin, { writerUrl: config.WRITER_URL, touched: () => watcher.touch() });
+  const writerUrl = config.WRITER_URL;
+  const route = writerUrl !== undefined ? () => ({ kind: 'forward', url: writerUrl, holder: writerUrl }) as const : lease !== null ? () => lease.route() : null;
+  if (route !== null) await app.register(forwardWritesPlugin, { route, touched: () => watcher.touch() });
   await app.register(docsPlugin);
+  // After the docs (which document only routes registered after them) and before the response cache,
+  // which counts into it. Requests are timed from their arrival wherever it stands.
+  await app.register(metricsPlugin, { metrics, token: config.METRICS_TOKEN, changeLagMs: () => watcher.lagMs() });
   await app.register(responseCachePlugin);
   if (options.recordAccess !== false) await app.register(accessLogPlugin, { log: accessLog });
 

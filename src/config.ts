@@ -4,10 +4,9 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
+import { CODE_PATTERN } from './domain/types.ts';
+import { DEFAULT_CJK_FONT_FILES } from './fonts.ts';
 import { ROLES, type Role } from './roles.ts';
-import { DEFAULT_CJK_FONT_FILES } from './formats/fonts.ts';
-import { CODE_PATTERN } from './schemas/common.ts';
-import { DEFAULT_CHANGE_CHECK_MS } from './services/change-watcher.ts';
 
 export const DEFAULT_PORT = 3000;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -21,6 +20,12 @@ export const DEFAULT_MAX_BODY_MB = 64;
 export const DEFAULT_MAX_ROWS = 100_000;
 /** An InfluxDB request slower than this counts as the store being down (the request answers 503). */
 export const DEFAULT_INFLUX_TIMEOUT_MS = 10_000;
+/**
+ * How stale a shared store's state may be (the change watcher's maxAgeMs):
+ * one cheap query per instance at most four times a second, and a change
+ * made through one instance reaches every other well within a second.
+ */
+export const DEFAULT_CHANGE_CHECK_MS = 250;
 /**
  * Requests a token (or, without one, an address) may make per window: a
  * dashboard refreshing a dozen charts a minute and a bureau posting batches
@@ -99,6 +104,12 @@ const envSchema = z
     INFLUX_TIMEOUT_MS: integer('INFLUX_TIMEOUT_MS', 100, 600_000, DEFAULT_INFLUX_TIMEOUT_MS),
     API_TOKENS: z.string().optional().transform((v, ctx) => (v === undefined || v.trim() === '' ? null : parseTokens(v, ctx))),
     PUBLIC_READ: flag('PUBLIC_READ', true),
+    // GET /metrics is open without it (as /healthz is); set, the scraper must send it as a bearer token.
+    METRICS_TOKEN: z
+      .string()
+      .min(MIN_TOKEN_LENGTH, { error: `METRICS_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters (a shorter token is guessable)` })
+      .regex(/^\S+$/, { error: 'METRICS_TOKEN must not contain spaces (it is sent as Authorization: Bearer <METRICS_TOKEN>)' })
+      .optional(),
     REPORT_CRON: z
       .string()
       .default(DEFAULT_REPORT_CRON)
@@ -116,6 +127,7 @@ const envSchema = z
       }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
     WRITER_URL: z.url({ error: 'WRITER_URL must be the URL of the instance that writes, such as http://10.0.0.5:3000' }).optional(),
+    ADVERTISE_URL: z.url({ error: 'ADVERTISE_URL must be the URL other instances reach this one at, such as http://10.0.0.5:3000' }).optional(),
     CHANGE_CHECK_MS: integer('CHANGE_CHECK_MS', 10, 60_000, DEFAULT_CHANGE_CHECK_MS),
     RATE_LIMIT_MAX: integer('RATE_LIMIT_MAX', 1, 1_000_000_000, DEFAULT_RATE_LIMIT_MAX),
     RATE_LIMIT_WINDOW_SECONDS: integer('RATE_LIMIT_WINDOW_SECONDS', 1, 86_400, DEFAULT_RATE_LIMIT_WINDOW_SECONDS),
@@ -158,6 +170,7 @@ const envSchema = z
 
 function validTimeZone(zone: string): boolean {
   try {
+    // eslint-disable-next-line no-new -- made only to see whether it throws: an unknown zone is a RangeError
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
   } catch {

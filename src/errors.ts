@@ -1,5 +1,26 @@
 /** One error contract (API.md): a short code, a sentence, and details. */
-import type { ErrorDetail } from './schemas/common.ts';
+
+/**
+ * One fault an error answer lists (API.md "Conventions"); errorDetailSchema
+ * (schemas/common.ts) is its OpenAPI form, and the type check holds the two
+ * to the same fields.
+ */
+export interface ErrorDetail {
+  /** For a posted workbook (.xlsx): the sheet the row is on. */
+  sheet?: string;
+  /** Record number from 1; 0 for a CSV header fault; for a posted workbook, the row number Excel shows. */
+  row?: number;
+  field: string;
+  message: string;
+  /** not_released: when the month is released (RFC 3339, UTC), null when not scheduled. */
+  releaseAt?: string | null;
+  /** review_failed: the region a failed check is about. */
+  region?: string;
+  /** review_failed (totals): the parent's own figure. */
+  expected?: number;
+  /** review_failed (totals): its children's sum. */
+  actual?: number;
+}
 
 /** Every error code an answer may carry (API.md "Conventions"); the error schema lists these. */
 export const ERROR_CODES = [

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await buildApp({ config });
 
-  if (process.argv.includes('--demo')) {
+  await app.ready();
+  const lease = app.services.lease;
+  if (process.argv.includes('--demo') && lease !== null && (await lease.route()).kind !== 'self') {
+    app.log.warn('--demo: another instance writes to this store; load the demo through that one');
+  } else if (process.argv.includes('--demo')) {
     const loaded = await loadDemo(app.services.ingest);
     app.log.info(loaded, 'loaded the SYNTHETIC demo dataset (posted by "synthetic-demo"; not official figures)');
   }

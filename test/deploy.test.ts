@@ -48,11 +48,34 @@ t.test('readers on the same InfluxDB send their writes to the one writer', async
   for (const name of Object.keys(env)) t.ok(CONFIG_VARIABLES.includes(name), `${name} is a variable the service reads`);
   t.same(reader.profiles, ['readers'], 'started only when asked for');
   t.equal(env.WRITER_URL, `http://service:${compose.services.service.environment.PORT}`, 'the writer by its service name and port');
-  for (const name of ['STORE', 'INFLUX_URL', 'INFLUX_ORG', 'INFLUX_DATABASE', 'INFLUX_API', 'INFLUX_TOKEN', 'API_TOKENS']) {
+  for (const name of ['STORE', 'INFLUX_URL', 'INFLUX_ORG', 'INFLUX_DATABASE', 'INFLUX_API', 'INFLUX_TOKEN', 'API_TOKENS', 'METRICS_TOKEN']) {
     t.equal(env[name], compose.services.service.environment[name], `${name} as the writer has it`);
   }
   t.ok(reader.volumes.includes('service-data:/data:ro'), "the writer's generated token, read only");
   t.equal(reader.depends_on.service.condition, 'service_healthy');
   const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{[^}]+\}/, 'x'.repeat(24))]));
   t.equal(loadConfig({ ...filled, API_TOKENS: '' }).WRITER_URL, 'http://service:3000', 'the service would start with them');
+});
+
+t.test('Prometheus scrapes GET /metrics of the service with METRICS_TOKEN', async (t) => {
+  const prometheus = compose.services.prometheus;
+  t.match(prometheus.image, /^prom\/prometheus:v3\./);
+  t.same(prometheus.profiles, ['monitoring'], 'started only when asked for');
+  t.equal(prometheus.depends_on.service.condition, 'service_healthy');
+  t.ok(prometheus.volumes.includes('prometheus-data:/prometheus') && 'prometheus-data' in compose.volumes, 'its data in a named volume');
+  const mount = prometheus.volumes.find((v: string) => v.endsWith(':/etc/prometheus/prometheus.yml:ro'));
+  t.ok(prometheus.command.includes('--config.file=/etc/prometheus/prometheus.yml'), 'reads the mounted configuration');
+  const config = parse(readFileSync(mount.split(':')[0], 'utf8'));
+  t.equal(config.scrape_configs.length, 1, 'one job, the readers\' left commented out');
+  const [job] = config.scrape_configs;
+  t.equal(job.metrics_path, '/metrics', 'the path the service answers metrics on');
+  t.same(job.static_configs[0].targets, [`service:${compose.services.service.environment.PORT}`], 'the service by its name and port');
+  // The token: from the environment, through a compose secret, to the file the job reads.
+  t.equal(job.authorization.type, 'Bearer');
+  t.equal(job.authorization.credentials_file, '/run/secrets/metrics_token');
+  t.same(prometheus.secrets, ['metrics_token']);
+  t.equal(compose.secrets.metrics_token.environment, 'METRICS_TOKEN');
+  // eslint-disable-next-line no-template-curly-in-string -- compose's own interpolation, as written in the file
+  t.equal(compose.services.service.environment.METRICS_TOKEN, '${METRICS_TOKEN:-}', 'the service takes the same token');
+  t.ok(CONFIG_VARIABLES.includes('METRICS_TOKEN'));
 });

@@ -15,8 +15,10 @@ import { namesUpTo } from './peers-shown.ts';
 import { changeText, figureText, ordinal, rankMove, STATUS_WORDS } from './phrasing.ts';
 import { formatFixed, round } from './rounding.ts';
 import type { Standing } from './scorecard.ts';
-import { leadingRank, mainStanding } from './standing.ts';
+import { mainStanding, placement, type Placement } from './standing.ts';
+import { STREAK_MIN_MONTHS, type GrowthMovement, type GrowthRecord } from './trends.ts';
 import { YOY_DECIMALS, type ChangeKind, type Indicator, type RankMetric, type Status } from './types.ts';
+import { movementText, recordText, streakText } from './words/trends.ts';
 
 export interface RankFact {
   rank: number | null;
@@ -83,7 +85,23 @@ export interface IndicatorFacts {
   signChange: Growth['signChange'];
   byYoy: RankFact;
   byValue: RankFact;
+  /**
+   * Listed among 短板指标: its placement is in the bottom third (in reports
+   * stored before placements: bottom third on the default metric).
+   */
   weak: boolean;
+  /**
+   * The one section the indicator is listed in and the rank that puts it
+   * there: the stronger of the ranks its line quotes (standing.ts). Absent
+   * in reports stored before it; null without any rank.
+   */
+  placement?: Placement | null;
+  /** 增速较1-5月提高2.1个百分点: a year-to-date growth against the month before, that month labelled (absent in reports stored before; null: none said). */
+  movement?: (GrowthMovement & { label: string }) | null;
+  /** 连续3个月位居全市第一: runs of first places said, by ranking (absent in reports stored before; empty: none). */
+  streaks?: Array<{ by: RankMetric; months: number }>;
+  /** 增速为2021年3月以来最高 / 为有统计以来最高 (absent in reports stored before; null: none said). */
+  record?: GrowthRecord | null;
   /**
    * No figure while some peer has one this month, or the region had one at
    * the previous ranking: a 数据缺口. An indicator nobody reports is none.
@@ -122,11 +140,11 @@ export interface IndicatorFacts {
 }
 
 export interface ReportSections {
-  /** 位居第一 and 前三 on either metric. */
+  /** 位居第一 and 前三: indicators placed as leading (standing.ts placement), best place first. */
   headlines: string[];
   /** 目标进度: completion, time progress, growth against targets (absent in reports stored before targets). */
   progress?: string[];
-  /** 短板: bottom third. */
+  /** 短板: indicators placed in the bottom third; never one of the headlines. */
   weak: string[];
   /** 进位 and 退位 since the previous ranking. */
   up: string[];
@@ -234,7 +252,6 @@ export interface StandingInput {
   growth: Growth;
   byValue: Standing;
   byYoy: Standing;
-  weak: boolean;
   previousPeriod: Period | null;
   tiedByValue: boolean;
   tiedByYoy: boolean;
@@ -258,6 +275,12 @@ export interface StandingInput {
   vsAverage?: number | null;
   /** The quoted months whose figure of the region was corrected since first published, in the order to name them, with the correction's note. */
   corrections?: ReadonlyArray<{ period: Period; note: string | null }>;
+  /** The growth against the month before's (trends.ts growthMovement). */
+  movement?: GrowthMovement | null;
+  /** Runs of first places ending this month, by ranking (trends.ts firstPlaceRun): said from STREAK_MIN_MONTHS on. */
+  firstPlaceRuns?: Partial<Record<RankMetric, number>>;
+  /** A growth record (trends.ts growthRecord). */
+  record?: GrowthRecord | null;
 }
 
 /** A missing figure is a 数据缺口 only when a peer has one this month or the region had one before (DOMAIN.md, Phrasing). */
@@ -307,6 +330,24 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
   const average = input.average ?? null;
   const vsAverage = input.vsAverage ?? null;
   if (figure !== undefined && average !== null && vsAverage !== null) sentence += `,${averageText(scope.replace(/中$/, ''), vsAverage, average)}`;
+  // Runs of first places (连续3个月位居全市第一), each in a ranking the region is first in now, named as the line names that rank.
+  const streaks: Array<{ by: RankMetric; months: number }> = [];
+  if (figure !== undefined) {
+    for (const by of [indicator.rankBy, indicator.rankBy === 'yoy' ? 'value' : 'yoy'] as const) {
+      const months = input.firstPlaceRuns?.[by] ?? 0;
+      if (months < STREAK_MIN_MONTHS || (by === 'yoy' ? byYoy : byValue).rank !== 1) continue;
+      streaks.push({ by, months });
+      const named = (byYoy.rank !== null && byValue.rank !== null) || by !== indicator.rankBy;
+      const lowest = indicator.direction === 'lower' && by === 'value';
+      sentence += `,${streakText(months, scope, named ? rankMetricWord(indicator, by, growth.yoy) : '', lowest)}`;
+    }
+  }
+  // Against its own past: the month before's growth, then a record.
+  const movement = figure === undefined || input.movement == null ? null : { ...input.movement, label: previousLabel(indicator, period, input.movement.period) };
+  if (movement !== null) sentence += `,${movementText(movement.label, movement.change)}`;
+  const record = figure === undefined || growth.yoy === null || indicator.change !== 'percent' ? null : (input.record ?? null);
+  if (record !== null) sentence += `,${recordText(record)}`;
+  const placed = placement(indicator, { byValue, byYoy });
 
   const progress = input.progress ?? null;
   const progressLine = progress === null || figure === undefined ? null : progressSentence(indicator, label, period, progress, growth.yoy === null ? null : growthPhrase(indicator, growth), valueText);
@@ -339,7 +380,11 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
     signChange: growth.signChange,
     byYoy,
     byValue,
-    weak: input.weak,
+    weak: placed?.section === 'weak',
+    placement: placed,
+    movement,
+    streaks,
+    record,
     dataGap: isDataGap(figure !== undefined, input.peersReporting, input.hadBefore),
     progress: progress === null ? null : { target: progress.target, completion: progress.completion, gap: progress.gap, growthTarget: progress.growthTarget, growthGap: progress.growthGap, timeProgress: input.timeProgress ?? 0 },
     progressSentence: progressLine,
@@ -362,13 +407,9 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
 /** The sections, in the order a report reads them. */
 export function sectionsOf(indicators: readonly IndicatorFacts[], failures: ReportFacts['failures']): ReportSections {
   const main = (f: IndicatorFacts) => mainStanding(f, f);
-  // Leading on either metric (standing.ts), best place first.
-  const leading = indicators
-    .map((f) => ({ f, lead: leadingRank(f, f) }))
-    .filter((x): x is { f: IndicatorFacts; lead: NonNullable<ReturnType<typeof leadingRank>> } => x.lead !== null)
-    .sort((a, b) => a.lead.rank - b.lead.rank);
-  const first = leading.filter((x) => x.lead.rank === 1).map((x) => x.f.sentence);
-  const top = leading.filter((x) => x.lead.rank > 1).map((x) => x.f.sentence);
+  // One place each (standing.ts placement): leading ones best place first, weak ones in the indicators' order.
+  const placed = indicators.map((f) => ({ f, place: placement(f, f) }));
+  const leading = placed.filter((x) => x.place?.section === 'leading').sort((a, b) => a.place!.rank - b.place!.rank);
   const gaps: string[] = [];
   for (const f of indicators) {
     if (f.value === null && f.dataGap !== false) gaps.push(`${f.name}:本期无数据`);
@@ -378,8 +419,8 @@ export function sectionsOf(indicators: readonly IndicatorFacts[], failures: Repo
   }
   for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);
   return {
-    headlines: [...first, ...top],
-    weak: indicators.filter((f) => f.weak).map((f) => `${f.sentence}${f.gapText ? `,${f.gapText}` : ''}(短板,需向前进位)`),
+    headlines: leading.map((x) => x.f.sentence),
+    weak: placed.filter((x) => x.place?.section === 'weak').map(({ f }) => `${f.sentence}${f.gapText ? `,${f.gapText}` : ''}(短板,需向前进位)`),
     up: indicators.filter((f) => (main(f).rankChange ?? 0) > 0).map((f) => f.moveSentence!),
     down: indicators.filter((f) => (main(f).rankChange ?? 0) < 0).map((f) => f.moveSentence!),
     progress: indicators.flatMap((f) => (f.progressSentence == null ? [] : [f.progressSentence])),

@@ -9,6 +9,10 @@
  * - Reports quote **both** ranks where both exist (总量全省第十一、增速全省第二),
  *   and a strong rank on **either** metric counts as leading (DOMAIN.md,
  *   Phrasing): 丽水's income, last by size and second by growth, leads.
+ * - A report lists an indicator in **one** of 领先指标 / 短板指标 at most, by
+ *   its **placement**: the stronger of the ranks its line quotes (DOMAIN.md,
+ *   How the report reads). 城镇调查失业率 eighth by level and first by its
+ *   fall leads; it is not also weak.
  */
 import type { RankMetric } from './types.ts';
 
@@ -60,15 +64,47 @@ export function isLeading(s: RankLike): boolean {
 
 /**
  * The best leading rank on either metric, the default metric first on a
- * tie, or null when neither leads.
+ * tie, or null when neither leads: the placement of a leading indicator.
  */
 export function leadingRank(indicator: { rankBy: RankMetric }, ranks: BothRanks<RankLike>): { by: RankMetric; rank: number } | null {
-  const main = mainStanding(indicator, ranks);
-  const other = otherStanding(indicator, ranks);
+  const place = placement(indicator, ranks);
+  return place?.section === 'leading' ? { by: place.by, rank: place.rank } : null;
+}
+
+export type ReportSection = 'leading' | 'weak';
+
+/** Where a report lists an indicator, and the rank that puts it there. */
+export interface Placement {
+  by: RankMetric;
+  rank: number;
+  /** 领先指标, 短板指标, or neither (a middling place). */
+  section: ReportSection | null;
+}
+
+/** A leading place before a middling one before one in the bottom third. */
+function strength(s: RankLike & { rank: number }): number {
+  if (isLeading(s)) return 0;
+  return isWeak(s.rank, s.ranked) ? 2 : 1;
+}
+
+/**
+ * An indicator's one place among a report's sections (DOMAIN.md, How the
+ * report reads): its main standing is the rank it is ranked by, or, where
+ * its line quotes both ranks (every rank it has), the stronger of the two:
+ * a leading place before a middling one before one in the bottom third,
+ * then the better place, then the default metric. Leading when that
+ * standing is in the first three (and not also the bottom third), weak
+ * when it is in the bottom third: never both. Null without any rank.
+ */
+export function placement(indicator: { rankBy: RankMetric }, ranks: BothRanks<RankLike>): Placement | null {
   const otherBy: RankMetric = indicator.rankBy === 'yoy' ? 'value' : 'yoy';
-  const candidates: Array<{ by: RankMetric; rank: number }> = [];
-  if (isLeading(main)) candidates.push({ by: indicator.rankBy, rank: main.rank! });
-  if (isLeading(other)) candidates.push({ by: otherBy, rank: other.rank! });
-  if (candidates.length === 0) return null;
-  return candidates.reduce((best, c) => (c.rank < best.rank ? c : best));
+  let best: { by: RankMetric; s: RankLike & { rank: number }; strength: number } | null = null;
+  for (const [by, s] of [[indicator.rankBy, mainStanding(indicator, ranks)], [otherBy, otherStanding(indicator, ranks)]] as const) {
+    if (s.rank === null) continue;
+    const ranked = { rank: s.rank, ranked: s.ranked };
+    const candidate = { by, s: ranked, strength: strength(ranked) };
+    if (best === null || candidate.strength < best.strength || (candidate.strength === best.strength && candidate.s.rank < best.s.rank)) best = candidate;
+  }
+  if (best === null) return null;
+  return { by: best.by, rank: best.s.rank, section: best.strength === 0 ? 'leading' : best.strength === 2 ? 'weak' : null };
 }

@@ -8,6 +8,12 @@ export type RankMetric = 'yoy' | 'value';
 /** SDMX/Eurostat observation status: provisional, estimated, revised, break in series. */
 export type Status = 'p' | 'e' | 'r' | 'b';
 export const STATUSES: readonly Status[] = ['p', 'e', 'r', 'b'];
+/**
+ * What a code looks like (API.md, Conventions): a region's, an indicator's,
+ * a group's or a token holder's, 1 to 64 letters, digits, `_`, `.` or `-`,
+ * starting with a letter or digit.
+ */
+export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface Region {
   code: string;

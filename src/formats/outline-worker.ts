@@ -6,7 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
-import { CJK_FONT_FAMILY } from './fonts.ts';
+import { CJK_FONT_FAMILY } from '../fonts.ts';
 
 export interface OutlineJob {
   id: number;

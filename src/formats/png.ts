@@ -19,7 +19,7 @@ import { renderAsync } from '@resvg/resvg-js';
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.ts';
-import { CJK_FONT_FAMILY, CJK_FONT_PACKAGE, DEFAULT_CJK_FONT_FILES } from './fonts.ts';
+import { CJK_FONT_FAMILY, CJK_FONT_PACKAGE, DEFAULT_CJK_FONT_FILES } from '../fonts.ts';
 import type { OutlineJob, OutlineReply } from './outline-worker.ts';
 
 /** The outlining thread next to this file: compiled JavaScript, or TypeScript through tsx in development and tests. */

@@ -1,7 +1,6 @@
 /** Messages between the service and its rendering thread (render-pool.ts, render-worker.ts). */
 import type { ReportFacts } from '../domain/report.ts';
-import type { ErrorCode } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import type { ErrorCode, ErrorDetail } from '../errors.ts';
 import type { ReportRecord } from '../store/store.ts';
 import type { Table } from './table.ts';
 

@@ -14,7 +14,7 @@ import type { TokenSpec } from '../config.ts';
 import { ApiError } from '../errors.ts';
 import type { Role } from '../roles.ts';
 import { ANONYMOUS, type Principal, type TokenService } from '../services/tokens.ts';
-import { privateDir, privateFile } from '../store/data-dir.ts';
+import { ADMIN_TOKEN_FILE, privateDir, privateFile } from '../store/data-dir.ts';
 import { addressKey, FixedWindows } from './rate-limit.ts';
 
 /**
@@ -34,8 +34,6 @@ declare module 'fastify' {
     principal: Principal;
   }
 }
-
-export const ADMIN_TOKEN_FILE = 'admin-token';
 
 /**
  * Invalid tokens one client address may send per window. A client with a

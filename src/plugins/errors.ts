@@ -6,8 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ApiError, boundDetails, detailOf, boundedText, MAX_ERROR_DETAILS, MAX_ERROR_TEXT, StoreUnavailableError, type ErrorCode } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, boundDetails, detailOf, boundedText, MAX_ERROR_DETAILS, MAX_ERROR_TEXT, StoreUnavailableError, type ErrorCode, type ErrorDetail } from '../errors.ts';
 
 /** Seconds a client should wait before repeating a request the store could not take. */
 export const STORE_RETRY_AFTER_SECONDS = 5;

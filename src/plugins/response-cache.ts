@@ -21,6 +21,11 @@ declare module 'fastify' {
     /** Cache this GET route's 200 answers until the data changes. */
     cache?: boolean;
     /**
+     * The answer depends on the figures of the query's `indicator` only
+     * (besides catalog, calendar and targets): kept while others are written.
+     */
+    cacheBy?: 'indicator';
+    /**
      * Tag this GET route's 200 answers (If-None-Match → 304) without keeping
      * them: for answers the store's generation does not follow (reports).
      */
@@ -124,6 +129,8 @@ export class ResponseCache {
 async function responseCachePlugin(app: FastifyInstance) {
   const cache = new ResponseCache(RESPONSE_CACHE_BYTES);
   const views = app.services.views;
+  // Hits (304s included), misses and bypasses, for GET /metrics.
+  const count = app.metrics.cacheLookup;
   let seen: string | null = null;
 
   const privileged = (request: FastifyRequest) => audienceOf(request.principal.role) === 'privileged';
@@ -131,14 +138,21 @@ async function responseCachePlugin(app: FastifyInstance) {
   const keyOf = (request: FastifyRequest): string | undefined => {
     // A day read as "now while the day lasts" echoes a moving instant.
     if (privileged(request) || DAY_AS_OF.test(request.url)) return undefined;
-    const version = views.publicVersion();
-    if (version === null) return undefined;
-    // Entries of older versions can never be asked for again.
-    if (version !== seen) {
+    const epoch = views.publicEpoch();
+    if (epoch === null) return undefined;
+    // Entries of older epochs can never be asked for again (older versions of one indicator age out).
+    if (epoch !== seen) {
       cache.clear();
-      seen = version;
+      seen = epoch;
     }
-    return `${version} ${request.headers.accept ?? ''} ${request.url}`;
+    const version = versionOf(request);
+    return version === null ? undefined : `${version} ${request.headers.accept ?? ''} ${request.url}`;
+  };
+
+  /** The version this request's answer depends on: of its indicator's figures, for a route that says so. */
+  const versionOf = (request: FastifyRequest): string | null => {
+    const indicator = request.routeOptions.config?.cacheBy === 'indicator' ? (request.query as { indicator?: unknown } | undefined)?.indicator : undefined;
+    return views.publicVersion(typeof indicator === 'string' ? indicator : undefined);
   };
 
   // A hit is answered before validation (only answers to valid requests are
@@ -147,8 +161,12 @@ async function responseCachePlugin(app: FastifyInstance) {
   app.addHook('preParsing', (request: Keyed, reply, payload, done) => {
     if (request.method !== 'GET' || request.routeOptions.config?.cache !== true) return done(null, payload);
     const key = keyOf(request);
-    if (key === undefined) return done(null, payload);
+    if (key === undefined) {
+      count('bypass');
+      return done(null, payload);
+    }
     const hit = cache.get(key);
+    count(hit === undefined ? 'miss' : 'hit');
     if (hit === undefined) {
       request[CACHE_KEY] = key;
       request[OWN_HEADERS] = Object.keys(reply.getHeaders());
@@ -177,7 +195,7 @@ async function responseCachePlugin(app: FastifyInstance) {
     if (!privileged(request)) reply.header('cache-control', 'no-cache');
     const key = request[CACHE_KEY];
     // Only an answer computed within one version is kept.
-    if (key !== undefined && key.startsWith(`${views.publicVersion()} `)) {
+    if (key !== undefined && key.startsWith(`${versionOf(request)} `)) {
       const headers = { 'content-type': 'application/json; charset=utf-8', ...reply.getHeaders() } as Headers;
       for (const name of [...(request[OWN_HEADERS] ?? []), 'content-length']) delete headers[name];
       cache.set(key, payload, etag, headers);
@@ -190,4 +208,4 @@ async function responseCachePlugin(app: FastifyInstance) {
   });
 }
 
-export default fp(responseCachePlugin, { name: 'response-cache' });
+export default fp(responseCachePlugin, { name: 'response-cache', dependencies: ['metrics'] });

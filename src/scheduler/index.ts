@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import { previousMonth } from '../services/reports.ts';
 import { ReportScheduler } from './report-scheduler.ts';
 
-export function scheduleReports(app: FastifyInstance): ReportScheduler {
+/** `writes`: whether this instance is the one that writes now (an instance that forwards claims no slot). */
+export function scheduleReports(app: FastifyInstance, writes: () => Promise<boolean> = async () => true): ReportScheduler {
   const { config, services, store } = app;
   const scheduler = new ReportScheduler({
     cron: config.REPORT_CRON,
     timeZone: config.REPORT_TZ,
-    claim: (key, slot) => store.claim(key, slot),
+    claim: async (key, slot) => (await writes()) && (await store.claim(key, slot)),
     run: async (slot) => {
       const period = previousMonth(slot, config.REPORT_TZ);
       // Generated from every figure, released or not: staff read it ahead of release with a preview token.

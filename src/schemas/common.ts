@@ -1,9 +1,9 @@
 /** Building blocks shared by every route schema (API.md, Conventions). */
 import { z } from 'zod';
 import { FIRST_PERIOD, LAST_PERIOD, PERIOD_PATTERN } from '../domain/period.ts';
-import { ERROR_CODES, MAX_ERROR_DETAILS } from '../errors.ts';
+import { CODE_PATTERN } from '../domain/types.ts';
+import { ERROR_CODES, MAX_ERROR_DETAILS, type ErrorDetail } from '../errors.ts';
 
-export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /**
  * The one rule for free text (names, units, levels), which ends up in SVG,
  * PNG (resvg reads the SVG as XML) and Word (XML): XML 1.0's Char
@@ -77,7 +77,9 @@ export const errorSchema = z
   })
   .meta({ id: 'Error' });
 
-export type ErrorDetail = z.infer<typeof errorDetailSchema>;
+/** errorDetailSchema is ErrorDetail (errors.ts) as OpenAPI shows it: a field added to one and not the other fails the type check. */
+type Agrees<A, B> = [A, keyof A] extends [B, keyof B] ? ([B, keyof B] extends [A, keyof A] ? true : false) : false;
+true satisfies Agrees<z.infer<typeof errorDetailSchema>, ErrorDetail>;
 
 /** Query flags arrive as text: only "true" and "false" are accepted. */
 export const booleanQuerySchema = z

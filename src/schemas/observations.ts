@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { type Annotation, NOTE_MAX, REASONS, type Reason } from '../domain/corrections.ts';
 import { PERIOD_PATTERN } from '../domain/period.ts';
-import type { Observation, Status } from '../domain/types.ts';
-import { booleanQuerySchema, CODE_PATTERN, codeSchema, FREE_TEXT_PATTERN, freeTextSchema, periodSchema, statusSchema } from './common.ts';
+import { CODE_PATTERN, type Observation, type Status } from '../domain/types.ts';
+import { booleanQuerySchema, codeSchema, FREE_TEXT_PATTERN, freeTextSchema, periodSchema, statusSchema } from './common.ts';
 
 const finite = { error: 'must be a finite number' };
 

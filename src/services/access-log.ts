@@ -8,7 +8,7 @@
 import { iso, parseInstant } from '../domain/instant.ts';
 import type { Period } from '../domain/period.ts';
 import { ApiError, StoreUnavailableError } from '../errors.ts';
-import type { AccessEntry, Store } from '../store/store.ts';
+import type { AccessEntry, AccessLogPort } from '../store/store.ts';
 import type { Principal } from './tokens.ts';
 
 /** API.md: `limit` defaults to 1,000 entries a page as JSON; a download holds up to 10,000. */
@@ -43,7 +43,7 @@ function decode(cursor: string): { at: number; id: string } {
 
 export class AccessLog {
   constructor(
-    private readonly store: Store,
+    private readonly store: AccessLogPort,
     private readonly clock: () => number = Date.now,
   ) {}
 

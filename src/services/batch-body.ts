@@ -6,8 +6,7 @@
  * validation gives (row and field, at most MAX_ERROR_DETAILS).
  */
 import type { z } from 'zod';
-import { ApiError, detailOf, MAX_ERROR_DETAILS } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, detailOf, MAX_ERROR_DETAILS, type ErrorDetail } from '../errors.ts';
 import { nextTurn } from './yield.ts';
 
 /** Entries checked between two turns of the event loop: a few milliseconds' worth. */

@@ -9,10 +9,9 @@ import { batchTree, BELOW_CYCLE, MAX_REGION_DEPTH, ON_CYCLE } from '../domain/hi
 import type { Period } from '../domain/period.ts';
 import { validIn } from '../domain/regions.ts';
 import type { Group, Indicator, Region } from '../domain/types.ts';
-import { ApiError, notFound } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, notFound, type ErrorDetail } from '../errors.ts';
 import { DEFAULT_DECIMALS, type GroupInput, type IndicatorInput, type RegionInput } from '../schemas/catalog.ts';
-import type { CatalogData, Store } from '../store/store.ts';
+import type { CatalogData, CatalogPort } from '../store/store.ts';
 import { KeySpace } from './batch.ts';
 import { nextTurn } from './yield.ts';
 
@@ -82,7 +81,7 @@ export class CatalogService {
 
   /** `clock`: ms now, the instant review is turned on (the app's clock). */
   constructor(
-    private readonly store: Store,
+    private readonly store: CatalogPort,
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -312,8 +311,8 @@ export class CatalogService {
       if (parent === null) return;
       if (parent === r.code) details.push({ row: i + 1, field: 'parent', message: 'a region cannot be its own parent' });
       else if (!exists(parent)) details.push({ row: i + 1, field: 'parent', message: `no region ${parent}, stored or in this batch` });
-      else if (rowOf.get(r.code) !== i + 1) return; // a repeated code: refused as such, its parent not in the tree
-      else {
+      // Only a code's first row goes in the tree: a repeated code is refused as such.
+      else if (rowOf.get(r.code) === i + 1) {
         const at = tree.level.get(r.code)!;
         if (at === ON_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} makes a cycle: ${r.code} would be its own ancestor` });
         else if (at === BELOW_CYCLE) details.push({ row: i + 1, field: 'parent', message: `parent ${parent} is in a cycle: ${r.code} would have no top region` });

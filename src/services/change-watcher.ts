@@ -6,14 +6,7 @@
  * changed catalog or calendar is re-read before the state is taken as
  * current.
  */
-import type { ChangeState, Store } from '../store/store.ts';
-
-/**
- * How stale a shared store's state may be: one cheap query per instance at
- * most four times a second, and a change made through one instance reaches
- * every other well within a second.
- */
-export const DEFAULT_CHANGE_CHECK_MS = 250;
+import type { ChangeState, ChangesPort, Written } from '../store/store.ts';
 
 export interface ChangeListeners {
   catalog(): Promise<void>;
@@ -28,14 +21,29 @@ export class ChangeWatcher {
   private checking: Promise<void> | null = null;
   /** Set by this instance's own writes: the next caller asks again, so it reads what it wrote. */
   private dirty = true;
+  private readonly startedAt: number;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: ChangesPort,
     private readonly listeners: ChangeListeners,
     private readonly maxAgeMs: number,
     private readonly clock: () => number = Date.now,
   ) {
     store.subscribe((written) => this.wrote(written));
+    this.startedAt = clock();
+  }
+
+  /**
+   * How old (ms) this instance's knowledge of a shared store's changes is:
+   * the time since the store last answered what changed (since the watcher
+   * started, before its first answer), so a store that stops answering
+   * shows as a growing lag. 0 for a store with one writer, which knows its
+   * changes as they commit (GET /metrics, the change-check lag).
+   */
+  lagMs(): number {
+    if (!this.store.shared) return 0;
+    const since = this.checkedAt === Number.NEGATIVE_INFINITY ? this.startedAt : this.checkedAt;
+    return Math.max(0, this.clock() - since);
   }
 
   /** The last state known to be current, or null when the store could not be asked. */
@@ -54,7 +62,7 @@ export class ChangeWatcher {
    * before are stale at once, with no need to ask. A catalog or calendar
    * write is asked about (its service re-reads them itself).
    */
-  private wrote(written: { data: string; catalog: boolean; releases: boolean }): void {
+  private wrote(written: Written): void {
     if (this.known === null || written.catalog || written.releases) {
       this.dirty = true;
       return;

@@ -17,7 +17,7 @@ import { iso, parseInstant } from '../domain/instant.ts';
 import type { Reason } from '../domain/corrections.ts';
 import type { Period, Status } from '../domain/types.ts';
 import { ApiError } from '../errors.ts';
-import type { Store } from '../store/store.ts';
+import type { ChangesPort, FiguresPort } from '../store/store.ts';
 import type { CatalogService } from './catalog.ts';
 import { badCursor, CURSOR_SECRET, openCursor, sealCursor, sealedWith, type FeedPosition } from './feed-cursor.ts';
 import type { ReadView } from './read-view.ts';
@@ -54,7 +54,7 @@ const before = (a: { at: number; key: string }, b: { at: number; key: string }) 
 
 export class ChangesFeed {
   constructor(
-    private readonly store: Store,
+    private readonly store: FiguresPort & ChangesPort,
     private readonly catalog: CatalogService,
     private readonly secrets: StoreSecrets,
   ) {}

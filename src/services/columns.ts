@@ -3,7 +3,7 @@
  * workbook): their names, the Chinese headers bureaus write, and how a
  * cell's text becomes a number. One place, so CSV and Excel read alike.
  */
-import type { ErrorDetail } from '../schemas/common.ts';
+import type { ErrorDetail } from '../errors.ts';
 
 /** The import's columns, in the order a download writes them (reason and note: API.md "Corrections"). */
 export const IMPORT_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 'status', 'reason', 'note'] as const;

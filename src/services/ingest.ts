@@ -8,11 +8,10 @@ import { plausibilityWarnings } from '../domain/plausibility.ts';
 import { isAcceptedIndex, periodFromIndex, periodIndex } from '../domain/period.ts';
 import type { Observation, ObservationKey } from '../domain/types.ts';
 import { covers, coversIndicator, type Scope } from '../domain/scope.ts';
-import { ApiError } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, type ErrorDetail } from '../errors.ts';
 import type { Annotation } from '../domain/corrections.ts';
 import { annotated, observationFast, observationSchema, withdrawBody } from '../schemas/observations.ts';
-import type { PostedRow, Store, WriteCounts, WriteSession } from '../store/store.ts';
+import type { FiguresPort, PostedRow, WriteCounts, WriteSession } from '../store/store.ts';
 import { Batch, type SeriesSlot } from './batch.ts';
 import type { CatalogService } from './catalog.ts';
 
@@ -20,6 +19,12 @@ export interface IngestResult extends WriteCounts {
   accepted: number;
   dryRun: boolean;
   warnings: Array<{ row: number; field: string; message: string }>;
+}
+
+/** Rows a write stored, by what each became: counted for GET /metrics. */
+export type WrittenKind = 'created' | 'revised' | 'withdrawn';
+export interface WriteCounter {
+  rowsWritten(kind: WrittenKind, rows: number): void;
 }
 
 export interface IngestOptions {
@@ -63,9 +68,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class IngestService {
   constructor(
-    private readonly store: Store,
+    private readonly store: FiguresPort,
     private readonly catalog: CatalogService,
     private readonly maxRows: number,
+    private readonly counter: WriteCounter = { rowsWritten: () => {} },
   ) {}
 
   /** Rows from a JSON body: `{"observations": [...]}`. */
@@ -182,6 +188,11 @@ export class IngestService {
       throw error;
     }
     const counts = await session.commit();
+    // Rows actually stored: a dry run stores none, an unchanged row makes no version.
+    if (!options.dryRun) {
+      if (counts.created > 0) this.counter.rowsWritten('created', counts.created);
+      if (counts.revised > 0) this.counter.rowsWritten('revised', counts.revised);
+    }
     return { accepted: batch.observations.length, ...counts, dryRun: options.dryRun, warnings };
   }
 
@@ -203,6 +214,7 @@ export class IngestService {
     if (version === null) {
       throw new ApiError('not_found', `no current figure of ${key.indicator} for ${key.region} in ${key.period} to withdraw`, { details: [{ field: 'period', message: 'no current figure' }] });
     }
+    this.counter.rowsWritten('withdrawn', 1);
     return version;
   }
 

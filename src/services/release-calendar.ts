@@ -7,7 +7,7 @@
  */
 import { embargoedAt, releaseInForce, visibilityBoundaries, type ReleaseEntry, type ReleaseSetting, type Review } from '../domain/publication.ts';
 import type { Indicator, Period } from '../domain/types.ts';
-import type { ReviewDecision, Store } from '../store/store.ts';
+import type { CalendarPort, FiguresPort, ReviewDecision, ReviewPort } from '../store/store.ts';
 
 const keyOf = (indicator: string, period: Period) => `${indicator}\u0000${period}`;
 
@@ -20,7 +20,7 @@ export class ReleaseCalendar {
   private approvals = new Map<string, number[]>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: CalendarPort & ReviewPort & FiguresPort,
     /** An indicator's review setting (the catalog's): undefined for an unknown code. */
     private readonly indicatorOf: (code: string) => Indicator | undefined = () => undefined,
   ) {}

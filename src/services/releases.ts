@@ -2,8 +2,7 @@
 import { iso, parseInstant } from '../domain/instant.ts';
 import { releaseInForce } from '../domain/publication.ts';
 import type { Period } from '../domain/types.ts';
-import { ApiError } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, type ErrorDetail } from '../errors.ts';
 import type { CatalogService } from './catalog.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { correctionSincePublished } from '../domain/corrections.ts';
-import { growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
+import { growthKey, growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
 import { areaAverage, placesAbove, vsAverage } from '../domain/gaps.ts';
 import { NAMED_MISSING, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.ts';
 import { periodFromIndex, periodIndex, yearOf, type Period } from '../domain/period.ts';
@@ -17,13 +17,15 @@ import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
 import { validIn } from '../domain/regions.ts';
 import { standingOf } from '../domain/scorecard.ts';
-import { mainStanding, weakOn } from '../domain/standing.ts';
+import { mainStanding } from '../domain/standing.ts';
+import { growthMovement } from '../domain/trends.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
-import type { ReportRecord, Store } from '../store/store.ts';
+import type { FiguresPort, ReportRecord, ReportsPort } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import { MAX_PEERS, type CatalogService } from './catalog.ts';
 import { nextTurn } from './yield.ts';
 import { quoteKey, type ReadView } from './read-view.ts';
+import { reportTrends } from './report-trends.ts';
 
 /** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
 const SAVE_EVERY = 200;
@@ -82,7 +84,7 @@ export function quotedMonths(indicator: Indicator, period: Period, previous: Per
 
 export class ReportService {
   constructor(
-    private readonly store: Store,
+    private readonly store: ReportsPort & FiguresPort,
     private readonly catalog: CatalogService,
     private readonly analytics: AnalyticsService,
     private readonly defaultRegions: readonly string[] | null,
@@ -111,7 +113,9 @@ export class ReportService {
     for (const f of facts.indicators) {
       const indicator = this.catalog.findIndicator(f.indicator);
       if (indicator === undefined) continue;
-      for (const p of [facts.period, ...(f.previousPeriod === null ? [] : [f.previousPeriod])]) for (const q of growthPeriods(indicator, p)) quotes.add(quoteKey(indicator.code, q));
+      // The month a growth's movement is against is the previous ranking's whenever the region has a figure then; quoted all the same.
+      const months = [facts.period, ...(f.previousPeriod === null ? [] : [f.previousPeriod]), ...(f.movement == null ? [] : [f.movement.period])];
+      for (const p of months) for (const q of growthPeriods(indicator, p)) quotes.add(quoteKey(indicator.code, q));
     }
     return [...quotes].sort();
   }
@@ -199,7 +203,8 @@ export class ReportService {
     targets: (indicator: string, region: string, year: number) => TargetPair,
   ): Promise<ReportFacts[]> {
     const parent = this.catalog.region(parentCode);
-    const peers = this.catalog.validAt(this.catalog.childrenOf(parentCode), period);
+    const children = this.catalog.childrenOf(parentCode);
+    const peers = this.catalog.validAt(children, period);
     const scope = scopeWord(parent, null);
     const perRegion = new Map<string, { indicators: IndicatorFacts[]; failures: ReportFacts['failures'] }>(members.map((m) => [m, { indicators: [], failures: [] }]));
     const name = (code: string) => this.catalog.regionName(code);
@@ -216,12 +221,16 @@ export class ReportService {
         const above = placesAbove(main.rows, indicator.rankBy === 'yoy' ? YOY_DECIMALS : indicator.decimals);
         const average = areaAverage(indicator, await this.analytics.parentGrowth(view, indicator, period, parentCode), peers.map(r.growthOf));
         const corrections = await this.correctionsOf(view, indicator, quotedMonths(indicator, period, r.previousPeriod), members);
+        const firstNow = (ranking: typeof r.byValue) => ranking.rows.filter((row) => row.rank === 1).map((row) => row.region);
+        const trends = await reportTrends(view, this.catalog, indicator, period, children, members, { value: firstNow(r.byValue), yoy: firstNow(r.byYoy) });
         for (const member of members) {
           const byValue = standingOf(r.byValue, member);
           const byYoy = standingOf(r.byYoy, member);
           const growth = r.growthOf(member);
           const pair = targets(indicator.code, member, yearOf(period));
           const place = above.get(member);
+          const trend = trends.get(member);
+          const figureOf = (at: Period) => r.figureAt(member, at);
           perRegion.get(member)!.indicators.push(
             indicatorFacts(
               {
@@ -230,7 +239,6 @@ export class ReportService {
                 growth,
                 byValue,
                 byYoy,
-                weak: weakOn(indicator, { byValue, byYoy }),
                 previousPeriod: r.previousPeriod,
                 tiedByValue: tiedIn(r.byValue, member),
                 tiedByYoy: tiedIn(r.byYoy, member),
@@ -248,6 +256,12 @@ export class ReportService {
                 average,
                 vsAverage: vsAverage(growth.yoy, average),
                 corrections: corrections.get(member) ?? [],
+                movement: growthMovement(indicator, period, (at) => {
+                  const key = growthKey(indicator, at, figureOf);
+                  return typeof key === 'number' ? key : null;
+                }),
+                firstPlaceRuns: trend?.firstPlaceRuns ?? {},
+                record: trend?.record ?? null,
               },
               scope,
             ),

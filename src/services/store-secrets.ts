@@ -7,7 +7,7 @@
  * finds out on the first cursor it cannot verify and reads it again.
  */
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.ts';
+import type { StatePort } from '../store/store.ts';
 
 /** Bytes of a new secret: HMAC-SHA256's block-sized key is far more than enough; 32 is its output size. */
 export const SECRET_BYTES = 32;
@@ -20,7 +20,7 @@ export class StoreSecrets {
   private readonly known = new Map<string, { value: Buffer; readAt: number }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly store: StatePort,
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -3,15 +3,14 @@
  * and progress). All or nothing, with every bad row named.
  */
 import type { Target } from '../domain/types.ts';
-import { ApiError } from '../errors.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
+import { ApiError, type ErrorDetail } from '../errors.ts';
 import type { TargetInput } from '../schemas/targets.ts';
-import type { Store, TargetFilter } from '../store/store.ts';
+import type { TargetFilter, TargetsPort } from '../store/store.ts';
 import type { CatalogService } from './catalog.ts';
 
 export class TargetService {
   constructor(
-    private readonly store: Store,
+    private readonly store: TargetsPort,
     private readonly catalog: CatalogService,
   ) {}
 

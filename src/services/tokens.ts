@@ -10,10 +10,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenSpec } from '../config.ts';
 import type { Scope } from '../domain/scope.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, type ErrorDetail } from '../errors.ts';
 import type { Role } from '../roles.ts';
-import type { ErrorDetail } from '../schemas/common.ts';
-import type { Store, StoredToken, TokenScope } from '../store/store.ts';
+import type { StoredToken, TokenScope, TokensPort } from '../store/store.ts';
 import type { CatalogService } from './catalog.ts';
 
 /** Who a request comes from: built once per request, asked by ingest and the read view. */
@@ -59,7 +58,7 @@ export class TokenService {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: TokensPort,
     private readonly catalog: CatalogService,
     bootstrap: readonly TokenSpec[],
     private readonly clock: () => number = Date.now,

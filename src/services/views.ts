@@ -10,6 +10,7 @@ import { PRIVILEGED_ROLES, type Role } from '../roles.ts';
 import type { Principal } from './tokens.ts';
 import type { Store } from '../store/store.ts';
 import type { ChangeWatcher } from './change-watcher.ts';
+import { DataVersions } from './data-versions.ts';
 import { ReadView } from './read-view.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
@@ -21,13 +22,17 @@ export interface PinQuery {
 }
 
 export class Views {
+  private readonly versions: DataVersions;
+
   constructor(
     private readonly store: Store,
     private readonly calendar: ReleaseCalendar,
     private readonly watcher: ChangeWatcher,
     private readonly timeZone: string,
     readonly clock: () => number,
-  ) {}
+  ) {
+    this.versions = new DataVersions(store);
+  }
 
   /** The instant `asOf` names: an RFC 3339 instant, or the end of a day in REPORT_TZ (now while that is ahead). */
   resolveAsOf(text: string, now: number): number {
@@ -76,13 +81,25 @@ export class Views {
   }
 
   /**
-   * The version of what the public sees now: the stored data, the calendar,
-   * and how many release times have passed. Null when it is not known (the
+   * The version of what the public sees now: the stored data (of one
+   * indicator's figures when given), the catalog, the calendar, and how
+   * many release times have passed. Null when it is not known (the
    * store could not be asked): nothing may then be reused.
    */
-  publicVersion(): string | null {
+  publicVersion(indicator?: string): string | null {
     const state = this.watcher.state;
     if (state === null) return null;
-    return `${state.data}.${state.releases}.${this.calendar.epoch(this.clock())}`;
+    const data = indicator === undefined ? this.versions.all(state) : this.versions.of(state, indicator);
+    return `${data}.${state.releases}.${state.catalog}.${this.calendar.epoch(this.clock())}`;
+  }
+
+  /**
+   * What every public version shares (null: not known): when it moves,
+   * answers kept for earlier versions are never asked for again.
+   */
+  publicEpoch(): string | null {
+    const state = this.watcher.state;
+    if (state === null) return null;
+    return `${this.versions.epoch(state)}.${state.releases}.${state.catalog}.${this.calendar.epoch(this.clock())}`;
   }
 }

@@ -12,6 +12,8 @@ export const DATA_DIR_MODE = 0o700;
 export const DATA_FILE_MODE = 0o600;
 /** Beside an SQLite file, the files SQLite makes while it is open (WAL, shared memory, rollback journal). */
 export const SQLITE_COMPANIONS = ['-wal', '-shm', '-journal'] as const;
+/** The admin token the first start generates when API_TOKENS is unset (plugins/auth.ts). */
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface ModeChange {
   path: string;

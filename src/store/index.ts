@@ -1,10 +1,10 @@
 /** The store the configuration names. */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
-import { ADMIN_TOKEN_FILE } from '../plugins/auth.ts';
-import { modeChangeText, privateDataDir, SQLITE_COMPANIONS } from './data-dir.ts';
+import { ADMIN_TOKEN_FILE, modeChangeText, privateDataDir, SQLITE_COMPANIONS } from './data-dir.ts';
 import { InfluxStore } from './influxdb/influx-store.ts';
 import { SQLITE_FILE, SqliteStore } from './sqlite/sqlite-store.ts';
+import { withMemory } from './memory.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -19,7 +19,8 @@ function secureDataDir(config: Config, log: FastifyBaseLogger): void {
 
 export async function createStore(config: Config, log: FastifyBaseLogger): Promise<Store> {
   secureDataDir(config, log);
-  if (config.STORE === 'sqlite') return new SqliteStore(config.DATA_DIR);
+  // The InfluxDB adapter keeps its own memory of what it read (slice-memory.ts), for now.
+  if (config.STORE === 'sqlite') return withMemory(new SqliteStore(config.DATA_DIR));
   return InfluxStore.connect(
     {
       url: config.INFLUX_URL!,

@@ -77,6 +77,16 @@ export interface SliceReceipt {
  * of its kind (by any instance): answers computed while `data` is unchanged
  * may be reused; a changed `catalog` or `releases` is re-read.
  */
+/** What a write this process committed changed (Store.subscribe). */
+export interface Written {
+  /** The data marker it left. */
+  data: string;
+  catalog: boolean;
+  releases: boolean;
+  /** The indicators whose figures it changed, when only figures changed; absent: anything may have. */
+  indicators?: readonly string[];
+}
+
 export interface ChangeState {
   data: string;
   catalog: string;
@@ -177,28 +187,60 @@ export interface ReviewDecision {
   override: string | null;
 }
 
-export interface Store {
+export type LeaseState = 'claim' | 'held' | 'released';
+
+/** One instance's record in the writer lease (services/writer-lease.ts). */
+export interface LeaseRecord {
+  /** The instance: random per process. */
+  holder: string;
+  /** Where it takes forwarded writes; '' until it listens. */
+  url: string;
+  state: LeaseState;
+  /** ms, the holder's clock: rewritten at every renewal. */
+  renewedAt: number;
+  /** ms: when it claimed or took the lease. */
+  since: number;
+}
+
+/** Where instances sharing a store agree on the one that writes. */
+export interface LeasePort {
+  /** Every instance's record. */
+  leases(): Promise<LeaseRecord[]>;
+  /** Write (or rewrite) this instance's record, acknowledged. */
+  putLease(record: LeaseRecord): Promise<void>;
+}
+
+/** What changed, who may write, and the connection itself. */
+export interface ChangesPort {
   readonly kind: 'sqlite' | 'influxdb';
   /**
    * Whether other processes may write to the same data: then `changes()`
    * asks the store (a query), and callers bound how often they ask.
    */
   readonly shared: boolean;
+  /** A shared store's writer lease; absent where one process writes (SQLite). */
+  readonly lease?: LeasePort;
   /** What has changed: known at once by a store with one writer, read from the store otherwise. */
   changes(): ChangeState | Promise<ChangeState>;
   /**
    * Call `listener` after every write this process commits, with the state
    * it left (the catalog and calendar markers as far as this process knows).
    */
-  subscribe(listener: (written: { data: string; catalog: boolean; releases: boolean }) => void): void;
+  subscribe(listener: (written: Written) => void): void;
   /** Throws StoreUnavailableError when the store cannot serve requests. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
 
+/** Regions, groups and indicators. */
+export interface CatalogPort {
   loadCatalog(): Promise<CatalogData>;
   /** Upsert every entry given, all or nothing; entries not given are kept. */
   saveCatalog(changes: CatalogChanges): Promise<void>;
+}
 
+/** Figures and their versions: posted, read, as of an instant, withdrawn. */
+export interface FiguresPort {
   /**
    * Start storing a batch that arrives in parts as it is validated. A row
    * identical (value, yoy, status) to the current figure is unchanged, its
@@ -243,23 +285,36 @@ export interface Store {
   withdraw(key: ObservationKey, meta: WriteMeta, annotation?: Annotation): Promise<number | null>;
   /** The slices batches wrote versions to, received in (since, until] (ms), oldest first. */
   receipts(since: number, until: number): Promise<SliceReceipt[]>;
+}
 
+/** The release calendar. */
+export interface CalendarPort {
   /** The release calendar: every setting of every month that has one. */
   loadReleases(): Promise<ReleaseEntry[]>;
   /** Record one more setting of each month's release time, all or nothing. */
   saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void>;
+}
 
+/** Generated reports, every version kept. */
+export interface ReportsPort {
   /** Store reports, each as the next version of its region and month. */
   saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]>;
   /** Every stored version, newest month first, then region, then version. */
   reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]>;
   /** One version of a report, or the latest when `version` is null. */
   report(region: string, period: Period, version: number | null): Promise<StoredReport | null>;
+}
+
+/** Annual targets. */
+export interface TargetsPort {
   /** Upsert annual targets keyed by (indicator, region, year, kind), all or nothing. */
   saveTargets(targets: readonly Target[]): Promise<void>;
   /** Targets matching every filter given, ordered by indicator, region, year, kind. */
   targets(filter: TargetFilter): Promise<Target[]>;
+}
 
+/** The service's own durable facts (schedule slots, secrets). */
+export interface StatePort {
   /**
    * Record `slot` under `key` if it is later than the one recorded; answers
    * whether it was. A schedule slot is claimed once, across restarts.
@@ -267,7 +322,10 @@ export interface Store {
   claim(key: string, slot: string): Promise<boolean>;
   /** The value recorded under `key` by `claim`, or null when none is. */
   stateValue(key: string): Promise<string | null>;
+}
 
+/** Tokens made through the API. */
+export interface TokensPort {
   /** Keep a new token; like a catalog write, every instance learns of it (the `catalog` marker changes). */
   saveToken(token: StoredToken): Promise<void>;
   /** Mark a token revoked at `at`; false when there is no such token or it was revoked already. The `catalog` marker changes. */
@@ -276,14 +334,36 @@ export interface Store {
   tokens(): Promise<StoredToken[]>;
   /** Record when tokens were last used (later times only); no marker changes. */
   touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void>;
+}
 
+/** The pre-release access log. */
+export interface AccessLogPort {
   /** Append entries to the pre-release access log; resolves only once they are stored. */
   appendAccess(entries: readonly AccessEntry[]): Promise<void>;
   /** A page of the access log, newest first; each entry with an id unique in the log (its position with `at`). */
   accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>>;
+}
 
+/** Review decisions. */
+export interface ReviewPort {
   /** Record a review decision; the `releases` marker changes (what the public sees may). */
   saveReviewDecision(decision: ReviewDecision): Promise<void>;
   /** Every review decision, in the order made. */
   reviewDecisions(): Promise<ReviewDecision[]>;
 }
+
+/**
+ * The store: the ports above together, which both adapters implement. A
+ * service that needs only some takes only those (TokenService: TokensPort).
+ */
+export interface Store
+  extends ChangesPort,
+    CatalogPort,
+    FiguresPort,
+    CalendarPort,
+    ReportsPort,
+    TargetsPort,
+    StatePort,
+    TokensPort,
+    AccessLogPort,
+    ReviewPort {}

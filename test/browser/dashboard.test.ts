@@ -13,16 +13,37 @@ import { decodePng } from '../helpers/png.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 
-/** The app listening on a free local port, and Debian's chromium to open it; both closed after the test. */
-async function served(t: Test, app: FastifyInstance): Promise<{ origin: string; browser: Browser }> {
+/**
+ * Debian's chromium, launched once for the file (a launch costs a core for
+ * a second or more) and closed when its tests end; each test opens its
+ * pages in a context of its own (`browser.newPage()`), closed after it, so
+ * no cookie, storage or cache passes from one test to the next.
+ */
+let launched: Promise<Browser> | null = null;
+function sharedBrowser(): Promise<Browser> {
+  if (launched === null) {
+    launched = chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    t.teardown(async () => (await launched!).close());
+  }
+  return launched;
+}
+
+/** The app listening on a free local port, and the file's chromium to open it; the app and the test's pages closed after the test. */
+async function served(t: Test, app: FastifyInstance): Promise<{ origin: string; browser: Pick<Browser, 'newPage'> }> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  t.teardown(() => browser.close());
+  const shared = await sharedBrowser();
+  const browser = {
+    newPage: async (...args: Parameters<Browser['newPage']>) => {
+      const page = await shared.newPage(...args);
+      t.teardown(() => page.context().close());
+      return page;
+    },
+  };
   return { origin, browser };
 }
 

@@ -2,8 +2,9 @@
 import t from 'tap';
 import { parentScope } from '../../src/domain/level.ts';
 import { indicatorFacts, isDataGap, sectionsOf } from '../../src/domain/report.ts';
-import { isLeading, leadingRank, mainStanding, weakOn } from '../../src/domain/standing.ts';
+import { isLeading, leadingRank, mainStanding, placement, weakOn } from '../../src/domain/standing.ts';
 import { SCOPE_CASES, SENTENCE_CASES } from '../fixtures/phrasing.ts';
+import { PLACEMENT_CASES } from '../fixtures/placement.ts';
 import { indicator } from '../helpers/domain.ts';
 
 t.test('the scope word from a level label, its synonyms, or a GB/T 2260 code', async (t) => {
@@ -22,6 +23,14 @@ t.test('main standing, weak, leading: one rule', async (t) => {
   t.equal(leadingRank({ rankBy: 'yoy' }, { byValue: { rank: null, ranked: 0 }, byYoy: { rank: 4, ranked: 9 } }), null);
 });
 
+t.test('one place among 领先指标 / 短板指标, case by case', async (t) => {
+  for (const c of PLACEMENT_CASES) {
+    const s = (rank: number | null, ranked: number) => ({ rank, ranked });
+    const place = placement({ rankBy: c.rankBy }, { byValue: s(...c.byValue), byYoy: s(...c.byYoy) });
+    t.same(place === null ? { section: null, by: null, rank: null } : place, { section: c.section, by: c.by, rank: c.rank }, c.why);
+  }
+});
+
 t.test('sentences and sections, case by case', async (t) => {
   for (const c of SENTENCE_CASES) {
     const ind = indicator({ name: '全体居民人均可支配收入', unit: c.unit, basis: c.basis, direction: c.direction, rankBy: c.rankBy, decimals: c.decimals, reportValue: c.reportValue, change: c.unit === '%' ? 'points' : 'percent' });
@@ -35,7 +44,6 @@ t.test('sentences and sections, case by case', async (t) => {
         growth: { figure: { value: c.value, yoy: c.yoy, status: null }, base: null, combined: false, yoy: c.yoy, yoySource: c.yoy === null ? null : 'reported', yoyComputed: null, yoyUnits: null, reason: c.yoy === null ? 'no-base' : null, signChange: null },
         byValue,
         byYoy,
-        weak: weakOn(ind, { byValue, byYoy }),
         previousPeriod: null,
         tiedByValue: false,
         tiedByYoy: false,
@@ -52,6 +60,8 @@ t.test('sentences and sections, case by case', async (t) => {
     const sections = sectionsOf([f], []);
     t.equal(sections.headlines.includes(f.sentence), c.leading, `${c.why}: ${c.leading ? '' : 'not '}leading`);
     t.equal(sections.weak.some((w) => w.startsWith(f.sentence)), c.weak, `${c.why}: ${c.weak ? '' : 'not '}weak`);
+    t.notOk(c.leading && c.weak, `${c.why}: never both`);
+    t.equal(f.weak, c.weak, `${c.why}: the facts say weak as the sections do`);
   }
 });
 

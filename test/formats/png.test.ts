@@ -2,7 +2,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import t from 'tap';
 import { ApiError } from '../../src/errors.ts';
-import { CJK_FONT_FAMILY, DEFAULT_CJK_FONT_FILES } from '../../src/formats/fonts.ts';
+import { CJK_FONT_FAMILY, DEFAULT_CJK_FONT_FILES } from '../../src/fonts.ts';
 import { PngRenderer } from '../../src/formats/png.ts';
 import { darkPixels, decodePng } from '../helpers/png.ts';
 

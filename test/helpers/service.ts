@@ -40,9 +40,9 @@ export class ServiceProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Start and wait until /healthz answers; the env is added to a minimal one. */
-  static async start(t: Test, env: Record<string, string>): Promise<ServiceProcess> {
-    const port = await freePort();
+  /** Start and wait until /healthz answers; the env is added to a minimal one. `at`: the port of a killed one, as a supervisor restarts it. */
+  static async start(t: Test, env: Record<string, string>, at?: { port: number }): Promise<ServiceProcess> {
+    const port = at?.port ?? (await freePort());
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: PROJECT_ROOT,
       env: {

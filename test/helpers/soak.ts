@@ -91,7 +91,7 @@ function readPath(n: number): string {
 }
 
 /** A revision of one month of one indicator: history grows as the bureau's does. */
-function postRevision(agent: Agent, options: { url: string; writerToken: string }, k: number): Promise<Answer> {
+export function postRevision(agent: Agent, options: { url: string; writerToken: string }, k: number): Promise<Answer> {
   const observations = figures(INDICATORS[k % INDICATORS.length]!, periodFromIndex(FIRST + (k % MONTHS)), (k % 50) + 1);
   return send(options.url, 'POST', '/v1/observations', { observations }, options.writerToken, agent);
 }

@@ -162,3 +162,79 @@ t.test('answers cached before InfluxDB stopped are not served as current after i
   t.not(after.etag, cached.etag);
   t.equal((await post(20)).body.revised, 1, 'and the revision posted again is a revision of the restored figure');
 });
+
+/** Two instances started the plain way (no WRITER_URL) on one database: the writer lease decides. */
+async function plainPair(t: Test) {
+  const influxd = await sharedInfluxd(t);
+  const env = { STORE: 'influxdb', INFLUX_URL: influxd.url, INFLUX_DATABASE: freshDatabase(), INFLUX_API: 'v1', LOG_LEVEL: 'info' };
+  const first = await ServiceProcess.start(t, env);
+  const second = await ServiceProcess.start(t, env);
+  return { env, first, second };
+}
+
+t.test('two instances started the plain way: 20 revisions of one figure at once through both keep every acknowledged version', async (t) => {
+  const { first, second } = await plainPair(t);
+  t.ok(first.lines.some((l) => l.includes('holds the writer lease')), 'the first says it writes');
+  const N = 20;
+  const answers = await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      send(i % 2 === 0 ? first.url : second.url, 'POST', '/v1/observations', { observations: [{ indicator: IND, region: '331023', period: '2022-06', value: 100 + i }] }, TOKENS.writer),
+    ),
+  );
+  const acked = answers.map((a, i) => ({ a, value: 100 + i })).filter(({ a }) => a.status === 200);
+  for (const a of answers) if (a.status !== 200) t.same([a.status, a.body.error], [503, 'not_ready'], 'anything not taken is a clear 503');
+  t.equal(acked.length, N, 'here every post is taken: the second forwards to the first');
+  t.ok(second.lines.some((l) => l.includes('writes are forwarded to it')), 'the second says it forwards');
+  const history = (await send(second.url, 'GET', FIGURE, undefined, TOKENS.reader)).body.versions;
+  t.equal(history.length, acked.length, 'every acknowledged version is in the history');
+  t.same(history.map((v: { version: number }) => v.version), Array.from({ length: history.length }, (_, i) => i + 1), 'numbered 1 to N, none twice');
+  t.same(new Set(history.map((v: { value: number }) => v.value)), new Set(acked.map((x) => x.value)), 'each acknowledged value once');
+  // A client cannot write past the writer by saying its request was forwarded.
+  const sneaked = await fetch(`${second.url}/v1/observations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKENS.writer}`, 'content-type': 'application/json', 'x-indicators-forwarded': '1' },
+    body: JSON.stringify({ observations: [{ indicator: IND, region: '331023', period: '2022-06', value: 1 }] }),
+  });
+  t.equal(sneaked.status, 503, 'an instance that does not write refuses a request marked forwarded');
+  t.match(await sneaked.json(), { error: 'not_ready', details: [{ field: 'writer', message: first.url }] }, 'naming the writer');
+});
+
+t.test('the writer killed while the other forwards: 503s with Retry-After, no acknowledged row lost, writes resume once the lease lapses; the restarted one forwards', async (t) => {
+  const { env, first, second } = await plainPair(t);
+  const acked = new Map<string, number>();
+  let refused = 0;
+  let retryAfter = true;
+  let killedAt = 0;
+  let resumedAt = 0;
+  const period = (i: number) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+  // Bounded: at most 600 posts, about 20 a second, until writes resumed after the kill.
+  for (let i = 0; i < 600 && resumedAt === 0; i++) {
+    if (i === 20) {
+      await first.kill('SIGKILL');
+      killedAt = Date.now();
+    }
+    const answer = await send(second.url, 'POST', '/v1/observations', { observations: [{ indicator: IND, region: '331023', period: period(i), value: i }] }, TOKENS.writer);
+    if (answer.status === 200) {
+      acked.set(period(i), i);
+      if (killedAt > 0) resumedAt = Date.now();
+    } else {
+      t.same([answer.status, answer.body?.error], [503, 'not_ready'], `post ${i}: a clear 503`);
+      retryAfter &&= Number(answer.headers['retry-after']) > 0;
+      refused++;
+    }
+    await sleep(50);
+  }
+  t.ok(refused > 0, `${refused} posts refused while no instance wrote`);
+  t.ok(retryAfter, 'each with Retry-After');
+  t.ok(resumedAt > 0, `writes resumed ${resumedAt - killedAt} ms after the writer was killed`);
+  t.ok(resumedAt - killedAt < 20_000, 'within seconds of the lease lapsing');
+  t.ok(second.lines.some((l) => l.includes('holds the writer lease')), 'the second says it took over');
+
+  const restarted = await ServiceProcess.start(t, env);
+  const through = await send(restarted.url, 'POST', '/v1/observations', { observations: [{ indicator: IND, region: '331023', period: '1999-12', value: -1 }] }, TOKENS.writer);
+  t.equal(through.status, 200, 'the restarted instance forwards to the one that now writes');
+  acked.set('1999-12', -1);
+  const points = (await send(restarted.url, 'GET', `/v1/series?indicator=${IND}&region=331023`, undefined, TOKENS.reader)).body.points as Array<{ period: string; value: number }>;
+  const stored = new Map(points.map((p) => [p.period, p.value]));
+  t.same([...acked].filter(([p, v]) => stored.get(p) !== v), [], `all ${acked.size} acknowledged rows are stored`);
+});

@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { DEFAULT_INDICATORS, DEFAULT_REGIONS } from '../../src/catalog/default-catalog.ts';
 import { PERIOD_PATTERN } from '../../src/domain/period.ts';
-import { CODE_PATTERN, errorSchema } from '../../src/schemas/common.ts';
+import { CODE_PATTERN } from '../../src/domain/types.ts';
+import { errorSchema } from '../../src/schemas/common.ts';
 
 /** JSON text spliced into a body as is: 1e400, 20,000 levels of nesting, a key given twice. */
 export class Raw {
@@ -46,6 +47,7 @@ export const INJECTIONS = [
   "'; DROP TABLE observations; --",
   'x" OR "1"="1',
   '../../etc/passwd',
+  // eslint-disable-next-line no-template-curly-in-string -- a hostile input: template syntax sent as text
   '${region}',
   '$region_0',
   'a\nb',

@@ -6,14 +6,18 @@
  * (SQLite, and InfluxDB with fewer runs) against a few lines of
  * arithmetic. Both of the view's ways are checked: versions as of an
  * instant, and the current figures (its fast path, taken for a view of
- * the present).
+ * the present), the latter after every operation, at every instant until
+ * the next, through Views as requests reach it (its memory of settled
+ * months included).
  */
 import fc from 'fast-check';
 import t, { type Test } from 'tap';
 import type { Visibility } from '../../src/domain/publication.ts';
 import type { Observation } from '../../src/domain/types.ts';
 import { ReadView } from '../../src/services/read-view.ts';
+import { ChangeWatcher } from '../../src/services/change-watcher.ts';
 import { ReleaseCalendar } from '../../src/services/release-calendar.ts';
+import { Views } from '../../src/services/views.ts';
 import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
@@ -81,7 +85,24 @@ async function check(t: Test, open: () => Promise<Store>, runs: number): Promise
         const indicator = { code: 'i', name: 'i', unit: 'u', basis: 'ytd', direction: 'higher', decimals: 2, rankBy: 'yoy', change: 'percent', reportValue: true, review: since !== null, reviewSince: since, aggregation: 'sum' } as const;
         await store.saveCatalog({ regions: REGIONS.map((code) => ({ code, name: code, parent: null, level: null })), indicators: [indicator] });
         const calendar = new ReleaseCalendar(store, (code) => (code === 'i' ? indicator : undefined));
+        // The present as requests see it: through Views (the fast path, and the memory of settled months
+        // shared by the views of one version), at a clock this test moves.
+        let clock = 0;
+        const watcher = new ChangeWatcher(store, { catalog: async () => {}, releases: () => calendar.reload(), failed: (error) => { throw error; } }, 0, () => clock);
+        const views = new Views(store, calendar, watcher, 'Asia/Shanghai', () => clock);
         const history: Applied[] = [];
+        const present = async (at: number) => {
+          clock = at;
+          await watcher.fresh();
+          for (const [audience, role] of [['public', 'reader'], ['privileged', 'admin']] as const) {
+            const view = views.forPrincipal({ role, scope: null });
+            const got = seen(await view.slices('i', PERIODS, null));
+            const want = modelSees(history, audience, at, since);
+            if (JSON.stringify(got) !== JSON.stringify(want)) {
+              throw new Error(`${audience} at ${at} (the present): saw ${JSON.stringify(got)}, the model ${JSON.stringify(want)}; review from ${since}; ops ${JSON.stringify(history)}`);
+            }
+          }
+        };
         let now = 1_000_000;
         for (const o of ops) {
           now += 10;
@@ -97,7 +118,10 @@ async function check(t: Test, open: () => Promise<Store>, runs: number): Promise
             await calendar.decide({ indicator: 'i', period: o.period, action: 'approve', at: now, by: 'a', note: null, override: null });
             history.push({ at: now, op: o });
           }
+          // Every instant until the next operation, as the present then.
+          for (const at of [now, now + 5]) await present(at);
         }
+        for (let at = now + 10; at <= now + 70; at += 5) await present(at);
         await calendar.reload();
         // Every instant where something happened, and the ones between.
         for (let at = 1_000_000; at <= now + 70; at += 5) {

@@ -126,6 +126,8 @@ forEachStore(t, (t, store) => {
     // SQLite: the same data directory after a restart; InfluxDB: a second instance on the same database, at once.
     const env: Record<string, string> = store === 'influxdb' ? { INFLUX_DATABASE: first.config.INFLUX_DATABASE! } : { DATA_DIR: first.config.DATA_DIR };
     if (store === 'sqlite') await first.close();
+    // The first holds the writer lease: the second forwards the feed (the writer's) to where it listens.
+    else await first.listen({ port: 0, host: '127.0.0.1' });
     const second = await buildTestApp(t, { store, env });
     for (const [i, cursor] of cursors.entries()) {
       const r = await feed(second, null, { cursor, limit: '1' });

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import t from 'tap';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { ADMIN_TOKEN_FILE } from '../../src/plugins/auth.ts';
+import { ADMIN_TOKEN_FILE } from '../../src/store/data-dir.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 t.test('without API_TOKENS the first start creates an owner-only admin token and logs where, not what', async (t) => {

@@ -238,7 +238,7 @@ forEachStore(t, (t, store) => {
 
     const md = (await call(app, { method: 'GET', url: `/v1/reports/${TIANTAI}/2022-06.md` })).response.body;
     const line = md.split('\n').find((l: string) => l.startsWith('| 工业性投资 |'))!;
-    t.match(line, /全市第一<br>注:1-5月数据已更正\(原因:漏报一个项目\) \|$/, 'Markdown: under the sentence, in its row');
+    t.match(line, /全市第一,总量全市第一,增速较1-5月提高2\.4个百分点<br>注:1-5月数据已更正\(原因:漏报一个项目\) \|$/, 'Markdown: under the sentence, in its row');
     t.notMatch(md.split('\n').find((l: string) => l.startsWith('| 制造业投资 |'))!, /注:/);
     const html = (await call(app, { method: 'GET', url: `/v1/reports/${TIANTAI}/2022-06.html` })).response.body;
     t.match(html, /<span class="note">注:1-5月数据已更正\(原因:漏报一个项目\)<\/span><\/td><\/tr>/, 'HTML: under the sentence');

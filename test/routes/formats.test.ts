@@ -5,7 +5,7 @@
  */
 import * as XLSX from '@e965/xlsx';
 import t from 'tap';
-import { CJK_FONT_PACKAGE } from '../../src/formats/fonts.ts';
+import { CJK_FONT_PACKAGE } from '../../src/fonts.ts';
 import { buildTestApp, call } from '../helpers/app.ts';
 import { darkPixels, decodePng } from '../helpers/png.ts';
 

@@ -6,17 +6,19 @@ import type { StoredFigure } from '../../src/store/influxdb/lines.ts';
 import type { Store } from '../../src/store/store.ts';
 import { forwarder, freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
 import { storeConformance } from './conformance.ts';
+import { withMemory } from '../../src/store/memory.ts';
 
 const quiet = { warn() {}, info() {} };
 
-for (const api of ['v1', 'v2', 'v3'] as InfluxApi[]) {
-  t.test(`conformance on a real influxd, INFLUX_API=${api}`, async (t) => {
+for (const [api, memory] of [['v1', false], ['v2', false], ['v3', false], ['v1', true]] as Array<[InfluxApi, boolean]>) {
+  t.test(`conformance on a real influxd, INFLUX_API=${api}${memory ? ', behind the memory layer' : ''}`, async (t) => {
     const influxd = await sharedInfluxd(t);
     // 1.6.7 has no /api/v2/write (nor 3.x's query endpoint): a forwarder maps them onto the same server.
     const url = api === 'v1' ? influxd.url : await forwarder(t, influxd.url, { v3query: api === 'v3' });
     const databases = new WeakMap<Store, string>();
     const connect = async (database: string) => {
-      const store = await InfluxStore.connect({ url, token: undefined, database, org: 'org', api, timeoutMs: 10_000 }, quiet);
+      const bare = await InfluxStore.connect({ url, token: undefined, database, org: 'org', api, timeoutMs: 10_000 }, quiet);
+      const store = memory ? withMemory(bare) : bare;
       databases.set(store, database);
       return store;
     };

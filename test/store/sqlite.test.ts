@@ -4,31 +4,38 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { storeConformance } from './conformance.ts';
+import { withMemory } from '../../src/store/memory.ts';
 
 const dirs = new WeakMap<Store, string>();
 
-storeConformance(t, {
-  async open() {
-    const dir = tempDir(t);
-    const store = new SqliteStore(dir);
-    dirs.set(store, dir);
-    return store;
-  },
-  async reopen(store) {
-    const dir = dirs.get(store)!;
-    await store.close();
-    const again = new SqliteStore(dir);
-    dirs.set(again, dir);
-    return again;
-  },
-  async earlierIndicators(store, indicators) {
-    await store.saveCatalog({ indicators: indicators.map((i) => ({ ...i, review: false, reviewSince: null, aggregation: 'none' as const })) });
-    // Back to schema 4 as the release before this one left it: the indicators without review, its start or aggregation.
-    (store as SqliteStore).db.exec(`ALTER TABLE indicators DROP COLUMN review; ALTER TABLE indicators DROP COLUMN review_since; ALTER TABLE indicators DROP COLUMN aggregation;
-      UPDATE meta SET value = '4' WHERE key = 'schema_version';`);
-    return this.reopen(store);
-  },
-});
+for (const memory of [false, true]) {
+  // The store bare, and behind the memory layer as the service runs it (store/index.ts).
+  const wrap = (store: Store) => (memory ? withMemory(store) : store);
+  t.test(memory ? 'conformance behind the memory layer' : 'conformance, the store bare', async (t) => {
+    storeConformance(t, {
+      async open() {
+        const dir = tempDir(t);
+        const store = wrap(new SqliteStore(dir));
+        dirs.set(store, dir);
+        return store;
+      },
+      async reopen(store) {
+        const dir = dirs.get(store)!;
+        await store.close();
+        const again = wrap(new SqliteStore(dir));
+        dirs.set(again, dir);
+        return again;
+      },
+      async earlierIndicators(store, indicators) {
+        await store.saveCatalog({ indicators: indicators.map((i) => ({ ...i, review: false, reviewSince: null, aggregation: 'none' as const })) });
+        // Back to schema 4 as the release before this one left it: the indicators without review, its start or aggregation.
+        (store as SqliteStore).db.exec(`ALTER TABLE indicators DROP COLUMN review; ALTER TABLE indicators DROP COLUMN review_since; ALTER TABLE indicators DROP COLUMN aggregation;
+          UPDATE meta SET value = '4' WHERE key = 'schema_version';`);
+        return this.reopen(store);
+      },
+    });
+  });
+}
 
 t.test('WAL journal and full sync on the file', async (t) => {
   const store = new SqliteStore(tempDir(t));

@@ -23,7 +23,12 @@ async function make(app: App, body: object) {
 forEachStore(t, (t, store) => {
   t.test('made, shown once, used, listed without secrets, revoked, expired', async (t) => {
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const app = await buildTestApp(t, { store, logger: loggerOptions('info', sink) });
     const made = await make(app, { role: 'writer', holder: 'tiantai-office', scope: { regions: ['331023'], indicators: [IND] } });
     t.equal(made.status, 201);

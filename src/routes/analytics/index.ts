@@ -22,13 +22,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const analytics = app.services.analytics;
   app.get(
     '/v1/series',
-    { config: { cache: true }, schema: { tags: ['analytics'], summary: "one region's monthly figures with growth", querystring: seriesQuery, response: { 200: seriesResultSchema, ...errors } } },
+    { config: { cache: true, cacheBy: 'indicator' }, schema: { tags: ['analytics'], summary: "one region's monthly figures with growth", querystring: seriesQuery, response: { 200: seriesResultSchema, ...errors } } },
     async (request) => analytics.series(viewOf(app, request), request.query),
   );
   app.get(
     '/v1/rankings',
     {
-      config: { cache: true },
+      config: { cache: true, cacheBy: 'indicator' },
       onRequest: varyAccept,
       schema: {
         tags: ['analytics'],
@@ -61,7 +61,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/progress',
     {
-      config: { cache: true },
+      config: { cache: true, cacheBy: 'indicator' },
       onRequest: varyAccept,
       schema: {
         tags: ['analytics'],

@@ -26,7 +26,9 @@ type ChartQuery = { scale?: number | undefined };
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const charts = app.services.charts;
-  const config = { cache: true };
+  // A chart of one indicator is kept while other indicators are written; the scorecard shows them all.
+  const config = { cache: true, cacheBy: 'indicator' } as const;
+  const everyIndicator = { cache: true };
   const onRequest = varyAccept;
   /** Negotiate first (a 406 costs nothing), then build the chart and draw it. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, name: string, build: () => Promise<TopLevelSpec>) => {
@@ -51,7 +53,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { config, onRequest, schema: { tags: ['charts'], summary: 'completion of annual targets against time progress (序时进度)', querystring: progressChartQuery, response: responses } },
     async (request, reply) => answer(request, reply, `progress-${request.query.indicator}-${request.query.period}`, () => charts.progress(viewOf(app, request), request.query)),
   );
-  app.get('/v1/charts/scorecard', { config, onRequest, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
+  app.get('/v1/charts/scorecard', { config: everyIndicator, onRequest, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>
     answer(request, reply, `scorecard-${request.query.region}-${request.query.period}`, () => charts.scorecard(viewOf(app, request), request.query)),
   );
 };

@@ -58,7 +58,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/observations',
     {
-      config: { cache: true },
+      config: { cache: true, cacheBy: 'indicator' },
       onRequest: varyAccept,
       schema: {
         tags: ['observations'],

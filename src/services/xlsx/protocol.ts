@@ -1,6 +1,5 @@
 /** Messages between the main thread and a workbook-parsing worker. */
-import type { ErrorCode } from '../../errors.ts';
-import type { ErrorDetail } from '../../schemas/common.ts';
+import type { ErrorCode, ErrorDetail } from '../../errors.ts';
 import type { ImportColumn } from '../columns.ts';
 import type { PackedRows } from './transfer.ts';
 

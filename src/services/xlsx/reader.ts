@@ -7,8 +7,7 @@
  * is a 413; nothing the file does reaches the service.
  */
 import { Worker } from 'node:worker_threads';
-import { ApiError } from '../../errors.ts';
-import type { ErrorDetail } from '../../schemas/common.ts';
+import { ApiError, type ErrorDetail } from '../../errors.ts';
 import type { ImportColumn } from '../columns.ts';
 import type { Records } from '../ingest.ts';
 import { XLSX_MAX_PARALLEL, XLSX_MAX_ZIP_ENTRIES, XLSX_PARSE_TIMEOUT_MS, XLSX_WORKER_HEAP_MB, XLSX_WORKER_YOUNG_MB } from './limits.ts';

@@ -4,8 +4,7 @@
  * mean them, numbered as Excel shows its rows (the first row is 1).
  */
 import { SSF, type CellObject } from '@e965/xlsx';
-import { ApiError } from '../../errors.ts';
-import type { ErrorDetail } from '../../schemas/common.ts';
+import { ApiError, type ErrorDetail } from '../../errors.ts';
 import { headerColumns, noteCell, numberCell, reasonCell, statusCell, type ImportColumn } from '../columns.ts';
 import { XLSX_MAX_TITLE_ROWS } from './limits.ts';
 import type { OpenSheet } from './workbook.ts';

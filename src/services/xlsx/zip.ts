@@ -19,7 +19,6 @@ export interface ZipEntry {
   localOffset: number;
 }
 
-const EOCD = 0x06054b50;
 const EOCD_SIZE = 22;
 const ZIP64_LOCATOR = 0x07064b50;
 const ZIP64_EOCD = 0x06064b50;
@@ -126,8 +125,14 @@ function zip64Extra(view: View, at: number, length: number, entry: ZipEntry): vo
     const size = view.u16(at + 2, 'an extra field');
     if (id === 0x0001) {
       let field = at + 4;
-      if (entry.size === U32_MAX) (entry.size = view.u64(field, 'a zip64 size')), (field += 8);
-      if (entry.compressedSize === U32_MAX) (entry.compressedSize = view.u64(field, 'a zip64 size')), (field += 8);
+      if (entry.size === U32_MAX) {
+        entry.size = view.u64(field, 'a zip64 size');
+        field += 8;
+      }
+      if (entry.compressedSize === U32_MAX) {
+        entry.compressedSize = view.u64(field, 'a zip64 size');
+        field += 8;
+      }
       if (entry.localOffset === U32_MAX) entry.localOffset = view.u64(field, 'a zip64 offset');
       return;
     }

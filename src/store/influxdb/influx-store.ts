@@ -30,6 +30,8 @@ import type {
   CatalogData,
   ChangeState,
   FigureVersions,
+  LeasePort,
+  Written,
   PostedRow,
   ReportRecord,
   ReviewDecision,
@@ -71,6 +73,7 @@ import { type Receipt, receiptCount, receiptLines, type ReceiptSlice, receiptSli
 import { KnownSeries } from './known-series.ts';
 import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
 import { targetLine, targetsOf, targetsStatement } from './targets.ts';
+import { leaseLine, leaseRecords } from './lease-lines.ts';
 
 /**
  * Region sets up to this size are filtered in the query; larger ones read the
@@ -163,7 +166,7 @@ export class InfluxStore implements Store {
   private readonly clock = new ReceiveClock();
   /** Receive times of this instance's writes under way. */
   private readonly inFlight = new Set<number>();
-  private readonly listeners: Array<(written: { data: string; catalog: boolean; releases: boolean }) => void> = [];
+  private readonly listeners: Array<(written: Written) => void> = [];
   /** Slices this instance read or wrote, kept while the change marker says nobody else wrote. */
   private readonly memory = new SliceMemory();
   /** Series of `observation` (indicator, region) this instance knows exist. */
@@ -175,11 +178,21 @@ export class InfluxStore implements Store {
   /** Offsets of this process's access-log entries within their millisecond (access-lines.ts). */
   private readonly accessSeq = new SubMillisecond();
 
+  readonly lease: LeasePort;
+
   private constructor(
     private readonly http: InfluxHttp,
     log: WriteLog,
   ) {
     this.writer = new LineWriter(http, log);
+    // Outside the write lock: a renewal never waits behind a national batch.
+    this.lease = {
+      leases: async () => {
+        const [result = EMPTY] = await this.run([statement('leases', 0, {})]);
+        return leaseRecords(result.rows.map((row) => getter(result, row)));
+      },
+      putLease: (record) => this.writer.write(1, () => leaseLine(record)),
+    };
   }
 
   /**
@@ -233,7 +246,7 @@ export class InfluxStore implements Store {
     this.http.close();
   }
 
-  subscribe(listener: (written: { data: string; catalog: boolean; releases: boolean }) => void): void {
+  subscribe(listener: (written: Written) => void): void {
     this.listeners.push(listener);
   }
 
@@ -264,13 +277,14 @@ export class InfluxStore implements Store {
   }
 
   /** After a committed write: a new marker, then this instance's listeners. */
-  private async mark(kinds: readonly MarkerKind[]): Promise<void> {
+  private async mark(kinds: readonly MarkerKind[], indicators?: readonly string[]): Promise<void> {
     const data = uniqueMark();
     this.memory.expect(data);
     await this.writer.write(1, () => markerLine(kinds, data));
     // What this instance knew before its own write stays valid: it took the write in.
     this.memory.adopt(data);
-    for (const listener of this.listeners) listener({ data, catalog: kinds.includes('catalog'), releases: kinds.includes('releases') });
+    const written: Written = { data, catalog: kinds.includes('catalog'), releases: kinds.includes('releases'), ...(indicators === undefined ? {} : { indicators }) };
+    for (const listener of this.listeners) listener(written);
   }
 
   /** Run `write` holding this instance's write lock. */
@@ -658,6 +672,7 @@ export class InfluxStore implements Store {
 
   private async holding<T>(meta: WriteMeta, dryRun: boolean, keys: readonly ObservationKey[], write: (receivedAt: number) => Promise<{ result: T; changed: boolean }>): Promise<T> {
     const months = new Set<string>();
+    const indicators = new Set<string>();
     let indicator = '';
     let period = '';
     for (const k of keys) {
@@ -665,6 +680,7 @@ export class InfluxStore implements Store {
       indicator = k.indicator;
       period = k.period;
       months.add(sliceKey(indicator, period));
+      indicators.add(indicator);
     }
     const release = await this.slicesLock.acquire(months);
     const receivedAt = this.clock.stamp(meta.receivedAt);
@@ -676,7 +692,7 @@ export class InfluxStore implements Store {
       this.inFlight.delete(receivedAt);
       release();
     }
-    if (!dryRun && outcome.changed) await this.mark(['data']);
+    if (!dryRun && outcome.changed) await this.mark(['data'], [...indicators]);
     return outcome.result;
   }
 

@@ -33,6 +33,7 @@ export type QueryName =
   | 'tokens'
   | 'access-page'
   | 'reviews'
+  | 'leases'
   | 'review-count'
   | 'database-exists'
   | 'create-database';

@@ -18,8 +18,7 @@
  * refused every write); they read as they are.
  */
 import { Point } from '@influxdata/influxdb-client';
-import type { Observation, Period } from '../../domain/types.ts';
-import { CODE_PATTERN } from '../../schemas/common.ts';
+import { CODE_PATTERN, type Observation, type Period } from '../../domain/types.ts';
 import { periodSeconds } from './queries.ts';
 
 export interface Receipt {

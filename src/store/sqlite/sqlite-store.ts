@@ -27,6 +27,7 @@ import type {
   WriteCounts,
   WriteMeta,
   WriteSession,
+  Written,
 } from '../store.ts';
 import { privateDir, privateSqliteFile } from '../data-dir.ts';
 import { allocateRows, encodeReason, encodeStatus, type EncodedRows } from './encoding.ts';
@@ -34,7 +35,7 @@ import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './s
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
-import { sliceKey } from './writer.ts';
+import { sliceIndicator, sliceKey } from './writer.ts';
 
 export const SQLITE_FILE = 'indicators.sqlite';
 /**
@@ -112,6 +113,7 @@ export class SqliteStore implements Store {
   /** This process is the file's only writer, so it knows every change as it commits. */
   readonly shared = false;
   private readonly generations = { data: 0, catalog: 0, releases: 0 };
+  private readonly listeners: Array<(written: Written) => void> = [];
   /**
    * Writes begun and not yet committed or aborted, each with a time its
    * receive time is no earlier than: the caller's, or when it was asked for
@@ -122,6 +124,7 @@ export class SqliteStore implements Store {
   private readonly regionIds = new Map<string, number>();
   private readonly regionCodes = new Map<number, string>();
   private readonly indicatorIds = new Map<string, number>();
+  private readonly indicatorCodes = new Map<number, string>();
   /** Figures are never mutated once read, so cached ones are handed out as they are. */
   private readonly sliceCache = new Map<number, readonly Observation[]>();
   private readonly statements;
@@ -182,8 +185,18 @@ export class SqliteStore implements Store {
     });
   }
 
-  subscribe(): void {
-    // changes() is always current here: nothing to tell.
+  subscribe(listener: (written: Written) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** After a committed write: the next generation of what it changed, then the listeners (figures of `indicators` only, when given). */
+  private bump(kinds: { catalog?: boolean; releases?: boolean }, indicators?: readonly string[]): void {
+    const g = this.generations;
+    g.data++;
+    if (kinds.catalog === true) g.catalog++;
+    if (kinds.releases === true) g.releases++;
+    const written: Written = { data: String(g.data), catalog: kinds.catalog === true, releases: kinds.releases === true, ...(indicators === undefined ? {} : { indicators }) };
+    for (const listener of this.listeners) listener(written);
   }
 
   changes(): ChangeState {
@@ -200,6 +213,7 @@ export class SqliteStore implements Store {
     }
     for (const { id, code } of this.db.prepare('SELECT id, code FROM indicators').all() as Array<{ id: number; code: string }>) {
       this.indicatorIds.set(code, id);
+      this.indicatorCodes.set(id, code);
     }
   }
 
@@ -219,11 +233,11 @@ export class SqliteStore implements Store {
       Pick<Region, 'code' | 'name' | 'parent' | 'level'> & { former_codes: string | null; valid_from: string | null; valid_to: string | null }
     >;
     // Fields of regions that change are present only when set, as they were given.
-    const regions = rows.map(({ former_codes, valid_from, valid_to, ...r }): Region => ({
+    const regions = rows.map(({ former_codes: formerCodes, valid_from: validFrom, valid_to: validTo, ...r }): Region => ({
       ...r,
-      ...(former_codes === null ? {} : { formerCodes: JSON.parse(former_codes) as string[] }),
-      ...(valid_from === null ? {} : { validFrom: valid_from }),
-      ...(valid_to === null ? {} : { validTo: valid_to }),
+      ...(formerCodes === null ? {} : { formerCodes: JSON.parse(formerCodes) as string[] }),
+      ...(validFrom === null ? {} : { validFrom }),
+      ...(validTo === null ? {} : { validTo }),
     }));
     const groups = (this.db.prepare('SELECT code, name, members FROM groups ORDER BY code').all() as Array<{ code: string; name: string; members: string }>).map(
       (g): Group => ({ code: g.code, name: g.name, members: JSON.parse(g.members) as string[] }),
@@ -242,9 +256,8 @@ export class SqliteStore implements Store {
   async saveCatalog(changes: CatalogChanges): Promise<void> {
     await this.exclusive({ type: 'catalog', id: this.writer.newId(), changes });
     this.sliceCache.clear();
-    this.generations.data++;
-    this.generations.catalog++;
     this.loadIds();
+    this.bump({ catalog: true });
   }
 
   beginWrite(meta: WriteMeta, options: { dryRun?: boolean } = {}): WriteSession {
@@ -299,8 +312,13 @@ export class SqliteStore implements Store {
 
   private changed(slices: readonly number[]): void {
     if (slices.length === 0) return;
-    for (const slice of slices) this.sliceCache.delete(slice);
-    this.generations.data++;
+    const indicators = new Set<string>();
+    for (const slice of slices) {
+      this.sliceCache.delete(slice);
+      indicators.add(this.indicatorCodes.get(sliceIndicator(slice)) ?? '');
+    }
+    // A slice of an indicator this instance has no code for (none: the catalog is loaded first) changes everything.
+    this.bump({}, indicators.has('') ? undefined : [...indicators]);
   }
 
   async withdraw(key: ObservationKey, meta: WriteMeta, annotation: Annotation = {}): Promise<number | null> {
@@ -359,8 +377,7 @@ export class SqliteStore implements Store {
   async saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
     if (settings.length === 0) return;
     await this.exclusive({ type: 'releases', id: this.writer.newId(), releases: settings.map((s) => ({ indicator: s.indicator, period: s.period, ...s.setting })) });
-    this.generations.releases++;
-    this.generations.data++;
+    this.bump({ releases: true });
   }
 
   private encode(rows: readonly PostedRow[]): EncodedRows {
@@ -536,7 +553,7 @@ export class SqliteStore implements Store {
   async saveTargets(targets: readonly Target[]): Promise<void> {
     if (targets.length === 0) return;
     await this.exclusive({ type: 'targets', id: this.writer.newId(), targets: [...targets] });
-    this.generations.data++;
+    this.bump({});
   }
 
   async targets(filter: TargetFilter): Promise<Target[]> {
@@ -556,7 +573,7 @@ export class SqliteStore implements Store {
       quotes: JSON.stringify(r.quotes),
     }));
     const versions = (await this.exclusive({ type: 'reports', id: this.writer.newId(), reports: rows })) as number[];
-    this.generations.data++;
+    this.bump({});
     return reports.map(({ facts: _facts, ...r }, i) => ({ ...r, version: versions[i]! }));
   }
 
@@ -587,15 +604,13 @@ export class SqliteStore implements Store {
     const { id, hash, role, holder, scope, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt } = token;
     const kept = { id, hash, role, holder, scope, createdAt, createdBy, expiresAt, revokedAt, lastUsedAt };
     await this.exclusive({ type: 'save-token', id: this.writer.newId(), token: kept });
-    this.generations.data++;
-    this.generations.catalog++;
+    this.bump({ catalog: true });
   }
 
   async revokeToken(id: string, at: number): Promise<boolean> {
     const revoked = (await this.exclusive({ type: 'revoke-token', id: this.writer.newId(), token: id, at })) as boolean;
     if (revoked) {
-      this.generations.data++;
-      this.generations.catalog++;
+      this.bump({ catalog: true });
     }
     return revoked;
   }
@@ -670,8 +685,7 @@ export class SqliteStore implements Store {
   async saveReviewDecision(decision: ReviewDecision): Promise<void> {
     const { indicator, period, action, at, by, note, override } = decision;
     await this.exclusive({ type: 'review', id: this.writer.newId(), decision: { indicator, period, action, at, by, note, override } });
-    this.generations.releases++;
-    this.generations.data++;
+    this.bump({ releases: true });
   }
 
   async reviewDecisions(): Promise<ReviewDecision[]> {

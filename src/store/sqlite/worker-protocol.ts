@@ -2,7 +2,6 @@
 import type { Target } from '../../domain/types.ts';
 import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
-import type { ReleaseRow } from './writer.ts';
 
 /**
  * `receivedAt` on a begin or a withdrawal is the caller's receive time (ms),
@@ -38,6 +37,15 @@ export interface ReportRow {
   facts: string;
   /** JSON array. */
   quotes: string;
+}
+
+/** A month's release setting as stored, one version of it. */
+export interface ReleaseRow {
+  indicator: string;
+  period: string;
+  changedAt: number;
+  releaseAt: number | null;
+  by: string;
 }
 
 /** An access-log entry as stored: months as JSON text. */

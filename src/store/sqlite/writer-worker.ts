@@ -93,7 +93,6 @@ port.on('message', (message: WorkerRequest) => {
         db.close();
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         port.close();
-        return;
     }
   } catch (error) {
     const e = error as Error & { code?: string };

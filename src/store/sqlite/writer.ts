@@ -8,9 +8,11 @@ import type Database from 'better-sqlite3';
 import { ReceiveClock } from '../receive-clock.ts';
 import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
 import { decodeReason, decodeStatus, type EncodedRows } from './encoding.ts';
-import type { AccessRow, ReportRow } from './worker-protocol.ts';
+import type { AccessRow, ReleaseRow, ReportRow } from './worker-protocol.ts';
 
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
+/** The indicator id of a slice key. */
+export const sliceIndicator = (key: number) => Math.floor(key / 1_000_000);
 
 export interface OpenBatch {
   receivedAt: number;
@@ -23,14 +25,6 @@ export interface OpenBatch {
   withdrawn: Map<number, Set<number>>;
   /** Slices this batch wrote a version to. */
   written: Set<number>;
-}
-
-export interface ReleaseRow {
-  indicator: string;
-  period: string;
-  changedAt: number;
-  releaseAt: number | null;
-  by: string;
 }
 
 export class Writer {

@@ -1,4 +1,4 @@
-/** The CJK font PNG charts are drawn with (png.ts), named where the configuration can read it without loading resvg. */
+/** The CJK font PNG charts are drawn with (formats/png.ts), named where the configuration can read it without loading resvg. */
 
 /** Noto Sans CJK as Debian's fonts-noto-cjk installs it: the regular face's file first (required), the bold one for titles. */
 export const DEFAULT_CJK_FONT_FILES = ['/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc'];
