@@ -11,10 +11,11 @@ COPY src ./src
 COPY queries ./queries
 COPY charts ./charts
 COPY public ./public
+COPY templates ./templates
 RUN npm run build && npm prune --omit=dev
 # PNG charts and the Word report's charts draw Chinese with Noto Sans CJK (src/fonts.ts); without it they answer 503.
 RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 ENV HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 EXPOSE 3000
 USER node
-CMD ["node", "--max-semi-space-size=16", "dist/src/server.js"]
+CMD ["node", "--max-semi-space-size=16", "--heap-growing-percent=50", "dist/src/server.js"]

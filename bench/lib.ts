@@ -48,7 +48,7 @@ export interface Service {
 
 let built = false;
 /** The node flags `npm start` uses, so the benchmark runs the service exactly as users do. */
-const START_FLAGS = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
+export const START_FLAGS = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: { start: string } }).scripts.start
   .split(' ')
   .filter((arg) => arg.startsWith('--'));
 

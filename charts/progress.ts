@@ -5,12 +5,15 @@
  * chart's drawing, with the rule as its reference.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { COMPLETION_AXIS } from '../src/domain/words/charts.ts';
 import { rankingChart, type RankingBar } from './ranking.ts';
 
 export interface ProgressChartInput {
   title: string;
   subtitle: string[];
   bars: RankingBar[];
+  /** How many were ranked: each bar's rank reads of how many (3/9). */
+  ranked?: number;
   /** 序时进度 at 0.1, and how it reads (序时进度50.0%). */
   timeProgress: number;
   timeProgressLabel: string;
@@ -22,8 +25,9 @@ export function progressChart(input: ProgressChartInput): TopLevelSpec {
   return rankingChart({
     title: input.title,
     subtitle: input.subtitle,
-    axisTitle: '完成率(%)',
+    axisTitle: COMPLETION_AXIS,
     bars: input.bars,
+    ...(input.ranked === undefined ? {} : { ranked: input.ranked }),
     highlight: input.highlight,
     notes: input.notes,
     rule: { value: input.timeProgress, label: input.timeProgressLabel },

@@ -4,6 +4,7 @@
  * the others in grey, each line named at its last month.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { RANK_AXIS, TOOLTIP } from '../src/domain/words/charts.ts';
 import { footnote } from './footnote.ts';
 import { CHART_CONFIG, COLORS, SCHEMA } from './theme.ts';
 
@@ -13,6 +14,8 @@ export interface RankPoint {
   region: string;
   name: string;
   rank: number;
+  /** The rank as report tables write it, of how many were ranked that month: 3/9, 并列3/9 (words/ranks.ts rankCell). */
+  rankText: string;
 }
 
 export interface RankHistoryInput {
@@ -37,7 +40,7 @@ export function rankHistoryChart(input: RankHistoryInput): TopLevelSpec {
   const y = {
     field: 'rank',
     type: 'quantitative' as const,
-    title: '位次',
+    title: RANK_AXIS,
     scale: { domain: [1, Math.max(2, input.maxRank)], reverse: true, nice: false },
     axis: { tickMinStep: 1, format: 'd' },
   };
@@ -67,9 +70,9 @@ export function rankHistoryChart(input: RankHistoryInput): TopLevelSpec {
           y,
           ...emphasis,
           tooltip: [
-            { field: 'name', title: '地区' },
-            { field: 'label', title: '时期' },
-            { field: 'rank', title: '位次' },
+            { field: 'name', title: TOOLTIP.region },
+            { field: 'label', title: TOOLTIP.period },
+            { field: 'rankText', title: TOOLTIP.rank },
           ],
         },
       },

@@ -1,9 +1,11 @@
 /**
  * The ranking chart: peers' bars in rank order for one indicator and month,
  * the highlighted region in its own colour, rank and figure labelled with
- * units, ties marked 并列, the peers left out named beneath.
+ * units, each rank written as report tables write it (3/9, a tie 并列3/9:
+ * words/ranks.ts rankCell), the peers left out named beneath.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { barRank, rankLabel, TOOLTIP } from '../src/domain/words/charts.ts';
 import { footnote } from './footnote.ts';
 import { CHART_CONFIG, COLORS, SCHEMA } from './theme.ts';
 
@@ -24,6 +26,13 @@ export interface RankingChartInput {
   /** Axis title, with its unit. */
   axisTitle: string;
   bars: RankingBar[];
+  /**
+   * How many peers were ranked: each bar's rank reads of how many, as report
+   * tables write it (3/9, 并列3/9). Absent (a caller written before it), the
+   * rank alone (并列3): the bars shown may be the top ones only, so their
+   * count is not how many were ranked.
+   */
+  ranked?: number;
   highlight: string | null;
   /** Lines under the chart: peers not ranked, peers not shown. */
   notes: string[];
@@ -50,10 +59,12 @@ function ruleLayers(rule: { value: number; label: string }, title: string) {
 }
 
 export function rankingChart(input: RankingChartInput): TopLevelSpec {
+  const ranked = input.ranked ?? null;
   const values = input.bars.map((b, order) => ({
     ...b,
     order,
-    label: `${b.tied ? '并列' : ''}${b.rank}  ${b.name}`,
+    label: rankLabel(b.rank, ranked, b.tied, b.name),
+    rankText: barRank(b.rank, ranked, b.tied),
     highlight: b.region === input.highlight,
     labelAt: Math.max(b.metric, 0),
   }));
@@ -82,9 +93,9 @@ export function rankingChart(input: RankingChartInput): TopLevelSpec {
           x,
           color: { condition: { test: 'datum.highlight', value: COLORS.highlight }, value: COLORS.bar },
           tooltip: [
-            { field: 'name', title: '地区' },
-            { field: 'rank', title: '位次' },
-            { field: 'text', title: '数值' },
+            { field: 'name', title: TOOLTIP.region },
+            { field: 'rankText', title: TOOLTIP.rank },
+            { field: 'text', title: TOOLTIP.value },
           ],
         },
       },

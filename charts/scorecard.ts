@@ -2,10 +2,12 @@
  * The scorecard chart: one region's standing on every indicator in a month,
  * as a table of coloured cells: rank by growth and by size out of how many,
  * the change since the previous ranking, and 短板 where the indicator ranks
- * in the bottom third.
+ * in the bottom third. Ranks and changes read as report tables write them
+ * (并列3/9, ↑2: words/ranks.ts rankCell, rankChangeCell).
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { rankMove } from '../src/domain/phrasing.ts';
+import { SCORECARD_COLUMNS, WEAK_WORD, type ScorecardColumn } from '../src/domain/words/charts.ts';
+import { rankCell, rankChangeCell } from '../src/domain/words/ranks.ts';
 import { CHART_CONFIG, SCHEMA } from './theme.ts';
 
 export interface ScorecardCell {
@@ -13,7 +15,7 @@ export interface ScorecardCell {
   /** The indicator's name, the row label. */
   name: string;
   order: number;
-  column: '增速位次' | '总量位次' | '位次变化' | '短板';
+  column: ScorecardColumn;
   text: string;
   /** 0 = best, 1 = worst; null for a cell without a rank. */
   position: number | null;
@@ -25,13 +27,12 @@ export interface ScorecardChartInput {
   cells: ScorecardCell[];
 }
 
-const COLUMNS = ['增速位次', '总量位次', '位次变化', '短板'];
-
 export interface StandingRow {
   indicator: string;
   name: string;
-  byYoy: { rank: number | null; ranked: number };
-  byValue: { rank: number | null; ranked: number };
+  /** Each rank of how many, and whether it is shared with another peer (并列). */
+  byYoy: { rank: number | null; ranked: number; tied: boolean };
+  byValue: { rank: number | null; ranked: number; tied: boolean };
   /** Change on the indicator's default metric. */
   rankChange: number | null;
   weak: boolean;
@@ -40,22 +41,23 @@ export interface StandingRow {
 /** 0 for first, 1 for last; null unranked. */
 const position = (rank: number | null, ranked: number) => (rank === null ? null : ranked <= 1 ? 0 : (rank - 1) / (ranked - 1));
 
-/** The table's cells: rank by growth and by size out of how many, the move, and 短板. */
+/** The table's cells: rank by growth and by size out of how many (并列3/9), the move (↑2), and 短板. */
 export function scorecardCells(rows: readonly StandingRow[]): ScorecardCell[] {
+  const [byYoy, byValue, change, weak] = SCORECARD_COLUMNS;
   return rows.flatMap((row, order) => {
     const base = { indicator: row.indicator, name: row.name, order };
     return [
-      { ...base, column: '增速位次' as const, text: row.byYoy.rank === null ? '—' : `${row.byYoy.rank}/${row.byYoy.ranked}`, position: position(row.byYoy.rank, row.byYoy.ranked) },
-      { ...base, column: '总量位次' as const, text: row.byValue.rank === null ? '—' : `${row.byValue.rank}/${row.byValue.ranked}`, position: position(row.byValue.rank, row.byValue.ranked) },
-      { ...base, column: '位次变化' as const, text: row.rankChange === null ? '—' : rankMove(row.rankChange), position: null },
-      { ...base, column: '短板' as const, text: row.weak ? '短板' : '', position: row.weak ? 1 : null },
+      { ...base, column: byYoy, text: rankCell(row.byYoy.rank, row.byYoy.ranked, row.byYoy.tied), position: position(row.byYoy.rank, row.byYoy.ranked) },
+      { ...base, column: byValue, text: rankCell(row.byValue.rank, row.byValue.ranked, row.byValue.tied), position: position(row.byValue.rank, row.byValue.ranked) },
+      { ...base, column: change, text: rankChangeCell(row.rankChange), position: null },
+      { ...base, column: weak, text: row.weak ? WEAK_WORD : '', position: row.weak ? 1 : null },
     ];
   });
 }
 
 export function scorecardChart(input: ScorecardChartInput): TopLevelSpec {
   const rows = new Set(input.cells.map((c) => c.indicator)).size;
-  const x = { field: 'column', type: 'nominal' as const, sort: COLUMNS, title: null, axis: { orient: 'top' as const, labelAngle: 0, domain: false, ticks: false } };
+  const x = { field: 'column', type: 'nominal' as const, sort: [...SCORECARD_COLUMNS], title: null, axis: { orient: 'top' as const, labelAngle: 0, domain: false, ticks: false } };
   const y = { field: 'name', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { domain: false, ticks: false, labelLimit: 240 } };
   return {
     $schema: SCHEMA,

@@ -6,6 +6,8 @@
  * words of src/domain/phrasing.ts.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import { TOOLTIP, YOY_SOURCE_LEGEND } from '../src/domain/words/charts.ts';
+import { YOY_SOURCE_WORDS, type YoySourceWord } from '../src/domain/words/status.ts';
 import { CHART_CONFIG, COLORS, SCHEMA } from './theme.ts';
 
 export interface TrendPoint {
@@ -15,7 +17,7 @@ export interface TrendPoint {
   metric: number;
   text: string;
   /** 报送 (reported) or 计算 (computed), for growth; null for levels and values. */
-  source: '报送' | '计算' | null;
+  source: YoySourceWord | null;
   /** 初, 估, 修 or 调 (STATUS_MARKS), or null. */
   flag: string | null;
 }
@@ -57,14 +59,14 @@ export function trendChart(input: TrendChartInput): TopLevelSpec {
           fill: {
             field: 'source',
             type: 'nominal',
-            scale: { domain: ['报送', '计算'], range: [COLORS.reported, 'white'] },
-            legend: input.points.some((p) => p.source !== null) ? { title: '增速来源', orient: 'top' } : null,
+            scale: { domain: [YOY_SOURCE_WORDS.reported, YOY_SOURCE_WORDS.computed], range: [COLORS.reported, 'white'] },
+            legend: input.points.some((p) => p.source !== null) ? { title: YOY_SOURCE_LEGEND, orient: 'top' } : null,
           },
           tooltip: [
-            { field: 'label', title: '时期' },
-            { field: 'text', title: '数值' },
-            { field: 'source', title: '来源' },
-            { field: 'flag', title: '标记' },
+            { field: 'label', title: TOOLTIP.period },
+            { field: 'text', title: TOOLTIP.value },
+            { field: 'source', title: TOOLTIP.source },
+            { field: 'flag', title: TOOLTIP.flag },
           ],
         },
       },

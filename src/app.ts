@@ -47,6 +47,9 @@ import { AccessLog } from './services/access-log.ts';
 import accessLogPlugin from './plugins/access-log.ts';
 import tokenRoutes from './routes/tokens/index.ts';
 import reviewRoutes from './routes/review/index.ts';
+import reportTemplateRoutes from './routes/report-templates/index.ts';
+import { ReportTemplateService } from './services/report-templates.ts';
+import { TemplateChecker } from './templates/checker.ts';
 import { ReviewService } from './services/review.ts';
 import { ProgressService } from './services/progress.ts';
 import { scheduleReports } from './scheduler/index.ts';
@@ -81,6 +84,8 @@ export interface Services {
   review: ReviewService;
   /** The writer lease among instances on one shared store; null where this instance needs none. */
   lease: WriterLease | null;
+  /** Report templates: the defaults and those staff upload. */
+  reportTemplates: ReportTemplateService;
 }
 
 declare module 'fastify' {
@@ -200,6 +205,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Shared by the process: an app's close leaves it to the next (its idle threads keep nothing alive).
   const render = RenderPool.shared();
   const progress = new ProgressService(catalog, analytics);
+  const templateChecker = new TemplateChecker();
+  app.addHook('onClose', async () => templateChecker.close());
   app.decorate('services', {
     catalog,
     ingest: new IngestService(store, catalog, config.MAX_ROWS, metrics),
@@ -220,6 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     accessLog,
     review: new ReviewService(catalog, calendar, clock),
     lease,
+    reportTemplates: new ReportTemplateService(store, templateChecker, config.REPORT_TEMPLATE),
   });
   // An instance that forwards its writes leaves the schedule to the one that writes.
   if (config.REPORTS_ENABLED && config.WRITER_URL === undefined) scheduleReports(app, async () => lease === null || (await lease.route()).kind === 'self');
@@ -272,6 +280,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(chartRoutes);
   await app.register(dashboardRoutes);
   await app.register(reportRoutes);
+  await app.register(reportTemplateRoutes);
   await app.register(releaseRoutes);
   await app.register(targetRoutes);
   await app.register(tokenRoutes);

@@ -4,7 +4,7 @@
  */
 import { validate } from 'node-cron';
 import { z } from 'zod';
-import { CODE_PATTERN } from './domain/types.ts';
+import { CODE_PATTERN, DEFAULT_TEMPLATE, TEMPLATE_NAME_PATTERN } from './domain/types.ts';
 import { DEFAULT_CJK_FONT_FILES } from './fonts.ts';
 import { ROLES, type Role } from './roles.ts';
 
@@ -125,6 +125,10 @@ const envSchema = z
       .refine((codes) => codes === null || codes.every((c) => CODE_PATTERN.test(c)), {
         error: 'REPORT_REGIONS must be comma-separated region codes',
       }),
+    REPORT_TEMPLATE: z
+      .string()
+      .default(DEFAULT_TEMPLATE)
+      .refine((name) => TEMPLATE_NAME_PATTERN.test(name), { error: 'REPORT_TEMPLATE must be a report template name such as county (lowercase letters, digits, - and _)' }),
     REPORTS_ENABLED: flag('REPORTS_ENABLED', true),
     WRITER_URL: z.url({ error: 'WRITER_URL must be the URL of the instance that writes, such as http://10.0.0.5:3000' }).optional(),
     ADVERTISE_URL: z.url({ error: 'ADVERTISE_URL must be the URL other instances reach this one at, such as http://10.0.0.5:3000' }).optional(),

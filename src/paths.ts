@@ -19,3 +19,5 @@ export const PROJECT_ROOT = projectRoot();
 export const QUERIES_DIR = join(PROJECT_ROOT, 'queries');
 /** The dashboard page and its script. */
 export const PUBLIC_DIR = join(PROJECT_ROOT, 'public');
+/** The built-in report templates staff download and edit, and the example report they are tried on. */
+export const TEMPLATES_DIR = join(PROJECT_ROOT, 'templates');

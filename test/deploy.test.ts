@@ -37,6 +37,7 @@ t.test('the image builds the service as npm start runs it', async (t) => {
   const dockerfile = readFileSync('Dockerfile', 'utf8');
   t.match(dockerfile, /npm ci/);
   t.match(dockerfile, /COPY queries/, 'the InfluxQL files ship with it');
+  t.match(dockerfile, /COPY templates/, 'the built-in report templates ship with it');
   const start = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } }).scripts.start;
   const cmd = JSON.parse(/CMD (\[.*\])/.exec(dockerfile)![1]!) as string[];
   t.equal(cmd.join(' '), start, 'the same command line as npm start');

@@ -5,16 +5,17 @@
  * intensities, levels and per-capita figures never do.
  */
 import type { Aggregation, Indicator } from './types.ts';
+import { PER_CAPITA, QUOTIENT_MARKS, RATE_UNITS } from './words/units.ts';
 
 /** Units of a ratio: a rate (%, ‰) or a quotient (吨标准煤/万元, 元/人). */
 export function isRatioUnit(unit: string): boolean {
   const u = unit.trim();
-  return u === '%' || u === '％' || u === '‰' || u.includes('/') || u.includes('／');
+  return RATE_UNITS.includes(u) || QUOTIENT_MARKS.some((mark) => u.includes(mark));
 }
 
 /** A per-capita figure (人均可支配收入, 全体居民人均可支配收入): an amount in 元 that does not add up. */
 export function isPerCapita(name: string): boolean {
-  return name.includes('人均');
+  return name.includes(PER_CAPITA);
 }
 
 /**

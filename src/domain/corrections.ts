@@ -11,6 +11,7 @@
  * "注:1-5月数据已更正(原因:…)". Pure: versions in, the months to note out.
  */
 import type { Period } from './period.ts';
+import { correctionNoteText as noteText } from './words/corrections.ts';
 
 export type Reason = 'revision' | 'correction' | 'reclassification';
 export const REASONS: readonly Reason[] = ['revision', 'correction', 'reclassification'];
@@ -64,18 +65,9 @@ export interface CorrectedMonth {
 
 /**
  * The line under an indicator that quotes corrected figures, months with
- * the same note named together: "注:1-5月数据已更正(原因:录入错误)",
- * "注:1-5月、上年1-5月数据已更正(原因:…)", "注:1-5月数据已更正". Null when
- * nothing was corrected.
+ * the same note named together: "注:1-5月数据已更正(原因:录入错误)". Null when
+ * nothing was corrected. Its words: words/corrections.ts.
  */
 export function correctionNoteText(months: readonly CorrectedMonth[]): string | null {
-  if (months.length === 0) return null;
-  const byNote = new Map<string | null, string[]>();
-  for (const m of months) {
-    const labels = byNote.get(m.note);
-    if (labels === undefined) byNote.set(m.note, [m.label]);
-    else if (!labels.includes(m.label)) labels.push(m.label);
-  }
-  const clauses = [...byNote].map(([note, labels]) => `${labels.join('、')}数据已更正${note === null ? '' : `(原因:${note})`}`);
-  return `注:${clauses.join(';')}`;
+  return noteText(months);
 }

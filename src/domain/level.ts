@@ -4,15 +4,16 @@
  * read with its common synonyms, else the level a six-digit GB/T 2260 code
  * implies (API.md, Catalog `level`).
  */
+import { LEVEL_LABELS, SCOPE_WORDS, withinName } from './words/scope.ts';
 
 export type Level = 'country' | 'province' | 'prefecture' | 'county';
 
-/** The labels a bureau writes for each level, English lower-cased. */
+/** The labels a bureau writes for each level: English lower-cased, and the Chinese ones (words/scope.ts). */
 const SYNONYMS: Record<Level, readonly string[]> = {
-  country: ['country', 'nation', 'national', '国家', '全国', '国'],
-  province: ['province', 'state', '省', '自治区', '省级'],
-  prefecture: ['prefecture', 'city', '市', '地级市', '州', '盟', '地区', '地级'],
-  county: ['county', '县', '区', '县级市', '旗', '县级', 'district'],
+  country: ['country', 'nation', 'national', ...LEVEL_LABELS.country],
+  province: ['province', 'state', ...LEVEL_LABELS.province],
+  prefecture: ['prefecture', 'city', ...LEVEL_LABELS.prefecture],
+  county: ['county', 'district', ...LEVEL_LABELS.county],
 };
 
 const BY_LABEL = new Map<string, Level>(Object.entries(SYNONYMS).flatMap(([level, labels]) => labels.map((label) => [label, level as Level])));
@@ -34,8 +35,6 @@ export function levelFromCode(code: string): Level | null {
   return 'county';
 }
 
-const SCOPE: Record<Level, string> = { country: '全国', province: '全省', prefecture: '全市', county: '全县' };
-
 /**
  * 全市 for a city's counties, 全省 for a province's cities; a municipality
  * (110000 北京市) coded without a level reads 全市; an unknown level, the
@@ -43,10 +42,10 @@ const SCOPE: Record<Level, string> = { country: '全国', province: '全省', pr
  */
 export function parentScope(parent: { code: string; name: string; level: string | null }): string {
   const labelled = levelFromLabel(parent.level);
-  if (labelled !== null) return SCOPE[labelled];
+  if (labelled !== null) return SCOPE_WORDS[labelled];
   // No level, or one not recognised: the code tells, when it is a GB/T 2260 code.
   const coded = levelFromCode(parent.code);
-  if (coded === 'province' && MUNICIPALITIES.has(parent.code.slice(0, 2))) return '全市';
-  if (coded !== null) return SCOPE[coded];
-  return `${parent.name}内`;
+  if (coded === 'province' && MUNICIPALITIES.has(parent.code.slice(0, 2))) return SCOPE_WORDS.prefecture;
+  if (coded !== null) return SCOPE_WORDS[coded];
+  return withinName(parent.name);
 }

@@ -5,7 +5,8 @@
  * names a few of those it could not rank before "…等N个". The charts
  * served and the charts in reports draw from the same selection.
  */
-import { REASON_SHORT } from './phrasing.ts';
+import { shownNote, unrankedNote } from './words/charts.ts';
+import { namedList, REGIONS_NOUN } from './words/lists.ts';
 
 /** Missing peers named one by one in a footnote before "…等N个". */
 export const NAMED_MISSING = 12;
@@ -17,18 +18,16 @@ export function topRows<R extends { region: string }>(rows: readonly R[], top: n
   const shown = rows.filter((row, i) => i < top || row.region === highlight);
   if (rows.length <= top) return { shown, notes: [] };
   const beyond = highlight !== null && rows.findIndex((row) => row.region === highlight) >= top;
-  return { shown, notes: [`仅显示前${top}名${beyond ? '及所选地区' : ''},共${ranked}个地区有排名`] };
+  return { shown, notes: [shownNote(top, beyond, ranked)] };
 }
 
 /** The note naming the peers that could not be ranked: the first NAMED_MISSING, then how many in all. */
 export function missingNote(missing: ReadonlyArray<{ name: string; reason: string }>, total = missing.length): string[] {
   if (total === 0) return [];
-  const named = missing.slice(0, NAMED_MISSING).map((m) => `${m.name}(${REASON_SHORT[m.reason as keyof typeof REASON_SHORT] ?? m.reason})`);
-  return [`未排名:${named.join('、')}${total > named.length ? `等${total}个` : ''}`];
+  return [unrankedNote(missing.slice(0, NAMED_MISSING), total)];
 }
 
 /** Names listed in a sentence, the first NAMED_MISSING of them, then how many in all. */
 export function namesUpTo(names: readonly string[], total = names.length): string {
-  const named = names.slice(0, NAMED_MISSING);
-  return `${named.join('、')}${total > named.length ? `等${total}个地区` : ''}`;
+  return namedList(names.slice(0, NAMED_MISSING), total, REGIONS_NOUN);
 }

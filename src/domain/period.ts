@@ -1,4 +1,4 @@
-/** Calendar months written `YYYY-MM` (SDMX style), and their official labels. */
+/** Calendar months written `YYYY-MM` (SDMX style); their official labels (1-6月) are words: words/periods.ts. */
 
 export type Period = string;
 export type Basis = 'ytd' | 'month' | 'level';
@@ -87,18 +87,4 @@ export function periodRange(from: Period, to: Period): Period[] {
   const out: Period[] = [];
   for (let i = periodIndex(from); i <= periodIndex(to); i++) out.push(periodFromIndex(i));
   return out;
-}
-
-/**
- * The official label of a period on a basis: "1-6月" for year-to-date,
- * "6月" for the month alone, "6月末" for an end-of-month level. January's
- * cumulative figure is "1月"; `withYear` prefixes "2022年".
- */
-export function periodLabel(period: Period, basis: Basis, withYear = false): string {
-  const month = monthOf(period);
-  let label: string;
-  if (basis === 'ytd') label = month === 1 ? '1月' : `1-${month}月`;
-  else if (basis === 'level') label = `${month}月末`;
-  else label = `${month}月`;
-  return withYear ? `${yearOf(period)}年${label}` : label;
 }

@@ -4,9 +4,10 @@
  * that sees the batch being posted over what is already stored.
  */
 import { growthAt } from './growth.ts';
-import { monthOf, periodLabel, shiftPeriod, type Period } from './period.ts';
+import { monthOf, shiftPeriod, type Period } from './period.ts';
 import { YOY_DECIMALS, type Indicator, type SeriesLookup } from './types.ts';
 import { formatFixed } from './rounding.ts';
+import { periodLabel } from './words/periods.ts';
 
 /** Comparable-basis differences are usually smaller than this many points. */
 export const GROWTH_GAP_POINTS = 5;

@@ -4,21 +4,44 @@
  * "数字经济核心产业增加值2.27亿元,同比增长17.3%、全市第四", "1-6月份网络零售额
  * 121.43亿元,全市第一". Pure: standings in, facts and text out.
  */
-import { correctionNoteText } from './corrections.ts';
 import type { Growth, NoGrowthReason } from './growth.ts';
 import type { Average } from './gaps.ts';
 import { parentScope } from './level.ts';
-import { averageText, gapAboveText, progressSentence } from './progress-phrasing.ts';
 import type { Progress } from './progress.ts';
-import { periodLabel, yearOf, type Period } from './period.ts';
+import type { Period } from './period.ts';
 import { namesUpTo } from './peers-shown.ts';
-import { changeText, figureText, ordinal, rankMove, STATUS_WORDS } from './phrasing.ts';
-import { formatFixed, round } from './rounding.ts';
+import { round } from './rounding.ts';
 import type { Standing } from './scorecard.ts';
 import { mainStanding, placement, type Placement } from './standing.ts';
 import { STREAK_MIN_MONTHS, type GrowthMovement, type GrowthRecord } from './trends.ts';
 import { YOY_DECIMALS, type ChangeKind, type Indicator, type RankMetric, type Status } from './types.ts';
+import { correctionNoteText } from './words/corrections.ts';
+import { averageText, gapAboveText } from './words/gaps.ts';
+import { growthPhrase } from './words/growth.ts';
+import { periodLabel, previousLabel } from './words/periods.ts';
+import { progressSentence } from './words/progress.ts';
+import { NOT_RANKED_BY_GROWTH, rankMetricWord, rankText } from './words/ranks.ts';
+import { SECTION_TITLES as SECTIONS } from './words/report-layout.ts';
+import {
+  failureGap,
+  growthSentence,
+  moveSentence as moveWords,
+  noFigureGap,
+  noFigureSentence,
+  sizeSentence,
+  statusGap,
+  unrankedGap,
+  weakLine,
+  withClauses,
+} from './words/report.ts';
+import { bareScope, groupScope } from './words/scope.ts';
 import { movementText, recordText, streakText } from './words/trends.ts';
+import { changeText, figureText } from './words/units.ts';
+
+// The words of the report, defined in the words module, still importable from here.
+export { growthPhrase } from './words/growth.ts';
+export { previousLabel } from './words/periods.ts';
+export { rankMetricWord, rankText } from './words/ranks.ts';
 
 export interface RankFact {
   rank: number | null;
@@ -164,86 +187,17 @@ export interface ReportFacts {
   indicators: IndicatorFacts[];
   sections: ReportSections;
   failures: Array<{ indicator: string | null; message: string }>;
+  /** The report template the run was asked to draw with (REPORT_TEMPLATE for the schedule's), where not the default. */
+  template?: string;
 }
 
-/** The sections in reading order, with their headings and what to say when one is empty. */
-export const SECTION_TITLES: ReadonlyArray<[keyof ReportSections, string, string]> = [
-  ['headlines', '领先指标', '本期无位居前三的指标。'],
-  ['weak', '短板指标', '本期无处于后三分之一的指标。'],
-  ['up', '进位指标', '本期无进位指标。'],
-  ['down', '退位指标', '本期无退位指标。'],
-  ['progress', '目标进度', '本期无设定年度目标的指标。'],
-  ['gaps', '数据缺口', '本期数据齐全。'],
-];
+/** The sections in reading order, with their headings and what to say when one is empty (words: words/report-layout.ts). */
+export const SECTION_TITLES: ReadonlyArray<[keyof ReportSections, string, string]> = SECTIONS;
 
-const REASON_TEXT: Record<NoGrowthReason, string> = {
-  'no-figure': '本期无数据',
-  'no-base': '上年同期无数据,不计算同比',
-  'base-not-positive': '上年同期数为零或负数,不计算增速',
-  'out-of-range': '上年同期数过小,增速无法计算',
-};
-
-/** 全市 for a city's counties, 全省 for a province's cities (level synonyms and GB/T 2260 codes: level.ts), a group by its name. */
+/** 全市 for a city's counties, 全省 for a province's cities (level synonyms and GB/T 2260 codes: level.ts), a group by its name (山区26县中). */
 export function scopeWord(parent: { code: string; name: string; level: string | null } | null, group: { name: string } | null): string {
-  if (group !== null) return `${group.name}中`;
+  if (group !== null) return groupScope(group.name);
   return parent === null ? '' : parentScope(parent);
-}
-
-/** The period compared with, as a report names it: 1-5月, 上年1-12月, 2020年1-12月. */
-export function previousLabel(indicator: Indicator, period: Period, previous: Period): string {
-  const label = periodLabel(previous, indicator.basis);
-  const years = yearOf(period) - yearOf(previous);
-  if (years === 0) return label;
-  if (years === 1) return `上年${label}`;
-  return `${yearOf(previous)}年${label}`;
-}
-
-type Phrased = Pick<Indicator, 'unit' | 'direction' | 'change'>;
-
-/** A lower-is-better figure that fell: its growth rank is a rank of falls (降幅). */
-const fell = (indicator: Phrased, yoy: number | null) => indicator.direction === 'lower' && yoy !== null && yoy < 0;
-
-/**
- * The word naming a metric when a line quotes both ranks (总量全省第十一、
- * 增速全省第二): 总量 for sizes, 水平 for rates and lower-is-better levels,
- * 增速 for growth, 变化 for a rate's change in points, 降幅 for a
- * lower-is-better fall.
- */
-export function rankMetricWord(indicator: Phrased, by: RankMetric, yoy: number | null): string {
-  if (by === 'value') return indicator.unit.trim() === '%' || indicator.direction === 'lower' ? '水平' : '总量';
-  if (fell(indicator, yoy)) return '降幅';
-  return indicator.change === 'points' ? '变化' : '增速';
-}
-
-/**
- * 全市第一, 全市并列第三. Lower-is-better ranks read by how good they are,
- * as reports write them: the smallest level is 全市最低, a fall is ranked
- * as a fall (降幅全市第二), any other place is 全市第七 (never 第七低).
- * `named` puts the metric's word first, for a line quoting both ranks.
- */
-export function rankText(indicator: Phrased, by: RankMetric, fact: RankFact, scope: string, yoy: number | null = null, named = false): string {
-  if (fact.rank === null) return `未参与${scope.replace(/中$/, '')}排名`;
-  const word = named || fell(indicator, yoy) ? rankMetricWord(indicator, by, yoy) : '';
-  const place = indicator.direction === 'lower' && by === 'value' && fact.rank === 1 ? `${fact.tied ? '并列' : ''}最低` : ordinal(fact.rank, fact.tied);
-  return `${word}${scope}${place}`;
-}
-
-/** 同比增速122.4%, 同比增长17.3%, 同比下降6.4%, 同比提高0.3个百分点, 同比由负转正. */
-export function growthPhrase(indicator: Indicator, f: { yoy: number | null; reason: NoGrowthReason | null; signChange: Growth['signChange'] }): string {
-  if (f.yoy === null) {
-    if (f.signChange === 'negative-to-positive') return '同比由负转正';
-    return REASON_TEXT[f.reason ?? 'no-base'];
-  }
-  const abs = formatFixed(Math.abs(f.yoy), YOY_DECIMALS);
-  // Lower is better (能耗, 失业率): a rise is 上升, a fall 下降, whatever the report quotes.
-  const lower = indicator.direction === 'lower';
-  if (indicator.change === 'points') {
-    if (abs === formatFixed(0, YOY_DECIMALS)) return '与上年同期持平';
-    return `同比${f.yoy > 0 ? (lower ? '上升' : '提高') : '下降'}${abs}个百分点`;
-  }
-  const turned = f.signChange === 'positive-to-negative' ? '(由正转负)' : '';
-  if (!indicator.reportValue && !lower) return `同比增速${changeText(indicator, f.yoy)}${turned}`;
-  return `同比${f.yoy < 0 ? '下降' : lower ? '上升' : '增长'}${abs}%${turned}`;
 }
 
 export interface StandingInput {
@@ -310,26 +264,23 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
   // Both ranks where both exist (总量全省第十一、增速全省第二). The seed's
   // growth-first form stays whole (同比增速122.4%、全市第一) and the size rank
   // follows it, named; a size-ranked line names both, size first.
-  let sentence: string;
-  if (figure === undefined) sentence = `${label},${indicator.name}${REASON_TEXT['no-figure']}`;
+  let head: string;
+  const clauses: string[] = [];
+  if (figure === undefined) head = noFigureSentence(label, indicator.name);
   else if (indicator.rankBy === 'value') {
-    const suffix = indicator.basis === 'level' ? '' : '份';
     const both = byYoy.rank !== null
-      ? `${rankText(indicator, 'value', byValue, scope, growth.yoy, true)}、${rankText(indicator, 'yoy', byYoy, scope, growth.yoy, true)}`
-      : ranked;
-    sentence = `${label}${suffix}${indicator.name}${valueText},${both}`;
+      ? [rankText(indicator, 'value', byValue, scope, growth.yoy, true), rankText(indicator, 'yoy', byYoy, scope, growth.yoy, true)]
+      : [ranked];
+    head = sizeSentence(indicator, label, valueText!, both);
   } else {
-    const growthWords = growthPhrase(indicator, growth);
-    const rank = growth.yoy === null ? '未参与增速排名' : ranked;
-    sentence = indicator.reportValue || growth.yoy === null
-      ? `${label},${indicator.name}${valueText},${growthWords}、${rank}`
-      : `${label},${indicator.name}${growthWords}、${rank}`;
-    if (byValue.rank !== null) sentence += `,${rankText(indicator, 'value', byValue, scope, growth.yoy, true)}`;
+    const rank = growth.yoy === null ? NOT_RANKED_BY_GROWTH : ranked;
+    head = growthSentence(label, indicator.name, indicator.reportValue || growth.yoy === null ? valueText : null, growthPhrase(indicator, growth), rank);
+    if (byValue.rank !== null) clauses.push(rankText(indicator, 'value', byValue, scope, growth.yoy, true));
   }
   // Against the whole area's growth (高于全市平均1.8个百分点), where both exist.
   const average = input.average ?? null;
   const vsAverage = input.vsAverage ?? null;
-  if (figure !== undefined && average !== null && vsAverage !== null) sentence += `,${averageText(scope.replace(/中$/, ''), vsAverage, average)}`;
+  if (figure !== undefined && average !== null && vsAverage !== null) clauses.push(averageText(bareScope(scope), vsAverage, average));
   // Runs of first places (连续3个月位居全市第一), each in a ranking the region is first in now, named as the line names that rank.
   const streaks: Array<{ by: RankMetric; months: number }> = [];
   if (figure !== undefined) {
@@ -339,14 +290,15 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
       streaks.push({ by, months });
       const named = (byYoy.rank !== null && byValue.rank !== null) || by !== indicator.rankBy;
       const lowest = indicator.direction === 'lower' && by === 'value';
-      sentence += `,${streakText(months, scope, named ? rankMetricWord(indicator, by, growth.yoy) : '', lowest)}`;
+      clauses.push(streakText(months, scope, named ? rankMetricWord(indicator, by, growth.yoy) : '', lowest));
     }
   }
   // Against its own past: the month before's growth, then a record.
   const movement = figure === undefined || input.movement == null ? null : { ...input.movement, label: previousLabel(indicator, period, input.movement.period) };
-  if (movement !== null) sentence += `,${movementText(movement.label, movement.change)}`;
+  if (movement !== null) clauses.push(movementText(movement.label, movement.change));
   const record = figure === undefined || growth.yoy === null || indicator.change !== 'percent' ? null : (input.record ?? null);
-  if (record !== null) sentence += `,${recordText(record)}`;
+  if (record !== null) clauses.push(recordText(record));
+  const sentence = withClauses(head, clauses);
   const placed = placement(indicator, { byValue, byYoy });
 
   const progress = input.progress ?? null;
@@ -356,10 +308,7 @@ export function indicatorFacts(input: StandingInput, scope: string): IndicatorFa
 
   let moveSentence: string | null = null;
   if (main.rank !== null && main.rankChange !== null && prevLabel !== null) {
-    moveSentence =
-      main.rankChange === 0
-        ? `${indicator.name}位次与${prevLabel}持平,${ranked}`
-        : `${indicator.name}较${prevLabel}${rankMove(main.rankChange)},现居${ranked}`;
+    moveSentence = moveWords(indicator.name, prevLabel, main.rankChange, ranked);
   }
 
   return {
@@ -412,15 +361,15 @@ export function sectionsOf(indicators: readonly IndicatorFacts[], failures: Repo
   const leading = placed.filter((x) => x.place?.section === 'leading').sort((a, b) => a.place!.rank - b.place!.rank);
   const gaps: string[] = [];
   for (const f of indicators) {
-    if (f.value === null && f.dataGap !== false) gaps.push(`${f.name}:本期无数据`);
+    if (f.value === null && f.dataGap !== false) gaps.push(noFigureGap(f.name));
     // Peers missing beside others ranked; when nobody has a figure, the line above says it.
-    if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(`${f.name}:${namesUpTo(f.missingPeers.map((m) => m.name), f.missingPeersTotal)}未参与排名(${[...new Set(f.missingPeers.map((m) => REASON_TEXT[m.reason]))].join(';')})`);
-    if (f.status !== null) gaps.push(`${f.name}:本期数为${STATUS_WORDS[f.status]}`);
+    if (f.missingPeers.length > 0 && f.peers.length > 0) gaps.push(unrankedGap(f.name, namesUpTo(f.missingPeers.map((m) => m.name), f.missingPeersTotal), f.missingPeers.map((m) => m.reason)));
+    if (f.status !== null) gaps.push(statusGap(f.name, f.status));
   }
-  for (const failure of failures) gaps.push(`${failure.indicator ?? '报告'}:生成失败(${failure.message})`);
+  for (const failure of failures) gaps.push(failureGap(failure.indicator, failure.message));
   return {
     headlines: leading.map((x) => x.f.sentence),
-    weak: placed.filter((x) => x.place?.section === 'weak').map(({ f }) => `${f.sentence}${f.gapText ? `,${f.gapText}` : ''}(短板,需向前进位)`),
+    weak: placed.filter((x) => x.place?.section === 'weak').map(({ f }) => weakLine(f.sentence, f.gapText)),
     up: indicators.filter((f) => (main(f).rankChange ?? 0) > 0).map((f) => f.moveSentence!),
     down: indicators.filter((f) => (main(f).rankChange ?? 0) < 0).map((f) => f.moveSentence!),
     progress: indicators.flatMap((f) => (f.progressSentence == null ? [] : [f.progressSentence])),

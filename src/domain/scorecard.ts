@@ -21,6 +21,8 @@ export interface IndicatorStanding {
   growth: Growth;
   byValue: Standing;
   byYoy: Standing;
+  /** Whether each rank is shared with another peer (并列). */
+  tied: { byValue: boolean; byYoy: boolean };
   /** Ranked in the bottom third on the indicator's default metric. */
   weak: boolean;
   previousPeriod: Period | null;
@@ -35,6 +37,12 @@ export function standingOf(ranking: RankingWithChange, region: string): Standing
   return { rank: null, ranked, previousRank: null, rankChange: null, reason };
 }
 
+/** Whether the region's rank in a ranking is shared with another peer (并列). */
+export function tiedIn(ranking: Pick<RankingWithChange, 'rows'>, region: string): boolean {
+  const row = ranking.rows.find((r) => r.region === region);
+  return row !== undefined && ranking.rows.some((r) => r.region !== region && r.rank === row.rank);
+}
+
 export function standing(
   indicator: Indicator,
   region: string,
@@ -44,15 +52,15 @@ export function standing(
   seriesOf: (region: string) => SeriesLookup,
   previousPeers: readonly string[] = peers,
 ): IndicatorStanding {
-  const rankings: Record<RankMetric, Standing> = {
-    value: standingOf(rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf, previousPeers), region),
-    yoy: standingOf(rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf, previousPeers), region),
-  };
+  const value = rankWithChange(indicator, period, previousPeriod, 'value', peers, seriesOf, previousPeers);
+  const yoy = rankWithChange(indicator, period, previousPeriod, 'yoy', peers, seriesOf, previousPeers);
+  const rankings: Record<RankMetric, Standing> = { value: standingOf(value, region), yoy: standingOf(yoy, region) };
   const ranks = { byValue: rankings.value, byYoy: rankings.yoy };
   return {
     growth: growthAt(indicator, period, seriesOf(region)),
     byValue: rankings.value,
     byYoy: rankings.yoy,
+    tied: { byValue: tiedIn(value, region), byYoy: tiedIn(yoy, region) },
     weak: weakOn(indicator, ranks),
     previousPeriod,
   };

@@ -15,6 +15,11 @@ export const STATUSES: readonly Status[] = ['p', 'e', 'r', 'b'];
  */
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
+/** A report template's name (API.md, Report templates): a file-name-safe word, as staff type it. */
+export const TEMPLATE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+/** The report template shipped with the service, which REPORT_TEMPLATE names unless set. */
+export const DEFAULT_TEMPLATE = 'default';
+
 export interface Region {
   code: string;
   name: string;

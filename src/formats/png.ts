@@ -13,7 +13,9 @@
  * outlines once, all a chart's new ones in one batch, kept by what decides
  * their shape (content, size, weight, anchor), and the chart is rasterised
  * with outlines in place of texts: the labels of a peer set, the axis ticks
- * and the titles repeat from chart to chart.
+ * and the titles repeat from chart to chart. The outlining thread holds the
+ * font in memory (font-subset.ts): resvg read the whole file again for
+ * every glyph it shaped.
  */
 import { renderAsync } from '@resvg/resvg-js';
 import { existsSync } from 'node:fs';
@@ -50,9 +52,12 @@ export class PngRenderer {
   private worker: Worker | null = null;
   private readonly jobs = new Map<number, { resolve: (outlines: string[]) => void; reject: (error: Error) => void }>();
   private nextJob = 1;
+  private readonly fontInMemory: boolean;
 
-  constructor(fontFiles: readonly string[] = DEFAULT_CJK_FONT_FILES) {
+  /** `fontInMemory: false` gives resvg the font files themselves, read again for every glyph: the yardstick of bench/png-font.ts. */
+  constructor(fontFiles: readonly string[] = DEFAULT_CJK_FONT_FILES, options: { fontInMemory?: boolean } = {}) {
     const [regular] = fontFiles;
+    this.fontInMemory = options.fontInMemory ?? true;
     this.fontFiles = fontFiles.filter((f) => existsSync(f));
     this.unavailable =
       regular === undefined || !existsSync(regular)
@@ -110,7 +115,7 @@ export class PngRenderer {
     worker.ref();
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
-      worker.postMessage({ id, fontFiles: this.fontFiles, texts } satisfies OutlineJob);
+      worker.postMessage({ id, fontFiles: this.fontFiles, texts, fontInMemory: this.fontInMemory } satisfies OutlineJob);
     });
   }
 

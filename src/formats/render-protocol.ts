@@ -6,8 +6,8 @@ import type { Table } from './table.ts';
 
 export type RenderTask =
   | { kind: 'xlsx'; table: Table }
-  | { kind: 'report-docx'; facts: ReportFacts; record: ReportRecord; timeZone: string; scale: number; fontFiles: string[] }
-  | { kind: 'report-html'; facts: ReportFacts; record: ReportRecord; timeZone: string };
+  | { kind: 'report-docx'; facts: ReportFacts; record: ReportRecord; timeZone: string; scale: number; fontFiles: string[]; template: Uint8Array }
+  | { kind: 'report-html'; facts: ReportFacts; record: ReportRecord; timeZone: string; template: { text: string; key: string } };
 
 export type RenderJob = RenderTask & { id: number };
 

@@ -32,12 +32,12 @@ async function run(job: RenderJob, warnings: string[]): Promise<Uint8Array | str
     case 'xlsx':
       return tableXlsx(job.table);
     case 'report-html':
-      return reportHtml(job.facts, job.record, job.timeZone);
+      return reportHtml(job.facts, job.record, job.timeZone, job.template);
     case 'report-docx': {
       const key = job.fontFiles.join('\n');
       let png = renderers.get(key);
       if (png === undefined) renderers.set(key, (png = new PngRenderer(job.fontFiles)));
-      return drawReportDocx(job.facts, job.record, job.timeZone, png, job.scale, warn);
+      return drawReportDocx(job.facts, job.record, job.timeZone, png, job.scale, warn, job.template);
     }
   }
 }

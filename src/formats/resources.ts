@@ -8,7 +8,8 @@ import { renderSvg } from '../../charts/render.ts';
 import type { ReportFacts } from '../domain/report.ts';
 import type { Indicator } from '../domain/types.ts';
 import { reportMarkdown } from '../reports/markdown.ts';
-import type { ReportRecord } from '../store/store.ts';
+import type { ReportRecord, TemplateKind } from '../store/store.ts';
+import type { TemplateSource } from '../services/report-templates.ts';
 import { tableCsv } from './csv.ts';
 import { Renderers } from './negotiate.ts';
 import type { PngRenderer } from './png.ts';
@@ -70,26 +71,34 @@ export interface ReportContext extends OffloadContext {
   scale: number;
   /** The CJK font files charts are drawn with. */
   fontFiles: string[];
-  /** Drawn reports by version: a version never changes, so it is drawn once. */
+  /** The template of a kind this request draws with (asked for, recorded by the report's run, or configured). */
+  template: (kind: TemplateKind) => Promise<TemplateSource>;
+  /** Drawn reports by version and template: a version never changes, so it is drawn once per template content. */
   drawn: RenderCache;
   /** Vega's warnings about a chart, for the request's log. */
   warn: (warnings: string[]) => void;
 }
 
-/** What a drawing of a stored report depends on: the version (and, should a store be replaced, its digest and time). */
-const drawingKey = (record: ReportRecord, format: string, scale: number) =>
-  [record.region, record.period, record.version, record.digest, record.generatedAt.getTime(), format, scale].join('|');
+/** What a drawing of a stored report depends on: the version (and, should a store be replaced, its digest and time), and the template's content. */
+const drawingKey = (record: ReportRecord, format: string, scale: number, template: TemplateSource) =>
+  [record.region, record.period, record.version, record.digest, record.generatedAt.getTime(), format, scale, template.sha256].join('|');
 
 export const reportFormats = new Renderers<ReportInput, ReportContext>('report')
   .register('json', async ({ facts, record, versions }) => ({ ...record, generatedAt: record.generatedAt.toISOString(), versions: await versions(), facts }))
-  .register('md', ({ facts, record }, { timeZone }) => reportMarkdown(facts, record, timeZone))
-  .register('html', ({ facts, record }, { timeZone, render, drawn }) =>
-    drawn.get(drawingKey(record, 'html', 1), async () => (await render.run({ kind: 'report-html', facts, record, timeZone })).body as string),
-  )
-  .register('docx', ({ facts, record }, { timeZone, render, drawn, scale, fontFiles, warn }) =>
-    drawn.get(drawingKey(record, 'docx', scale), async () => {
-      const { body, warnings } = await render.run({ kind: 'report-docx', facts, record, timeZone, scale, fontFiles });
+  .register('md', async ({ facts, record }, { timeZone, template }) => {
+    const source = await template('markdown');
+    return reportMarkdown(facts, record, timeZone, { text: source.bytes.toString('utf8'), key: source.sha256 });
+  })
+  .register('html', async ({ facts, record }, { timeZone, render, drawn, template }) => {
+    const source = await template('html');
+    return drawn.get(drawingKey(record, 'html', 1, source), async () =>
+      (await render.run({ kind: 'report-html', facts, record, timeZone, template: { text: source.bytes.toString('utf8'), key: source.sha256 } })).body as string);
+  })
+  .register('docx', async ({ facts, record }, { timeZone, render, drawn, scale, fontFiles, warn, template }) => {
+    const source = await template('docx');
+    return drawn.get(drawingKey(record, 'docx', scale, source), async () => {
+      const { body, warnings } = await render.run({ kind: 'report-docx', facts, record, timeZone, scale, fontFiles, template: new Uint8Array(source.bytes) });
       if (warnings.length > 0) warn(warnings);
       return Buffer.from(body as Uint8Array);
-    }),
-  );
+    });
+  });

@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { API_DOCS } from '../domain/words/api-docs.ts';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ALLOWED, type Access } from './auth.ts';
 
@@ -68,8 +69,7 @@ async function docsPlugin(app: FastifyInstance) {
       openapi: '3.1.0',
       info: {
         title: 'Regional indicators',
-        description:
-          'Monthly indicators for regions: ingest, year-on-year growth, rankings among peers (位次), scorecards. Errors: {error, message, details}.',
+        description: API_DOCS.service,
         version: '1.0.0',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

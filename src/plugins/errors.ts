@@ -62,6 +62,13 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   send(reply, 'bad_request', status, `the URL could not be read: ${error.message}`, [{ field: 'url', message: error.message }]);
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a body over the route's limit is told, where the service-wide sentence (split the batch) does not fit. */
+    tooLarge?: string;
+  }
+}
+
 async function errorsPlugin(app: FastifyInstance) {
   // Fastify's own formatter writes every issue into one message, which this handler never shows:
   // for a body with millions of faults it was megabytes of text built for nothing.
@@ -92,7 +99,8 @@ async function errorsPlugin(app: FastifyInstance) {
     const known = error.code === undefined ? undefined : FASTIFY_CODES[error.code];
     if (known !== undefined) {
       const status = error.statusCode ?? 400;
-      const message = known.message ?? (known.code === 'bad_request' ? `the body is not valid JSON: ${error.message}` : error.message);
+      const own = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? request.routeOptions.config.tooLarge : undefined;
+      const message = own ?? known.message ?? (known.code === 'bad_request' ? `the body is not valid JSON: ${error.message}` : error.message);
       return send(reply, known.code, status, message, [{ field: 'body', message }]);
     }
     if (error instanceof SyntaxError || error.statusCode === 400) {

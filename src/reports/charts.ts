@@ -5,10 +5,11 @@ import { axisTitle, rankingTitleAt } from '../domain/phrasing.ts';
 import type { IndicatorFacts, ReportFacts } from '../domain/report.ts';
 import { missingNote, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.ts';
 import { mainStanding } from '../domain/standing.ts';
+import { rankingChartName, REPORT_HEADINGS, scorecardTitle } from '../domain/words/report-layout.ts';
 
 export function scorecardSpec(facts: ReportFacts): TopLevelSpec {
   const rows = facts.indicators.map((f) => ({ ...f, rankChange: mainStanding(f, f).rankChange }));
-  return scorecardChart({ title: `${facts.region.name} 各项指标位次`, subtitle: [facts.peerScope], cells: scorecardCells(rows) });
+  return scorecardChart({ title: scorecardTitle(facts.region.name), subtitle: [facts.peerScope], cells: scorecardCells(rows) });
 }
 
 export function rankingSpec(facts: ReportFacts, f: IndicatorFacts): TopLevelSpec {
@@ -21,6 +22,7 @@ export function rankingSpec(facts: ReportFacts, f: IndicatorFacts): TopLevelSpec
     subtitle: [facts.peerScope],
     axisTitle: axisTitle(indicator, f.rankBy),
     bars: shown,
+    ranked: f.rankedPeers ?? f.peers.length,
     highlight: facts.region.code,
     notes: [...notes, ...missingNote(f.missingPeers, f.missingPeersTotal)],
   });
@@ -29,4 +31,12 @@ export function rankingSpec(facts: ReportFacts, f: IndicatorFacts): TopLevelSpec
 /** Indicators that get a ranking chart: those some peer was ranked on. */
 export function chartedIndicators(facts: ReportFacts): IndicatorFacts[] {
   return facts.indicators.filter((f) => f.peers.length > 0);
+}
+
+/** The charts a report shows, named: the scorecard, then a ranking per charted indicator. */
+export function reportChartSpecs(facts: ReportFacts): Array<{ title: string; spec: TopLevelSpec }> {
+  return [
+    { title: REPORT_HEADINGS.scorecard, spec: scorecardSpec(facts) },
+    ...chartedIndicators(facts).map((f) => ({ title: rankingChartName(f.name), spec: rankingSpec(facts, f) })),
+  ];
 }

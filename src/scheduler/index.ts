@@ -4,6 +4,7 @@
  * instance with REPORTS_ENABLED runs it.
  */
 import type { FastifyInstance } from 'fastify';
+import { DEFAULT_TEMPLATE } from '../domain/types.ts';
 import { previousMonth } from '../services/reports.ts';
 import { ReportScheduler } from './report-scheduler.ts';
 
@@ -17,7 +18,9 @@ export function scheduleReports(app: FastifyInstance, writes: () => Promise<bool
     run: async (slot) => {
       const period = previousMonth(slot, config.REPORT_TZ);
       // Generated from every figure, released or not: staff read it ahead of release with a preview token.
-      const result = await services.reports.run(services.views.privileged(), period, services.reports.regionsToReportIn(period), `schedule ${slot.toISOString()}`);
+      // Drawn with REPORT_TEMPLATE, recorded with the reports: a template uploaded under that name before the run is the one its reports use.
+      const template = config.REPORT_TEMPLATE === DEFAULT_TEMPLATE ? undefined : config.REPORT_TEMPLATE;
+      const result = await services.reports.run(services.views.privileged(), period, services.reports.regionsToReportIn(period), `schedule ${slot.toISOString()}`, new Date(), template);
       app.log.info({ period: result.period, reports: result.reports.length, failures: result.failures.length }, 'scheduled reports done');
     },
     log: app.log,

@@ -1,5 +1,6 @@
 /** Series, rankings and scorecards (API.md). */
 import { z } from 'zod';
+import { API_DOCS } from '../domain/words/api-docs.ts';
 import { rankingFormats } from '../formats/resources.ts';
 import {
   codeSchema,
@@ -52,7 +53,7 @@ export const rankingsQuery = z
     indicator: codeSchema,
     period: periodSchema,
     ...peersQuery,
-    by: rankingMetricSchema.optional().describe("yoy (增速位次), value (总量位次) or completion (完成率 of the annual target); default the indicator's rankBy"),
+    by: rankingMetricSchema.optional().describe(API_DOCS.rankingBy),
     ...pinQuery,
     format: rankingFormats.formatParam(),
   })
@@ -68,7 +69,7 @@ export const rankingRowSchema = z.object({
   status: statusSchema.nullable(),
   rank: z.number().int(),
   previousRank: z.number().int().nullable(),
-  rankChange: z.number().int().nullable().describe('previousRank - rank: positive = moved up (前移)'),
+  rankChange: z.number().int().nullable().describe(API_DOCS.rankChange),
   gapAbove: z.number().nullable().describe('behind the next better distinct figure, at published precision; null at the top'),
   gapBelow: z.number().nullable().describe('ahead of the next worse distinct figure, at published precision; null at the bottom'),
   vsAverage: z.number().nullable().describe('growth at 0.1 minus the average at 0.1, in points; null without an average'),
@@ -94,7 +95,7 @@ export const rankingResultSchema = z
     ranked: z.number().int(),
     previousPeriod: z.string().nullable(),
     average: averageSchema,
-    timeProgress: z.number().optional().describe('by=completion: 序时进度, month / 12 × 100 at 0.1'),
+    timeProgress: z.number().optional().describe(API_DOCS.rankingTimeProgress),
     rows: z.array(rankingRowSchema),
     missing: z.array(missingSchema),
   })
@@ -122,12 +123,12 @@ export const scorecardRowSchema = z.object({
   yoySource: yoySourceSchema,
   yoyComputed: z.number().nullable(),
   status: statusSchema.nullable(),
-  byValue: standingSchema.describe('总量位次'),
-  byYoy: standingSchema.describe('增速位次'),
+  byValue: standingSchema.describe(API_DOCS.byValue),
+  byYoy: standingSchema.describe(API_DOCS.byYoy),
   rank: z.number().int().nullable().describe('rank on the default metric (rankBy)'),
   ranked: z.number().int(),
   rankChange: z.number().int().nullable(),
-  weak: z.boolean().describe('短板: bottom third on the default metric'),
+  weak: z.boolean().describe(API_DOCS.weak),
   previousPeriod: z.string().nullable(),
 });
 

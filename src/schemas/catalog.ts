@@ -1,5 +1,6 @@
 /** Catalog entries: regions, peer groups, indicators (API.md, Catalog). */
 import { z } from 'zod';
+import { API_DOCS } from '../domain/words/api-docs.ts';
 import {
   basisSchema,
   changeSchema,
@@ -30,11 +31,11 @@ export const regionSchema = z
   .object({
     code: codeSchema,
     name: nameSchema,
-    parent: codeSchema.nullable().optional().describe('the region this one belongs to (省 → 市 → 县)'),
+    parent: codeSchema.nullable().optional().describe(API_DOCS.regionParent),
     level: levelSchema
       .nullable()
       .optional()
-      .describe('province (state, 省, 自治区), prefecture (city, 市, 地级市, 州, 盟), county (县, 区, 县级市, 旗) or country; without it a six-digit GB/T 2260 code tells'),
+      .describe(API_DOCS.regionLevel),
     formerCodes: z.array(codeSchema).max(MAX_FORMER_CODES).optional().describe('earlier codes of the same territory: figures posted and reads under them mean this region'),
     validFrom: periodSchema.optional().describe('first month the region is a peer (inclusive)'),
     validTo: periodSchema.optional().describe('last month the region is a peer (inclusive)'),
@@ -59,8 +60,8 @@ export const indicatorSchema = z
   .object({
     code: codeSchema,
     name: nameSchema,
-    unit: freeTextSchema(32, 'a unit').describe('亿元, %, 万平方米 …'),
-    basis: basisSchema.describe('ytd: 累计 (1-6月); month: 当月; level: 期末'),
+    unit: freeTextSchema(32, 'a unit').describe(API_DOCS.unit),
+    basis: basisSchema.describe(API_DOCS.basis),
     direction: directionSchema.describe('lower: the smallest figure ranks first'),
     decimals: z.number().int().min(0).max(MAX_DECIMALS).optional().describe(`published precision of the value, default ${DEFAULT_DECIMALS}`),
     rankBy: metricSchema.optional().describe('default ranking metric, default yoy'),
@@ -72,7 +73,7 @@ export const indicatorSchema = z
       .describe('figures become public only once someone other than their poster has approved the month (default false: public on receipt)'),
     aggregation: aggregationSchema
       .optional()
-      .describe('sum: a parent\'s figure is the sum of its children\'s (totals check, aggregate average); default sum for a ytd or month indicator with percent change whose unit is no ratio (no /, not %) and whose name is not per capita (人均), else none'),
+      .describe(API_DOCS.aggregation),
   })
   .strict()
   .meta({ id: 'Indicator' });

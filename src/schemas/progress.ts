@@ -1,5 +1,6 @@
 /** Progress against annual targets (API.md, Targets and progress). */
 import { z } from 'zod';
+import { API_DOCS } from '../domain/words/api-docs.ts';
 import { progressFormats } from '../formats/resources.ts';
 import { codeSchema, peersQuery, periodSchema } from './common.ts';
 import { asOfField, pinQuery } from './publication.ts';
@@ -29,7 +30,7 @@ export const progressRowSchema = z.object({
   value: z.number().nullable(),
   yoy: z.number().nullable(),
   target: z.object({ kind: targetKindSchema, value: z.number() }).nullable().describe('the amount or level when set, else the growth rate'),
-  completion: z.number().nullable().describe('完成率: year-to-date value / annual amount × 100, at 0.1; null for growth targets and levels'),
+  completion: z.number().nullable().describe(API_DOCS.completion),
   gap: z.number().nullable().describe('completion − time progress, or the level or growth minus its target, at 0.1; positive is better'),
   rank: z.number().int().nullable().describe('rank by completion among the rows that have one'),
   growthTarget: z.number().nullable().describe('a growth target set beside an amount target'),
@@ -41,7 +42,7 @@ export const progressResultSchema = z
     indicator: z.string(),
     period: z.string(),
     ...asOfField,
-    timeProgress: z.number().describe('序时进度: month / 12 × 100, at 0.1 (1-2月 16.7)'),
+    timeProgress: z.number().describe(API_DOCS.timeProgress),
     rows: z.array(progressRowSchema),
   })
   .meta({ id: 'Progress' });

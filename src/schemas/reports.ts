@@ -1,15 +1,20 @@
 /** Reports (API.md, Reports). */
 import { z } from 'zod';
+import { TEMPLATE_NAME_PATTERN } from '../domain/types.ts';
 import { FIRST_PERIOD, LAST_PERIOD, PERIOD_SOURCE } from '../domain/period.ts';
 import { reportFormats } from '../formats/resources.ts';
 import { codeSchema, periodSchema } from './common.ts';
 
 export const MAX_REPORT_REGIONS = 10_000;
 
+/** A report template's name (API.md, Report templates). */
+export const templateNameSchema = z.string().regex(TEMPLATE_NAME_PATTERN, { error: 'must be a template name: lowercase letters, digits, - and _, at most 64' });
+
 export const runBody = z
   .object({
     period: periodSchema.optional().describe('default: the month before this one, in REPORT_TZ'),
     regions: z.array(codeSchema).max(MAX_REPORT_REGIONS).optional().describe('default: REPORT_REGIONS, else every region with a parent'),
+    template: templateNameSchema.optional().describe('the template these reports are drawn with from now on (default: REPORT_TEMPLATE, else the built-in one)'),
   })
   .strict()
   .optional();
@@ -54,6 +59,7 @@ export const reportQuery = z.object({
     .transform(Number)
     .optional()
     .describe('an earlier version; default the latest'),
+  template: templateNameSchema.optional().describe('draw with this template (GET /v1/report-templates); default: the one the report was run with, else REPORT_TEMPLATE, else the built-in one'),
 });
 
 export const reportSchema = reportRecordSchema.extend({

@@ -237,13 +237,13 @@ export class AnalyticsService {
     return this.catalog.peers({ parent });
   }
 
-  /** One indicator's line of a region's scorecard: its figure and its standing among the peers on both metrics. */
+  /** One indicator's line of a region's scorecard: its figure and its standing among the peers on both metrics; and whether each rank is shared (并列), for the scorecard chart. */
   private async scorecardRow(view: ReadView, indicator: Indicator, region: string, period: Period, peers: Peers) {
     const { previousPeriod, table } = await this.peerFigures(view, indicator, period, peers.codes);
     const previousPeers = previousPeriod === null ? peers.codes : this.catalog.validAt(peers.codes, previousPeriod);
     const s = standing(indicator, region, period, previousPeriod, this.catalog.validAt(peers.codes, period), table.seriesOf, previousPeers);
     const main = mainStanding(indicator, s);
-    return {
+    const row = {
       indicator: indicator.code,
       name: indicator.name,
       unit: indicator.unit,
@@ -261,9 +261,17 @@ export class AnalyticsService {
       weak: s.weak,
       previousPeriod,
     };
+    return { row, tied: s.tied };
   }
 
+  /** GET /v1/scorecard: a region's standing on every indicator. */
   async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
+    const { ties: _ties, ...card } = await this.scorecardWithTies(view, q);
+    return card;
+  }
+
+  /** The scorecard, and whether each row's ranks are shared (并列), in the rows' order: the scorecard chart writes a tie as report tables do (并列3/9). */
+  async scorecardWithTies(view: ReadView, q: { region: string; period: Period; parent?: string | undefined; group?: string | undefined }) {
     const region = this.catalog.region(q.region);
     const peers = this.scorecardPeers(region.code, q);
     const notReleased: Array<{ indicator: string; releaseAt: string | null }> = [];
@@ -273,10 +281,13 @@ export class AnalyticsService {
       return hidden === undefined;
     });
     const indicators = [];
+    const ties = [];
     for (const indicator of shown) {
       // Each indicator ranks every peer: requests waiting are answered in between.
       await nextTurn();
-      indicators.push(await this.scorecardRow(view, indicator, region.code, q.period, peers));
+      const { row, tied } = await this.scorecardRow(view, indicator, region.code, q.period, peers);
+      indicators.push(row);
+      ties.push(tied);
     }
     return {
       region: region.code,
@@ -288,6 +299,7 @@ export class AnalyticsService {
       peers: peers.codes.length,
       indicators,
       notReleased,
+      ties,
     };
   }
 

@@ -5,12 +5,34 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_TOP, progressChart, rankHistoryChart, rankingChart, scorecardCells, scorecardChart, trendChart, type RankPoint } from '../../charts/index.ts';
 import { parentScope } from '../domain/level.ts';
-import { periodIndex, periodLabel, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
-import { averageLabel, axisTitle, changeText, completionText, figureText, metricName, metricRankName, monthTitle, peerSetName, rankingTitle, STATUS_LEGEND, STATUS_MARKS, timeProgressLabel } from '../domain/phrasing.ts';
+import { periodIndex, shiftPeriod, yearOf, type Period } from '../domain/period.ts';
 import { missingNote, NAMED_MISSING, topRows } from '../domain/peers-shown.ts';
 import { peerFigure, tiedRanks } from '../domain/report.ts';
 import { round } from '../domain/rounding.ts';
 import { YOY_DECIMALS, type RankMetric } from '../domain/types.ts';
+import {
+  axisTitle,
+  completionRankingTitle,
+  historyShownNote,
+  NO_DATA,
+  NO_RANKING_IN_RANGE,
+  noTargetNote,
+  notReleasedNote,
+  progressTitle,
+  rankHistoryTitle,
+  rankingTitle,
+  SCORECARD_NOTE,
+  scorecardTitle,
+  subtitleLine,
+  trendTitle,
+} from '../domain/words/charts.ts';
+import { averageLabel } from '../domain/words/gaps.ts';
+import { monthTitle, periodLabel, rangeText } from '../domain/words/periods.ts';
+import { timeProgressLabel } from '../domain/words/progress.ts';
+import { metricName, metricRankName, rankCell } from '../domain/words/ranks.ts';
+import { countedPeers, peerSetName } from '../domain/words/scope.ts';
+import { STATUS_LEGEND, STATUS_MARKS, YOY_SOURCE_WORDS } from '../domain/words/status.ts';
+import { changeText, completionText, figureText } from '../domain/words/units.ts';
 import { ApiError } from '../errors.ts';
 import type { AnalyticsService } from './analytics.ts';
 import type { CatalogService, Peers } from './catalog.ts';
@@ -56,9 +78,10 @@ export class ChartService {
     const bars = shown.map((row) => peerFigure(indicator, r.by, { ...row, yoy: row.yoy! }, tied));
     return rankingChart({
       title: rankingTitle(indicator, q.period, r.by),
-      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName(r.by)}`],
+      subtitle: [subtitleLine([periodLabel(q.period, indicator.basis, true), countedPeers(this.scope(peers), r.peers), metricRankName(r.by)])],
       axisTitle: axisTitle(indicator, r.by),
       bars,
+      ranked: r.ranked,
       highlight,
       notes: [...notes, ...missingNote(r.missing)],
       // The whole area's growth across the bars (DOMAIN.md: the parent's own, else the peers' sums, said so).
@@ -77,9 +100,10 @@ export class ChartService {
     const { shown, notes } = topRows(r.rows, top, highlight, r.ranked);
     const bars = shown.map((row) => ({ region: row.region, name: row.name, rank: row.rank, tied: tied.has(row.rank), metric: row.completion, text: completionText(row.completion) }));
     return progressChart({
-      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}完成率排名`,
-      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${this.scope(peers)}${r.peers}个地区 · ${metricRankName('completion')}`],
+      title: completionRankingTitle(periodLabel(q.period, indicator.basis), indicator.name),
+      subtitle: [subtitleLine([periodLabel(q.period, indicator.basis, true), countedPeers(this.scope(peers), r.peers), metricRankName('completion')])],
       bars,
+      ranked: r.ranked,
       timeProgress: r.timeProgress,
       timeProgressLabel: timeProgressLabel(r.timeProgress),
       highlight,
@@ -98,13 +122,14 @@ export class ChartService {
     const without = p.rows.filter((row) => row.completion === null).map((row) => row.name);
     const scope = q.region !== undefined ? this.catalog.regionName(p.rows[0]!.region) : this.scope(this.catalog.peers(q));
     return progressChart({
-      title: `${periodLabel(q.period, indicator.basis)} ${indicator.name}目标完成进度`,
-      subtitle: [`${periodLabel(q.period, indicator.basis, true)} · ${scope} · ${timeProgressLabel(p.timeProgress)}`],
+      title: progressTitle(periodLabel(q.period, indicator.basis), indicator.name),
+      subtitle: [subtitleLine([periodLabel(q.period, indicator.basis, true), scope, timeProgressLabel(p.timeProgress)])],
       bars: withCompletion.map((row) => ({ region: row.region, name: row.name, rank: row.rank!, tied: tied.has(row.rank!), metric: row.completion!, text: completionText(row.completion!) })),
+      ranked: withCompletion.length,
       timeProgress: p.timeProgress,
       timeProgressLabel: timeProgressLabel(p.timeProgress),
       highlight,
-      notes: without.length === 0 ? [] : [`无年度目标或本期无数据:${without.slice(0, NAMED_MISSING).join('、')}${without.length > NAMED_MISSING ? `等${without.length}个` : ''}`],
+      notes: without.length === 0 ? [] : [noTargetNote(without.slice(0, NAMED_MISSING), without.length)],
     });
   }
 
@@ -123,13 +148,13 @@ export class ChartService {
         label: periodLabel(p.period, indicator.basis, true),
         metric: measure === 'value' ? round(p.value, indicator.decimals) : round(p.yoy!, YOY_DECIMALS),
         text: measure === 'value' ? figureText(indicator, p.value) : changeText(indicator, p.yoy!),
-        source: measure === 'yoy' ? (p.yoySource === 'reported' ? ('报送' as const) : ('计算' as const)) : null,
+        source: measure === 'yoy' ? YOY_SOURCE_WORDS[p.yoySource === 'reported' ? 'reported' : 'computed'] : null,
         flag: p.status === null ? null : STATUS_MARKS[p.status],
       }));
-    const range = points.length === 0 ? '无数据' : `${points[0]!.label} 至 ${points.at(-1)!.label}`;
+    const range = points.length === 0 ? NO_DATA : rangeText(points[0]!.label, points.at(-1)!.label);
     const flags = points.some((p) => p.flag !== null) ? [STATUS_LEGEND] : [];
     return trendChart({
-      title: `${region.name} ${indicator.name}${measure === 'yoy' ? metricName(indicator, 'yoy') : ''}`,
+      title: trendTitle(region.name, indicator.name, measure === 'yoy' ? metricName(indicator, 'yoy') : ''),
       subtitle: [range, ...flags],
       axisTitle: axisTitle(indicator, measure === 'yoy' ? 'yoy' : 'value'),
       points,
@@ -154,31 +179,48 @@ export class ChartService {
     // Months of different years would share a label such as 1-6月: name the year when the range spans several.
     const withYear = yearOf(from) !== yearOf(to);
     for (const { period, ranking } of history.months) {
+      // Each month's rank as a table cell writes it (并列3/9): of how many were ranked that month.
+      const tied = tiedRanks(ranking.rows.map((row) => row.rank));
       for (const row of ranking.rows) {
-        if (shown.has(row.region)) points.push({ period, label: periodLabel(period, indicator.basis, withYear), region: row.region, name: this.catalog.regionName(row.region), rank: row.rank });
+        if (shown.has(row.region)) {
+          points.push({
+            period,
+            label: periodLabel(period, indicator.basis, withYear),
+            region: row.region,
+            name: this.catalog.regionName(row.region),
+            rank: row.rank,
+            rankText: rankCell(row.rank, ranking.rows.length, tied.has(row.rank)),
+          });
+        }
       }
     }
     const maxRank = points.reduce((m, p) => Math.max(m, p.rank), 1);
     const ranked = last?.ranking.rows.length ?? 0;
     return rankHistoryChart({
-      title: `${indicator.name}${metricName(indicator, history.by)}位次变化`,
-      subtitle: [`${periodLabel(from, indicator.basis, true)} 至 ${periodLabel(to, indicator.basis, true)} · ${this.scope(peers)}${peers.codes.length}个地区`],
+      title: rankHistoryTitle(indicator, history.by),
+      subtitle: [subtitleLine([rangeText(periodLabel(from, indicator.basis, true), periodLabel(to, indicator.basis, true)), countedPeers(this.scope(peers), peers.codes.length)])],
       points,
       highlight,
       maxRank,
-      notes: ranked > shown.size ? [`仅显示末期前${top}名${highlight !== null ? '及所选地区' : ''}`] : points.length === 0 ? ['这段时间没有可排名的数据'] : [],
+      notes: ranked > shown.size ? [historyShownNote(top, highlight !== null)] : points.length === 0 ? [NO_RANKING_IN_RANGE] : [],
     });
   }
 
   async scorecard(view: ReadView, q: { region: string; period: Period; parent?: string; group?: string }): Promise<TopLevelSpec> {
-    const s = await this.analytics.scorecard(view, q);
-    const cells = scorecardCells(s.indicators);
+    const s = await this.analytics.scorecardWithTies(view, q);
+    // Ranks as report tables write them (并列3/9): each rank with whether it is shared.
+    const rows = s.indicators.map((row, i) => ({
+      ...row,
+      byValue: { ...row.byValue, tied: s.ties[i]!.byValue },
+      byYoy: { ...row.byYoy, tied: s.ties[i]!.byYoy },
+    }));
+    const cells = scorecardCells(rows);
     const scope = this.scope(s);
     return scorecardChart({
-      title: `${s.name} 各项指标位次`,
+      title: scorecardTitle(s.name),
       subtitle: [
-        `${monthTitle(s.period)} · ${scope}${s.peers}个地区 · 位次变化按各指标默认排名口径`,
-        ...(s.notReleased.length > 0 ? [`尚未发布:${s.notReleased.map((n) => this.catalog.findIndicator(n.indicator)?.name ?? n.indicator).join('、')}`] : []),
+        subtitleLine([monthTitle(s.period), countedPeers(scope, s.peers), SCORECARD_NOTE]),
+        ...(s.notReleased.length > 0 ? [notReleasedNote(s.notReleased.map((n) => this.catalog.findIndicator(n.indicator)?.name ?? n.indicator))] : []),
       ],
       cells,
     });

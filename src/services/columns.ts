@@ -3,6 +3,7 @@
  * workbook): their names, the Chinese headers bureaus write, and how a
  * cell's text becomes a number. One place, so CSV and Excel read alike.
  */
+import { HEADER_ALIASES, IGNORED_HEADERS } from '../domain/words/columns.ts';
 import type { ErrorDetail } from '../errors.ts';
 
 /** The import's columns, in the order a download writes them (reason and note: API.md "Corrections"). */
@@ -10,32 +11,14 @@ export const IMPORT_COLUMNS = ['indicator', 'region', 'period', 'value', 'yoy', 
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly ImportColumn[] = ['indicator', 'region', 'period', 'value'];
 
-/** Header names bureaus write in Chinese, mapped to the contract's columns. */
-const ALIASES: Record<string, ImportColumn> = {
-  指标: 'indicator',
-  指标代码: 'indicator',
-  地区: 'region',
-  地区代码: 'region',
-  区划代码: 'region',
-  时期: 'period',
-  期别: 'period',
-  月份: 'period',
-  数值: 'value',
-  本期: 'value',
-  同比: 'yoy',
-  同比增速: 'yoy',
-  同比增长: 'yoy',
-  状态: 'status',
-  标志: 'status',
-  原因: 'reason',
-  说明: 'note',
-};
+/** Header names bureaus write in Chinese (words/columns.ts), mapped to the contract's columns. */
+const ALIASES: Readonly<Record<string, ImportColumn>> = HEADER_ALIASES;
 
 /**
  * Columns a download carries for people (src/formats/observations.ts) that
  * the import skips, so a downloaded file posts back unchanged.
  */
-export const IGNORED_COLUMNS: ReadonlySet<string> = new Set(['regionname', 'indicatorname', '地区名称', '指标名称']);
+export const IGNORED_COLUMNS: ReadonlySet<string> = new Set(['regionname', 'indicatorname', ...IGNORED_HEADERS]);
 
 /** The column a header names (English in any case, or a Chinese alias), or undefined. */
 export function columnOf(header: string): ImportColumn | undefined {

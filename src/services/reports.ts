@@ -4,6 +4,7 @@
  * every version stored. A failing indicator or region is recorded in the
  * report and the run goes on.
  */
+import { reportJson } from '../store/report-json.ts';
 import { createHash } from 'node:crypto';
 import { correctionSincePublished } from '../domain/corrections.ts';
 import { growthKey, growthPeriods, type NoGrowthReason } from '../domain/growth.ts';
@@ -12,14 +13,15 @@ import { NAMED_MISSING, REPORT_CHART_TOP, topRows } from '../domain/peers-shown.
 import { periodFromIndex, periodIndex, yearOf, type Period } from '../domain/period.ts';
 import { PROGRESS_DECIMALS, progressOf, targetIndex, timeProgress, type TargetPair } from '../domain/progress.ts';
 import { round } from '../domain/rounding.ts';
-import { monthTitle, peerSetText } from '../domain/phrasing.ts';
 import type { RankingWithChange } from '../domain/ranking.ts';
 import { indicatorFacts, peerFigure, scopeWord, sectionsOf, tiedRanks, type IndicatorFacts, type PeerFigure, type ReportFacts } from '../domain/report.ts';
 import { validIn } from '../domain/regions.ts';
-import { standingOf } from '../domain/scorecard.ts';
+import { standingOf, tiedIn } from '../domain/scorecard.ts';
 import { mainStanding } from '../domain/standing.ts';
 import { growthMovement } from '../domain/trends.ts';
 import { YOY_DECIMALS, type Indicator, type RankMetric } from '../domain/types.ts';
+import { reportTitle } from '../domain/words/report.ts';
+import { peerSetText } from '../domain/words/scope.ts';
 import type { FiguresPort, ReportRecord, ReportsPort } from '../store/store.ts';
 import type { AnalyticsService } from './analytics.ts';
 import { MAX_PEERS, type CatalogService } from './catalog.ts';
@@ -28,7 +30,7 @@ import { quoteKey, type ReadView } from './read-view.ts';
 import { reportTrends } from './report-trends.ts';
 
 /** Reports stored in one write: enough to amortise it, few enough to keep memory flat at 3,000 regions. */
-const SAVE_EVERY = 200;
+const SAVE_EVERY = 25;
 
 export interface RunResult {
   period: Period;
@@ -51,14 +53,9 @@ function peerFigures(indicator: Indicator, ranking: RankingWithChange, by: RankM
   );
 }
 
-function tiedIn(ranking: RankingWithChange, region: string): boolean {
-  const row = ranking.rows.find((r) => r.region === region);
-  return row !== undefined && ranking.rows.some((r) => r.region !== region && r.rank === row.rank);
-}
-
 /** SHA-256 of the facts: two versions made from the same figures share it. */
 export function digestOf(facts: ReportFacts): string {
-  return createHash('sha256').update(JSON.stringify(facts)).digest('hex');
+  return createHash('sha256').update(reportJson(facts)).digest('hex');
 }
 
 /** The first peers other than `member` that could not be ranked: what a report names of them. */
@@ -121,7 +118,7 @@ export class ReportService {
   }
 
   /** Reports written from what `view` sees (the schedule and staff see every figure, released or not). */
-  async run(view: ReadView, period: Period, regions: readonly string[], trigger: string, now = new Date()): Promise<RunResult> {
+  async run(view: ReadView, period: Period, regions: readonly string[], trigger: string, now = new Date(), template?: string): Promise<RunResult> {
     const result: RunResult = { period, reports: [], failures: [] };
     // Sets: a national run groups thousands of regions under one parent (an array searched and copied per region was quadratic).
     const byParent = new Map<string, Set<string>>();
@@ -153,7 +150,8 @@ export class ReportService {
           digest: digestOf(facts),
           failures: facts.failures.length,
           quotes: this.quotesOf(facts),
-          facts,
+          // The template the run was asked to draw with, kept beside the facts (not in their digest): the report's own from then on.
+          facts: template === undefined ? facts : { ...facts, template },
         })),
       );
       for (const r of saved) result.reports.push({ region: r.region, version: r.version, failures: r.failures });
@@ -276,7 +274,7 @@ export class ReportService {
       return {
         region: { code, name: name(code) },
         period,
-        title: `${name(code)}${monthTitle(period)}主要指标比较`,
+        title: reportTitle(name(code), period),
         scope,
         peerScope: peerSetText({ parentName: parent.name, groupName: null }, peers.length),
         peerCount: peers.length,

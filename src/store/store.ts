@@ -336,6 +336,30 @@ export interface TokensPort {
   touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void>;
 }
 
+/** What a report template is: a Word document, or a Liquid text template for Markdown or HTML. */
+export type TemplateKind = 'docx' | 'markdown' | 'html';
+export interface TemplateInfo {
+  name: string;            // [a-z0-9][a-z0-9_-]{0,63}, checked by the caller
+  kind: TemplateKind;
+  size: number;            // bytes.length
+  sha256: string;          // hex of bytes, computed by the caller
+  savedAt: Date;
+  savedBy: string;         // token holder
+  tags: string[];          // the template's tags, as the caller found them
+}
+export interface StoredTemplate extends TemplateInfo { bytes: Buffer }
+/** Report templates staff upload (at most 5 MB each, binary or text): kept byte for byte. */
+export interface TemplatesPort {
+  /** Keep a template, replacing the one of that name and kind; every instance learns of it (as tokens: the catalog marker changes). */
+  saveTemplate(template: StoredTemplate): Promise<void>;
+  /** Every template kept, ordered by name then kind, without their bytes. */
+  templates(): Promise<TemplateInfo[]>;
+  /** One template with its bytes, or null. */
+  template(name: string, kind: TemplateKind): Promise<StoredTemplate | null>;
+  /** Remove the templates of that name (of that kind only, when given); answers how many were removed. */
+  deleteTemplates(name: string, kind: TemplateKind | null): Promise<number>;
+}
+
 /** The pre-release access log. */
 export interface AccessLogPort {
   /** Append entries to the pre-release access log; resolves only once they are stored. */
@@ -366,4 +390,5 @@ export interface Store
     StatePort,
     TokensPort,
     AccessLogPort,
-    ReviewPort {}
+    ReviewPort,
+    TemplatesPort {}

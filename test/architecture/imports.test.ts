@@ -24,7 +24,8 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  * exactly one entry, so a new top-level file or folder is placed on purpose.
  *
  * 0  Pure leaves: the domain rules, the roles a token carries, the project's
- *    folders, log redaction, the font PNG charts are drawn with. No I/O
+ *    folders, log redaction, the font PNG charts are drawn with, how a
+ *    worker thread is started. No I/O
  *    modules of the service, nothing to configure.
  * 1  What the whole service shares: its errors (ApiError and the codes the
  *    contract answers with) and its configuration (the environment, parsed
@@ -37,8 +38,8 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  * 2  The stores: the Store interface, SQLite, InfluxDB, and the factory that
  *    picks one from the configuration.
  * 3  What the service does with the store and with a request's text: zod
- *    schemas, services, answer formats, report rendering, the catalog
- *    shipped with the service. These lean on each other (services validate
+ *    schemas, services, answer formats, report rendering and its
+ *    templates, the catalog shipped with the service. These lean on each other (services validate
  *    with schemas; a route schema lists the formats its route answers in;
  *    format writers use the import columns; report rendering draws PNGs),
  *    so they share a layer and only the cycle check orders them.
@@ -47,10 +48,10 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
  * 6  The process: parses the configuration and starts the application.
  */
 const LAYERS: readonly (readonly string[])[] = [
-  ['domain/', 'roles.ts', 'paths.ts', 'logging.ts', 'fonts.ts'],
+  ['domain/', 'roles.ts', 'paths.ts', 'logging.ts', 'fonts.ts', 'workers.ts'],
   ['errors.ts', 'config.ts'],
   ['store/'],
-  ['schemas/', 'services/', 'formats/', 'reports/', 'catalog/'],
+  ['schemas/', 'services/', 'formats/', 'reports/', 'templates/', 'catalog/'],
   ['plugins/', 'routes/', 'scheduler/'],
   ['app.ts'],
   ['server.ts'],

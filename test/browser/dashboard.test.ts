@@ -1,51 +1,13 @@
 /**
  * The dashboard in a real browser: Debian's chromium driven by
- * playwright-core against the service with the demo data. `npm test`
- * installs chromium when it is missing (test/system-packages.txt); a browser
- * is never downloaded.
+ * playwright-core against the service with the demo data (launched as
+ * test/helpers/browser.ts says). The targets panel has its own file,
+ * dashboard-targets.test.ts.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import t, { type Test } from 'tap';
-import { chromium, type Browser } from 'playwright-core';
+import t from 'tap';
 import { bearer, buildTestApp, call, TOKENS } from '../helpers/app.ts';
+import { pageErrors, served } from '../helpers/browser.ts';
 import { decodePng } from '../helpers/png.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-/**
- * Debian's chromium, launched once for the file (a launch costs a core for
- * a second or more) and closed when its tests end; each test opens its
- * pages in a context of its own (`browser.newPage()`), closed after it, so
- * no cookie, storage or cache passes from one test to the next.
- */
-let launched: Promise<Browser> | null = null;
-function sharedBrowser(): Promise<Browser> {
-  if (launched === null) {
-    launched = chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    t.teardown(async () => (await launched!).close());
-  }
-  return launched;
-}
-
-/** The app listening on a free local port, and the file's chromium to open it; the app and the test's pages closed after the test. */
-async function served(t: Test, app: FastifyInstance): Promise<{ origin: string; browser: Pick<Browser, 'newPage'> }> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const shared = await sharedBrowser();
-  const browser = {
-    newPage: async (...args: Parameters<Browser['newPage']>) => {
-      const page = await shared.newPage(...args);
-      t.teardown(() => page.context().close());
-      return page;
-    },
-  };
-  return { origin, browser };
-}
 
 t.test('the dashboard draws its four charts offline and redraws on a change', async (t) => {
   const app = await buildTestApp(t, { demo: true });
@@ -68,7 +30,7 @@ t.test('the dashboard draws its four charts offline and redraws on a change', as
   }
   const ranking = (await page.locator('#chart-ranking svg text').allTextContents()).join(' ');
   t.match(ranking, /工业性投资/, 'the indicator named in the ranking');
-  t.match(ranking, /\b1\s+天台县/, 'Tiantai first, as the seed says');
+  t.match(ranking, /\b1\/9\s+天台县/, 'Tiantai first of nine, as the seed says (a rank reads of how many, as in the report\'s table)');
   t.match(ranking, /122\.4%/, 'with its growth');
   t.match((await page.locator('#chart-scorecard svg text').allTextContents()).join(' '), /短板/, 'weak indicators marked');
 
@@ -83,7 +45,7 @@ t.test('the dashboard draws its four charts offline and redraws on a change', as
   t.same(elsewhere, [], 'nothing loaded from anywhere but the service');
 });
 
-t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report as docx', async (t) => {
+t.test('download buttons: charts as PNG and SVG, the ranking as xlsx; the report as a page, Word, Markdown and JSON', async (t) => {
   const app = await buildTestApp(t, { demo: true });
   const run = await call(app, { method: 'POST', url: '/v1/reports/run', headers: bearer('admin'), payload: { period: '2022-06', regions: ['331023'] } });
   t.equal(run.status, 200, 'the month has a report');
@@ -91,7 +53,8 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
   const page = await browser.newPage({ acceptDownloads: true });
   await page.goto(`${origin}/?region=331023&indicator=industrial_investment&period=2022-06`);
   await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });
-  await page.waitForFunction(() => !(document.getElementById('dl-report') as HTMLAnchorElement).hidden, null, { timeout: 10_000 });
+  await page.waitForFunction(() => !document.getElementById('report-links')!.hidden, null, { timeout: 10_000 });
+  t.ok(await page.isHidden('#no-report'), 'a month with a report does not say 尚未生成');
 
   const expected: Array<[string, string]> = [
     ['dl-ranking-png', 'image/png'],
@@ -100,7 +63,6 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
     ['dl-trend-png', 'image/png'],
     ['dl-rank-history-svg', 'image/svg+xml; charset=utf-8'],
     ['dl-scorecard-png', 'image/png'],
-    ['dl-report', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
   ];
   for (const [id, type] of expected) {
     const answer = await page.evaluate(async (id) => {
@@ -116,16 +78,55 @@ t.test('download buttons: charts as PNG and SVG, the ranking as xlsx, the report
     }
     if (type.includes('openxmlformats')) t.same(answer.head.slice(0, 2), [0x50, 0x4b], `${id}: a zip`);
   }
+
+  // The month's latest report in each form: each link labelled, each answering its type from the page.
+  const reports: Array<{ id: string; label: string; type: string; download: boolean; check: (body: string, head: number[]) => boolean }> = [
+    { id: 'dl-report-html', label: '网页 HTML', type: 'text/html; charset=utf-8', download: false, check: (body) => /^<!doctype html>/i.test(body) && body.includes('天台县') },
+    { id: 'dl-report-docx', label: 'Word', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', download: true, check: (_body, head) => head[0] === 0x50 && head[1] === 0x4b },
+    { id: 'dl-report-md', label: 'Markdown', type: 'text/markdown; charset=utf-8', download: true, check: (body) => body.includes('天台县') && !body.trimStart().startsWith('{') },
+    { id: 'dl-report-json', label: 'JSON', type: 'application/json; charset=utf-8', download: true, check: (body) => JSON.parse(body).region === '331023' && JSON.parse(body).period === '2022-06' },
+  ];
+  for (const expected of reports) {
+    const answer = await page.evaluate(async (id) => {
+      const link = document.getElementById(id) as HTMLAnchorElement;
+      const response = await fetch(link.href);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return {
+        path: new URL(link.href).pathname,
+        label: link.textContent,
+        visible: link.checkVisibility(),
+        status: response.status,
+        type: response.headers.get('content-type'),
+        download: link.hasAttribute('download'),
+        head: Array.from(bytes.subarray(0, 2)),
+        body: new TextDecoder().decode(bytes),
+      };
+    }, expected.id);
+    const extension = expected.id.replace('dl-report-', '');
+    t.same(
+      [answer.path, answer.label, answer.visible, answer.status, answer.type, answer.download],
+      [`/v1/reports/331023/2022-06.${extension}`, expected.label, true, 200, expected.type, expected.download],
+      `${expected.id}: 「${expected.label}」, ${expected.type}${expected.download ? ', saved' : ', opened'}`,
+    );
+    t.ok(expected.check(answer.body, answer.head), `${expected.id}: the report itself`);
+  }
+  t.equal(await page.getAttribute('#dl-report-html', 'target'), '_blank', 'the page opens in a tab of its own');
+
   // A click saves the file under the name the service gives it.
   const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-ranking-xlsx')]);
   t.equal(xlsx.suggestedFilename(), 'ranking-industrial_investment-2022-06.xlsx');
-  const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report')]);
+  const [docx] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-docx')]);
   t.equal(docx.suggestedFilename(), '天台县2022年6月主要指标比较.docx', 'the report under its Chinese title');
+  const [markdown] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-md')]);
+  t.equal(markdown.suggestedFilename(), '天台县2022年6月主要指标比较.md', 'Markdown too');
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('#dl-report-json')]);
+  t.equal(json.suggestedFilename(), 'report-331023-2022-06.json', 'JSON, which comes without a name, under the region and month');
 
   await page.selectOption('#period', '2022-05');
   await page.waitForFunction(() => document.body.dataset.drawn === '2', null, { timeout: 60_000 });
-  await page.waitForFunction(() => (document.getElementById('dl-report') as HTMLAnchorElement).hidden, null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.getElementById('report-links')!.hidden, null, { timeout: 10_000 });
   t.ok(await page.isVisible('#no-report'), 'a month without a report says so');
+  t.equal(await page.locator('#report-links a:visible').count(), 0, 'and links none');
   t.match(await page.getAttribute('#dl-ranking-png', 'href'), /period=2022-05.*format=png/, 'the links follow the selection');
 });
 
@@ -133,11 +134,7 @@ t.test('opened with no parameters after --demo: a county with figures, every pan
   const app = await buildTestApp(t, { demo: true });
   const { origin, browser } = await served(t, app);
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
+  const errors = pageErrors(page);
 
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.body.dataset.drawn === '1', null, { timeout: 60_000 });

@@ -43,7 +43,12 @@ t.test('ordinary data: the demo', async (t) => {
   t.match(await valid(t, app, '/v1/charts/trend?indicator=industrial_investment&region=331023'), /初/, 'provisional figures flagged');
   t.match(await valid(t, app, '/v1/charts/rank-history?indicator=industrial_investment&parent=331000&highlight=331023&from=2022-02&to=2023-12'), /2023年/, 'years named when the range spans them');
   t.match(await valid(t, app, '/v1/charts/rank-history?indicator=industrial_investment&parent=331000'), /位次/, 'default range: the latest year');
-  t.match(await valid(t, app, '/v1/charts/scorecard?region=331023&period=2022-06'), /短板/, 'weak indicators marked');
+  const scorecard = await valid(t, app, '/v1/charts/scorecard?region=331023&period=2022-06');
+  t.match(scorecard, /短板/, 'weak indicators marked');
+  // As the report's table writes them (test/golden/seed-report.md): 城镇调查失业率 总量位次 并列1/9, 工业性投资 较上期 ↑1.
+  t.match(scorecard, /并列1\/9/, 'a shared rank as report tables write it');
+  t.match(scorecard, /↑1/, 'a rank change as report tables write it');
+  t.notMatch(scorecard, /前移/, 'never the sentence form in a cell');
 });
 
 t.test('edge data', async (t) => {
@@ -56,7 +61,7 @@ t.test('edge data', async (t) => {
   ]);
   await call(app, { method: 'PUT', url: '/v1/groups', headers: bearer('admin'), payload: { groups: [{ code: 'solo', name: '单独一县', members: [C[0]] }, { code: 'none', name: '无数据组', members: [C[8]] }] } });
   const tied = await valid(t, app, '/v1/charts/ranking?indicator=industrial_investment&period=2022-06&parent=331000&highlight=331083');
-  t.match(tied, /并列1/, 'ties marked');
+  t.match(tied, /并列1\/6/, 'ties marked as report tables mark them: 并列1/6 (words/ranks.ts rankCell)');
   t.match(tied, /未排名/, 'missing peers named in a footnote');
   t.match(await valid(t, app, '/v1/charts/ranking?indicator=industrial_investment&period=2022-05&parent=331000'), /-10\.0%/, 'negative growth');
   await valid(t, app, '/v1/charts/ranking?indicator=industrial_investment&period=2022-06&group=solo');

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { isPeriod, periodIndex, periodLabel, periodRange, shiftPeriod, yearAgo } from '../../src/domain/period.ts';
+import { isPeriod, periodIndex, periodRange, shiftPeriod, yearAgo } from '../../src/domain/period.ts';
+import { periodLabel } from '../../src/domain/words/periods.ts';
 
 t.test('periods are YYYY-MM months', async (t) => {
   for (const ok of ['2022-06', '1999-12', '2022-01', '1800-01', '2199-12']) t.ok(isPeriod(ok), ok);

@@ -94,3 +94,10 @@ t.test('the demo report of 天台县 1-6月 2022', async (t) => {
     t.ok(f('industrial_investment').sentence.includes(`增速连续${months}个月位居全市第一`), f('industrial_investment').sentence);
   });
 });
+
+t.test('templates/example-report.json is the demo report as the service writes it now (scripts/build-example-report.ts rewrites it)', async (t) => {
+  const { exampleReportJson } = await import('../../scripts/build-example-report.ts');
+  const { readFileSync } = await import('node:fs');
+  const { EXAMPLE_REPORT_FILE } = await import('../../src/templates/example.ts');
+  t.equal(readFileSync(EXAMPLE_REPORT_FILE, 'utf8'), await exampleReportJson(), 'the example templates are tried on, and the fields documentation quotes, is current');
+});

@@ -6,19 +6,16 @@
  * text read back with pdftotext.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import t, { type Test as Tap } from 'tap';
-import { DOCX_FONTS } from '../../src/reports/docx.ts';
+import { DOCX_FONT_NAMES as DOCX_FONTS } from '../../src/domain/words/report-layout.ts';
 import { SEED_FIGURES, SEED_SENTENCES } from '../fixtures/seed-report.ts';
 import { buildTestApp, call, post } from '../helpers/app.ts';
 import { decodePng } from '../helpers/png.ts';
-import { tempDir } from '../helpers/tmp.ts';
+import { openedInOffice, withoutOffice } from '../helpers/libreoffice.ts';
 
 const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-const SOFFICE = '/usr/bin/soffice';
-const PDFTOTEXT = '/usr/bin/pdftotext';
 
 async function seededApp(t: Tap) {
   const app = await buildTestApp(t);
@@ -100,18 +97,11 @@ t.test('without the CJK font the Word report is a 503 naming the package', async
   t.equal((await call(app, { method: 'GET', url: '/v1/reports/331023/2022-06.md' })).status, 200, 'Markdown needs no font');
 });
 
-t.test('LibreOffice opens it: converted to PDF, the sentences are on the pages', { skip: existsSync(SOFFICE) && existsSync(PDFTOTEXT) ? false : `needs ${SOFFICE} (Debian libreoffice-writer) and ${PDFTOTEXT} (poppler-utils)` }, async (t) => {
+t.test('LibreOffice opens it: converted to PDF, the sentences are on the pages', { skip: withoutOffice }, async (t) => {
   const app = await seededApp(t);
-  const dir = tempDir(t);
-  const docx = join(dir, 'report.docx');
-  writeFileSync(docx, (await call(app, { method: 'GET', url: '/v1/reports/331023/2022-06.docx' })).response.rawPayload);
-  const profile = join(dir, 'lo-profile');
-  mkdirSync(profile);
-  execFileSync(SOFFICE, [`-env:UserInstallation=file://${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, docx], { timeout: 180_000, stdio: 'pipe' });
-  const pdf = join(dir, 'report.pdf');
+  const { pdf, text: raw } = openedInOffice(t, (await call(app, { method: 'GET', url: '/v1/reports/331023/2022-06.docx' })).response.rawPayload);
   t.ok(existsSync(pdf), 'converted');
-  execFileSync(PDFTOTEXT, [pdf, join(dir, 'report.txt')], { timeout: 60_000 });
-  const text = readFileSync(join(dir, 'report.txt'), 'utf8').replace(/\s+/g, '');
+  const text = raw.replace(/\s+/g, '');
   for (const s of SEED_SENTENCES) t.ok(text.includes(s.replace(/\s+/g, '')), `the PDF says: ${s}`);
   const pages = execFileSync('/usr/bin/pdfinfo', [pdf], { encoding: 'utf8' });
   t.ok(Number(/Pages:\s+(\d+)/.exec(pages)?.[1]) >= 2, 'text, table and charts over pages');

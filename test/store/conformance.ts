@@ -2,11 +2,12 @@
  * The store conformance suite: every store runs it (sqlite.test.ts,
  * influxdb.test.ts). A store change starts here.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import type { Test } from 'tap';
 import type { Indicator, Observation, Region } from '../../src/domain/types.ts';
 import type { Reason } from '../../src/domain/corrections.ts';
 import type { StoredVersion } from '../../src/domain/publication.ts';
-import type { AccessEntry, PostedRow, ReviewDecision, Store, StoredToken } from '../../src/store/store.ts';
+import type { AccessEntry, PostedRow, ReviewDecision, Store, StoredTemplate, StoredToken, TemplateInfo, TemplateKind } from '../../src/store/store.ts';
 
 export interface StoreHarness {
   /** A new, empty store. */
@@ -45,6 +46,27 @@ const obs = (region: string, period: string, value: number, yoy: number | null =
 });
 const sortKey = (o: Observation) => `${o.indicator}|${o.period}|${o.region}`;
 const sorted = (list: Observation[]) => [...list].sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1));
+
+/** A template as a caller stores it: size and digest of the bytes, the rest as given. */
+const template = (name: string, kind: TemplateKind, bytes: Buffer, more: Partial<TemplateInfo> = {}): StoredTemplate => ({
+  name,
+  kind,
+  size: bytes.length,
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  savedAt: new Date('2024-05-01T08:00:00.123Z'),
+  savedBy: 'editor',
+  tags: [],
+  bytes,
+  ...more,
+});
+const infoOf = ({ bytes: _bytes, ...info }: StoredTemplate): TemplateInfo => info;
+/** Random bytes that are no text: a zip's signature, NUL bytes, and sequences UTF-8 refuses. */
+const binary = (length: number): Buffer => {
+  const bytes = randomBytes(length);
+  Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0xc3, 0x28, 0x80, 0xed, 0xa0, 0x80, 0xf8, 0x00]).copy(bytes);
+  bytes[length - 1] = 0x00;
+  return bytes;
+};
 
 async function seeded(h: StoreHarness): Promise<Store> {
   const store = await h.open();
@@ -677,5 +699,105 @@ export function storeConformance(t: Test, h: StoreHarness): void {
     t.teardown(() => store.close());
     t.same(shape(await store.history(key)), [...expected, [5, 12, false, 'correction', '重报']], 'kept across a restart');
     t.same(shape(await store.history({ ...key, region: 'K03' })), [[1, 8, false, null, note]]);
+  });
+
+  t.test('report templates: kept byte for byte, listed by name then kind without bytes, replaced by name and kind, deleted by name or kind', async (t) => {
+    let store = await seeded(h);
+    t.same(await store.templates(), [], 'none at first');
+    t.equal(await store.template('weekly', 'docx'), null, 'a missing one is null');
+
+    const docx = binary(100_000);
+    const chinese = Buffer.from('# {{ region.name }} 月度报告\n\n{% for i in indicators %}- {{ i.name }}：{{ i.value }} 亿元 😀\n{% endfor %}\n"引号" \\ 反斜杠\r\n', 'utf8');
+    const saved = [
+      template('weekly', 'docx', docx, { tags: ['月报', 'region.name', 'a "quoted" \\ tag'], savedBy: '张三 "editor" \\', savedAt: new Date('2024-05-02T03:04:05.678Z') }),
+      template('weekly', 'markdown', chinese, { tags: ['indicators', 'i.name', 'i.value'] }),
+      template('weekly', 'html', Buffer.from('<h1>{{ title }}</h1>\n', 'utf8')),
+      template('a0', 'docx', binary(3)),
+      template('a_b', 'html', Buffer.from('<p>x</p>', 'utf8')),
+      template('a-b', 'markdown', Buffer.alloc(0), { sha256: createHash('sha256').digest('hex') }),
+    ];
+    const copies = saved.map((x) => Buffer.from(x.bytes));
+    const before = await store.changes();
+    await store.saveTemplate(saved[0]!);
+    const after = await store.changes();
+    t.not(after.catalog, before.catalog, 'saving a template moves the catalog marker');
+    t.equal(after.releases, before.releases, 'not the calendar marker');
+    for (const x of saved.slice(1)) await store.saveTemplate(x);
+    t.ok(saved.every((x, i) => x.bytes.equals(copies[i]!) && x.bytes.length === copies[i]!.length), "the caller's buffers are left as they were");
+
+    const order = ['a-b markdown', 'a0 docx', 'a_b html', 'weekly docx', 'weekly html', 'weekly markdown'];
+    const byKey = (key: string) => saved.find((x) => `${x.name} ${x.kind}` === key)!;
+    let list = await store.templates();
+    t.same(list.map((x) => `${x.name} ${x.kind}`), order, 'by name, then kind, as code units order them');
+    t.same(list, order.map((key) => infoOf(byKey(key))), 'every field kept: size, digest, when and by whom, tags in the order given');
+    t.ok(list.every((x) => !('bytes' in x)), 'a listing carries no bytes');
+    t.ok(list[3]!.savedAt instanceof Date && list[3]!.savedAt.getTime() === Date.parse('2024-05-02T03:04:05.678Z'), 'savedAt a Date, to the millisecond');
+
+    for (const x of saved) {
+      const got = await store.template(x.name, x.kind);
+      t.ok(got !== null && Buffer.isBuffer(got.bytes) && got.bytes.equals(x.bytes), `${x.name} ${x.kind}: the bytes exactly (${x.bytes.length})`);
+      t.same(got === null ? null : infoOf(got), infoOf(x), `${x.name} ${x.kind}: and what it is`);
+    }
+    t.equal((await store.template('weekly', 'markdown'))!.bytes.toString('utf8'), chinese.toString('utf8'), 'Chinese text reads back as written');
+    t.equal(await store.template('a0', 'html'), null, 'a name kept in another kind only: null');
+    t.equal(await store.template('nope', 'docx'), null);
+
+    // Smaller, then larger again: nothing of an earlier version shows through.
+    const smaller = template('weekly', 'docx', binary(40_000), { savedAt: new Date('2024-06-01T00:00:00.001Z'), savedBy: 'second', tags: ['新'] });
+    await store.saveTemplate(smaller);
+    const replaced = await store.changes();
+    t.not(replaced.catalog, after.catalog, 'replacing moves the catalog marker');
+    list = await store.templates();
+    t.same(list.map((x) => `${x.name} ${x.kind}`), order, 'one template per name and kind');
+    t.same(list.find((x) => x.name === 'weekly' && x.kind === 'docx'), infoOf(smaller), 'the newest one listed');
+    t.ok((await store.template('weekly', 'docx'))!.bytes.equals(smaller.bytes), 'and read: the newest bytes');
+    const larger = template('weekly', 'docx', binary(90_001), { savedBy: 'third' });
+    await store.saveTemplate(larger);
+    t.ok((await store.template('weekly', 'docx'))!.bytes.equals(larger.bytes), 'replaced again, larger');
+    t.same(infoOf((await store.template('weekly', 'docx'))!), infoOf(larger));
+    t.ok((await store.template('weekly', 'markdown'))!.bytes.equals(chinese), 'other kinds of the name untouched');
+
+    const c = await store.changes();
+    t.equal(await store.deleteTemplates('weekly', 'html'), 1, 'one kind of a name');
+    const d = await store.changes();
+    t.not(d.catalog, c.catalog, 'deleting moves the catalog marker');
+    t.equal(await store.template('weekly', 'html'), null, 'gone');
+    t.same((await store.templates()).map((x) => `${x.name} ${x.kind}`), ['a-b markdown', 'a0 docx', 'a_b html', 'weekly docx', 'weekly markdown'], 'the others kept');
+    t.equal(await store.deleteTemplates('weekly', 'html'), 0, 'not twice');
+    t.equal(await store.deleteTemplates('nope', null), 0, 'a name never kept: 0');
+    t.equal(await store.deleteTemplates('a0', 'markdown'), 0, 'a kind the name is not kept in: 0');
+    t.equal(await store.deleteTemplates('a', null), 0, 'names are whole: no prefix matches');
+    t.equal((await store.changes()).catalog, d.catalog, 'removing nothing moves no marker');
+    t.equal(await store.deleteTemplates('weekly', null), 2, 'every kind of a name');
+    t.same((await store.templates()).map((x) => `${x.name} ${x.kind}`), ['a-b markdown', 'a0 docx', 'a_b html']);
+    t.same([await store.template('weekly', 'docx'), await store.template('weekly', 'markdown')], [null, null]);
+
+    const again = template('weekly', 'html', Buffer.from('<h2>再次保存</h2>', 'utf8'), { savedBy: 'fourth' });
+    await store.saveTemplate(again);
+    t.ok((await store.template('weekly', 'html'))!.bytes.equals(again.bytes), 'saved again after a delete: readable');
+    t.same((await store.templates()).map((x) => `${x.name} ${x.kind}`), ['a-b markdown', 'a0 docx', 'a_b html', 'weekly html'], 'and the deleted kinds stay deleted');
+
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    t.same((await store.templates()).map((x) => `${x.name} ${x.kind}`), ['a-b markdown', 'a0 docx', 'a_b html', 'weekly html'], 'kept across a restart');
+    t.same(infoOf((await store.template('weekly', 'html'))!), infoOf(again));
+    t.ok((await store.template('a0', 'docx'))!.bytes.equals(saved[3]!.bytes));
+    t.same([await store.template('weekly', 'docx'), await store.template('weekly', 'markdown')], [null, null], 'the deleted ones do not come back');
+  });
+
+  t.test('report templates: 5 MB of binary bytes round-trip exactly, replaced by 5 MB more', async (t) => {
+    let store = await seeded(h);
+    const first = template('big', 'docx', binary(5 * 1024 * 1024));
+    await store.saveTemplate(first);
+    let got = await store.template('big', 'docx');
+    t.ok(got !== null && got.bytes.equals(first.bytes), '5 MB exactly');
+    t.same(got === null ? null : infoOf(got), infoOf(first));
+    const second = template('big', 'docx', binary(5 * 1024 * 1024), { savedBy: 'again' });
+    await store.saveTemplate(second);
+    store = await h.reopen(store);
+    t.teardown(() => store.close());
+    got = await store.template('big', 'docx');
+    t.ok(got !== null && got.bytes.equals(second.bytes), 'replaced: the new 5 MB exactly, after a restart');
+    t.same(await store.templates(), [infoOf(second)]);
   });
 }

@@ -8,6 +8,7 @@ import { chartFormats } from '../../formats/resources.ts';
 import { chartSpecSchema, progressChartQuery, rankHistoryChartQuery, rankingChartQuery, scorecardChartQuery, trendChartQuery } from '../../schemas/charts.ts';
 import { errorSchema } from '../../schemas/common.ts';
 import { viewOf } from '../view.ts';
+import { API_DOCS } from '../../domain/words/api-docs.ts';
 import { z } from 'zod';
 
 const responses = {
@@ -50,7 +51,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/v1/charts/progress',
-    { config, onRequest, schema: { tags: ['charts'], summary: 'completion of annual targets against time progress (序时进度)', querystring: progressChartQuery, response: responses } },
+    { config, onRequest, schema: { tags: ['charts'], summary: API_DOCS.progressChart, querystring: progressChartQuery, response: responses } },
     async (request, reply) => answer(request, reply, `progress-${request.query.indicator}-${request.query.period}`, () => charts.progress(viewOf(app, request), request.query)),
   );
   app.get('/v1/charts/scorecard', { config: everyIndicator, onRequest, schema: { tags: ['charts'], summary: "a region's standing on every indicator", querystring: scorecardChartQuery, response: responses } }, async (request, reply) =>

@@ -4,6 +4,7 @@
  * naming the sheet its row is on.
  */
 import type { FastifyInstance } from 'fastify';
+import { API_DOCS } from '../../domain/words/api-docs.ts';
 import { ApiError } from '../../errors.ts';
 import type { IngestOptions, IngestResult } from '../../services/ingest.ts';
 import { onSheet, WorkbookReader, XLSX_TYPE } from '../../services/xlsx/reader.ts';
@@ -14,7 +15,7 @@ export const WORKBOOK_TYPES = [XLSX_TYPE, 'application/vnd.ms-excel'];
 export const WORKBOOK_DESCRIPTION = [
   `An Excel workbook (\`${XLSX_TYPE}\`) is read like CSV: the first sheet, or \`?sheet=<name>\`; the same headers (English or Chinese);`,
   'numeric cells as numbers, a code typed as a number (331002) as the code "331002", a period as a date cell (its month) or as text',
-  '2022-06, 2022-6, 2022/6 or 2022年6月; a yoy cell formatted as a percentage as the number it shows (12.3% is 12.3); a formula by its saved result;',
+  API_DOCS.workbookPeriods,
   'a vertically merged cell counts for every row it spans; blank rows and columns, and up to ten title lines above the header, are skipped.',
   'For a workbook, `details[].row` and `warnings[].row` are the row numbers Excel shows and `details[].sheet` names the sheet.',
   'Legacy .xls/.et and encrypted workbooks are a 415 (save as .xlsx); a workbook that would inflate past the body limit,',

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ReportFacts } from '../../domain/report.ts';
+import { draftSuffix } from '../../domain/words/report-layout.ts';
 import { ApiError } from '../../errors.ts';
 import { DOCX_TYPE } from '../../formats/media.ts';
 import { DEFAULT_PNG_SCALE } from '../../formats/png.ts';
@@ -10,7 +11,7 @@ import { reportFormats } from '../../formats/resources.ts';
 import { errorSchema } from '../../schemas/common.ts';
 import { reportListQuery, reportListSchema, reportParams, reportQuery, reportSchema, runBody, runResultSchema } from '../../schemas/reports.ts';
 import { previousMonth } from '../../services/reports.ts';
-import type { ReportRecord } from '../../store/store.ts';
+import type { ReportRecord, TemplateKind } from '../../store/store.ts';
 import { viewOf } from '../view.ts';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 503: errorSchema };
@@ -26,7 +27,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const period = request.body?.period ?? previousMonth(new Date(), app.config.REPORT_TZ);
       const regions = request.body?.regions ?? reports.regionsToReportIn(period);
       for (const code of regions) app.services.catalog.region(code, 'regions');
-      return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.holder}`);
+      const template = request.body?.template;
+      if (template !== undefined) await app.services.reportTemplates.mustExist(template, 'template');
+      return reports.run(app.services.views.privileged(), period, regions, `manual ${request.principal.holder}`, new Date(), template);
     },
   );
 
@@ -58,7 +61,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
               'application/json': { schema: reportSchema },
               'text/markdown': { schema: z.string() },
               'text/html': { schema: z.string() },
-              [DOCX_TYPE]: { schema: z.string().describe('Word document: headings, the indicator table, the charts as PNG images; 黑体/仿宋_GB2312/宋体') },
+              [DOCX_TYPE]: { schema: z.string().describe('Word document: from a Word template (template=): headings, the indicator table, the charts as PNG images') },
             },
           },
           406: errorSchema,
@@ -79,8 +82,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       }
       const { facts, ...record } = report;
       const input = { facts: facts as ReportFacts, record, versions: async () => (await view.reports({ region: record.region, period })).map((r) => r.version) };
+      const recorded = (facts as { template?: unknown }).template;
       const context = {
         timeZone: app.config.REPORT_TZ,
+        template: (kind: TemplateKind) => app.services.reportTemplates.forReport(kind, request.query.template, typeof recorded === 'string' ? recorded : undefined),
         render: app.services.render,
         drawn: app.services.drawnReports,
         fontFiles: [...app.config.CJK_FONT_FILES],
@@ -88,7 +93,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         warn: (warnings: string[]) => request.log.warn({ warnings }, 'report chart rendered with warnings'),
       };
       const ascii = `report-${record.region}-${period}${request.query.version === undefined ? '' : `-v${record.version}`}`;
-      return sendAs(reply, reportFormats, format, input, context, { name: `${(facts as ReportFacts).title}${request.query.version === undefined ? '' : `(第${record.version}稿)`}`, ascii });
+      return sendAs(reply, reportFormats, format, input, context, { name: `${(facts as ReportFacts).title}${request.query.version === undefined ? '' : draftSuffix(record.version)}`, ascii });
     },
   );
 };

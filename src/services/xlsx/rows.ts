@@ -6,6 +6,7 @@
 import { SSF, type CellObject } from '@e965/xlsx';
 import { ApiError, type ErrorDetail } from '../../errors.ts';
 import { headerColumns, noteCell, numberCell, reasonCell, statusCell, type ImportColumn } from '../columns.ts';
+import { MONTH_TEXT } from '../../domain/words/periods.ts';
 import { XLSX_MAX_TITLE_ROWS } from './limits.ts';
 import type { OpenSheet } from './workbook.ts';
 
@@ -70,8 +71,7 @@ export function periodOfSerial(serial: number, date1904: boolean): string | numb
   return `${String(date.getUTCFullYear()).padStart(4, '0')}-${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** Months typed as text: 2022-06, 2022-6, 2022/6, 2022年6月. Anything else is left for the schema to name. */
-const MONTH_TEXT = /^(\d{4})(?:-(\d{1,2})|\/(\d{1,2})|\s*年\s*(\d{1,2})\s*月)$/;
+/** Months typed as text: 2022-06, 2022-6, 2022/6, 2022年6月 (words/periods.ts MONTH_TEXT). Anything else is left for the schema to name. */
 
 export function periodOfText(text: string): string {
   const t = text.trim();

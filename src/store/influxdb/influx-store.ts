@@ -15,14 +15,17 @@
  * Other instances may write to the same database: every committed write
  * ends by rewriting the change marker (publication-lines.ts), which every
  * instance reads to know whether what it holds is still current.
+ *
+ * This class keeps the figures (writes, slices, series, versions) and the
+ * write lock and change marker; the catalog, calendar, reports, targets,
+ * state, tokens, access log, review decisions and templates are kept by
+ * modules of their own (catalog-store.ts … templates-store.ts), given what
+ * they use of it (store-context.ts).
  */
-import { randomInt } from 'node:crypto';
-import { type StoredIndicator, withIndicatorDefaults } from '../../domain/aggregation.ts';
 import type { Annotation } from '../../domain/corrections.ts';
 import type { ReleaseEntry, ReleaseSetting, StoredVersion } from '../../domain/publication.ts';
 import { periodRange, shiftPeriod } from '../../domain/period.ts';
-import type { Group, Indicator, Observation, ObservationKey, Period, Region, Target } from '../../domain/types.ts';
-import { StoreUnavailableError } from '../../errors.ts';
+import type { Observation, ObservationKey, Period, Target } from '../../domain/types.ts';
 import type {
   AccessEntry,
   AccessQuery,
@@ -38,42 +41,40 @@ import type {
   SliceReceipt,
   Store,
   StoredReport,
+  StoredTemplate,
   StoredToken,
   TargetFilter,
+  TemplateInfo,
+  TemplateKind,
   WriteCounts,
   WriteMeta,
   WriteSession,
 } from '../store.ts';
-import {
-  accessLine,
-  accessNanos,
-  accessOf,
-  LAST_MS,
-  nanos,
-  nanoTime,
-  plainToken,
-  reviewLine,
-  reviewsOf,
-  SubMillisecond,
-  SUB_MS,
-  tokenFieldLine,
-  tokenLine,
-  tokensOf,
-  type TokenRow,
-} from './access-lines.ts';
+import { AccessLogStore } from './access-log-store.ts';
+import { CalendarStore } from './calendar-store.ts';
+import { CatalogStore } from './catalog-store.ts';
+import { openInflux } from './connect.ts';
 import { figuresOf, keyOf, plain, receiptsOf, stamp, versionsOf } from './figures.ts';
-import { column, InfluxHttp, type InfluxConnection, type ParamValue, type Result, StorageLimitError } from './http.ts';
-import { type Bookkeeping, type CatalogKind, catalogDoc, catalogEntries, catalogLine, catalogSlots, FigureLines, reportKey, reportLine, stateLine, type StoredFigure } from './lines.ts';
+import { column, type InfluxConnection, type InfluxHttp, type ParamValue, type Result, StorageLimitError } from './http.ts';
+import { type Bookkeeping, FigureLines, type StoredFigure } from './lines.ts';
 import { LineWriter, WRITE_CHUNK_LINES, type WriteLog } from './line-writer.ts';
-import { markerLine, markerState, releaseEntries, releaseLine, uniqueMark, type MarkerKind } from './publication-lines.ts';
+import { markerLine, markerState, uniqueMark, type MarkerKind } from './publication-lines.ts';
 import { ReceiveClock } from '../receive-clock.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { cutAt, SliceMemory } from './slice-memory.ts';
 import { type Receipt, receiptCount, receiptLines, type ReceiptSlice, receiptSlices, sliceKey } from './receipts.ts';
 import { KnownSeries } from './known-series.ts';
-import { identifier, periodTime, queryText, secondsToPeriod, statement, type Statement } from './queries.ts';
-import { targetLine, targetsOf, targetsStatement } from './targets.ts';
+import { periodTime, secondsToPeriod, statement, type Statement } from './queries.ts';
+import { ReportsStore } from './reports-store.ts';
+import { ReviewStore } from './review-store.ts';
+import { StateStore } from './state-store.ts';
+import { EMPTY, FAR_FUTURE, FAR_PAST, getter, type StoreContext } from './store-context.ts';
+import { TargetsStore } from './targets-store.ts';
+import { TemplatesStore } from './templates-store.ts';
+import { TokensStore } from './tokens-store.ts';
 import { leaseLine, leaseRecords } from './lease-lines.ts';
+
+export { STARTUP_WAIT_MS } from './connect.ts';
 
 /**
  * Region sets up to this size are filtered in the query; larger ones read the
@@ -112,22 +113,6 @@ const STATEMENTS_PER_REQUEST = 200;
  * together, so a refusal leaves none of them.
  */
 const FRESH_SERIES_LINES = 50_000;
-/** How long a start waits for InfluxDB to answer before giving up. */
-export const STARTUP_WAIT_MS = 30_000;
-const FAR_PAST = '1677-09-22T00:00:00Z';
-const FAR_FUTURE = '2262-04-10T00:00:00Z';
-const EMPTY: Result = { columns: [], rows: [] };
-/**
- * Access-log entries read at a time, newest first: first the smallest of
- * these that holds a page, then (a larger page, or filters on months that
- * left it short) the largest, again and again from where the last ended.
- * Constants of the store, pasted into the query as its LIMIT (never a value
- * from a request).
- */
-const ACCESS_CHUNKS = [16, 128, 1024] as const;
-/** Review decisions of one millisecond keep their order up to this many (the rest of a decision's offset is random). */
-const REVIEWS_PER_MS = 999;
-
 const current = (f: StoredFigure) => f.withdrawn !== true;
 
 /** Current points (withdrawals included) at the keys a batch asked about. */
@@ -136,7 +121,6 @@ interface CurrentFigures {
   /** Every one found, in the order of the keys. */
   all(): StoredFigure[];
 }
-const getter = (result: Result, row: unknown[]) => (name: string) => row[column(result, name)];
 
 /** Which regions have figures of an indicator, asked of InfluxDB once per batch. */
 class SeriesIndex {
@@ -175,14 +159,22 @@ export class InfluxStore implements Store {
   private readonly knownLanes = new KnownSeries();
   /** Lanes of receipts written by a batch that influxd then refused whole, by month: no figure names them, so the next receipt there reuses the lane. */
   private readonly spareLanes = new Map<string, number>();
-  /** Offsets of this process's access-log entries within their millisecond (access-lines.ts). */
-  private readonly accessSeq = new SubMillisecond();
+  /** The other ports, each kept by a module of its own given a StoreContext. */
+  private readonly catalogStore: CatalogStore;
+  private readonly calendarStore: CalendarStore;
+  private readonly reportsStore: ReportsStore;
+  private readonly targetsStore: TargetsStore;
+  private readonly stateStore: StateStore;
+  private readonly tokensStore: TokensStore;
+  private readonly accessLogStore: AccessLogStore;
+  private readonly reviewStore: ReviewStore;
+  private readonly templatesStore: TemplatesStore;
 
   readonly lease: LeasePort;
 
   private constructor(
     private readonly http: InfluxHttp,
-    log: WriteLog,
+    private readonly log: WriteLog,
   ) {
     this.writer = new LineWriter(http, log);
     // Outside the write lock: a renewal never waits behind a national batch.
@@ -193,6 +185,25 @@ export class InfluxStore implements Store {
       },
       putLease: (record) => this.writer.write(1, () => leaseLine(record)),
     };
+    // What the modules keeping the rest of the store use of it: reads, the writer, the write lock, the marker.
+    const context: StoreContext = {
+      http,
+      run: (statements) => this.run(statements),
+      writer: this.writer,
+      log,
+      exclusive: (write) => this.exclusive(write),
+      mark: (kinds, indicators) => this.mark(kinds, indicators),
+      writes: this.writes,
+    };
+    this.catalogStore = new CatalogStore(context);
+    this.calendarStore = new CalendarStore(context);
+    this.reportsStore = new ReportsStore(context);
+    this.targetsStore = new TargetsStore(context);
+    this.stateStore = new StateStore(context);
+    this.tokensStore = new TokensStore(context);
+    this.accessLogStore = new AccessLogStore(context);
+    this.reviewStore = new ReviewStore(context);
+    this.templatesStore = new TemplatesStore(context);
   }
 
   /**
@@ -200,39 +211,7 @@ export class InfluxStore implements Store {
    * database when missing, on 2.x/3.x fail unless the bucket exists.
    */
   static async connect(connection: InfluxConnection, log: WriteLog & { info(details: object, message: string): void }): Promise<InfluxStore> {
-    const http = new InfluxHttp(connection);
-    const deadline = Date.now() + STARTUP_WAIT_MS;
-    for (;;) {
-      try {
-        await http.ping();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) {
-          http.close();
-          throw new StoreUnavailableError(`InfluxDB at ${connection.url} did not answer within ${STARTUP_WAIT_MS / 1000} s`, { cause: error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-    }
-    try {
-      const [databases = EMPTY] = await http.query([queryText('database-exists')], {});
-      // 1.x and 2.x name the column "name"; 3.x may name it otherwise: any value will do.
-      const exists = databases.rows.some((row) => row.includes(connection.database));
-      if (!exists && connection.api !== 'v1') {
-        throw new StoreUnavailableError(
-          `InfluxDB has no bucket or database "${connection.database}": create it with a shard-group duration of about ten years` +
-            (connection.api === 'v2' ? ' and a DBRP mapping for InfluxQL (see the README)' : ''),
-        );
-      }
-      if (!exists) {
-        await http.query([queryText('create-database').replace('{{database}}', identifier(connection.database))], {});
-        log.info({ database: connection.database }, 'created the InfluxDB database with 10-year shards');
-      }
-    } catch (error) {
-      http.close();
-      throw error;
-    }
-    return new InfluxStore(http, log);
+    return new InfluxStore(await openInflux(connection, log), log);
   }
 
   async ping(): Promise<void> {
@@ -311,54 +290,12 @@ export class InfluxStore implements Store {
     return out;
   }
 
-  /** Catalog rows: whole (`catalog`), or without their content (`catalog-slots`). */
-  private async catalogRows(query: 'catalog' | 'catalog-slots'): Promise<Array<(name: string) => unknown>> {
-    const [result = EMPTY] = await this.http.query([queryText(query)], {});
-    return result.rows.map((row) => (name: string) => row[column(result, name)]);
+  loadCatalog(): Promise<CatalogData> {
+    return this.catalogStore.loadCatalog();
   }
 
-  async loadCatalog(): Promise<CatalogData> {
-    const regions: Region[] = [];
-    const groups: Group[] = [];
-    const indicators: Array<Indicator & { seq: number }> = [];
-    // Entries in slots and entries written before slots (a `code` tag at time 0), the later layout winning.
-    for (const entry of catalogEntries(await this.catalogRows('catalog'))) {
-      const doc = catalogDoc(entry.get);
-      if (entry.kind === 'region') regions.push(doc as Region);
-      else if (entry.kind === 'group') groups.push(doc as Group);
-      // An indicator written by an earlier release has no review or aggregation: read with their defaults.
-      else indicators.push({ ...withIndicatorDefaults(doc as StoredIndicator), seq: entry.seq });
-    }
-    const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
-    indicators.sort((a, b) => a.seq - b.seq || byCode(a, b));
-    return {
-      regions: regions.sort(byCode),
-      groups: groups.sort(byCode),
-      indicators: indicators.map(({ seq: _seq, ...indicator }) => indicator),
-    };
-  }
-
-  /**
-   * Each entry at its code's slot (a new code: the next free one of its
-   * kind), one save at a time: slots are read, then written.
-   */
-  async saveCatalog(changes: CatalogChanges): Promise<void> {
-    await this.exclusive(async () => {
-      const entries = catalogEntries(await this.catalogRows('catalog-slots'));
-      const lines: string[] = [];
-      const put = <T extends { code: string }>(kind: CatalogKind, items: readonly T[], seq: (item: T) => number) => {
-        const slots = catalogSlots(entries, kind, items.map((item) => item.code));
-        items.forEach((item, i) => lines.push(catalogLine(kind, item.code, seq(item), item, slots[i]!)));
-      };
-      put('region', changes.regions ?? [], () => 0);
-      put('group', changes.groups ?? [], () => 0);
-      // Indicators keep the order they were first given in.
-      const seqOf = new Map(entries.filter((e) => e.kind === 'indicator').map((e) => [e.code, e.seq]));
-      let next = Math.max(0, ...seqOf.values()) + 1;
-      put('indicator', changes.indicators ?? [], (i) => seqOf.get(i.code) ?? next++);
-      await this.writer.write(lines.length, (i) => lines[i]!);
-      await this.mark(['data', 'catalog']);
-    });
+  saveCatalog(changes: CatalogChanges): Promise<void> {
+    return this.catalogStore.saveCatalog(changes);
   }
 
   /**
@@ -1071,221 +1008,87 @@ export class InfluxStore implements Store {
       .sort((a, b) => a.receivedAt - b.receivedAt || (a.indicator < b.indicator ? -1 : a.indicator > b.indicator ? 1 : a.period < b.period ? -1 : 1));
   }
 
-  async loadReleases(): Promise<ReleaseEntry[]> {
-    const [result = EMPTY] = await this.run([statement('releases', 0, {})]);
-    return releaseEntries(result.rows.map((row) => getter(result, row)));
+  loadReleases(): Promise<ReleaseEntry[]> {
+    return this.calendarStore.loadReleases();
   }
 
-  async saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
-    if (settings.length === 0) return;
-    await this.exclusive(async () => {
-      await this.writer.write(settings.length, (i) => releaseLine(settings[i]!.indicator, settings[i]!.period, settings[i]!.setting));
-      await this.mark(['data', 'releases']);
-    });
+  saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
+    return this.calendarStore.saveReleases(settings);
   }
 
-  /** A report row of either layout (lines.ts reportKey): region, month and version, and the rest from its fields. */
-  private static recordOf(get: (column: string) => unknown): ReportRecord {
-    return {
-      ...reportKey(get),
-      generatedAt: new Date(Number(get('generated_at'))),
-      trigger: String(get('trigger')),
-      digest: String(get('digest')),
-      failures: Number(get('failures')),
-      // Reports stored before quotes were kept quote nothing: they were public when written.
-      quotes: typeof get('quotes') === 'string' ? (JSON.parse(get('quotes') as string) as string[]) : [],
-    };
+  reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
+    return this.reportsStore.reports(filter);
   }
 
-  /** The bounds of one month's reports (a report's time is its month's plus its version in seconds), or of all. */
-  private static reportTimes(period: Period | undefined): { from: string; to: string } {
-    return period === undefined ? { from: FAR_PAST, to: FAR_FUTURE } : { from: periodTime(period), to: periodTime(shiftPeriod(period, 1)) };
+  report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
+    return this.reportsStore.report(region, period, version);
   }
 
-  async reports(filter: { region?: string | undefined; period?: Period | undefined }): Promise<ReportRecord[]> {
-    const params: Record<string, string> = InfluxStore.reportTimes(filter.period);
-    if (filter.region !== undefined) params.region = filter.region;
-    const [result = EMPTY] = await this.run([statement('reports', 0, params, null, filter.region === undefined ? [] : ['region'])]);
-    return result.rows
-      .map((row) => InfluxStore.recordOf((name) => row[column(result, name)]))
-      .sort((a, b) => (a.period !== b.period ? (a.period < b.period ? 1 : -1) : a.region !== b.region ? (a.region < b.region ? -1 : 1) : a.version - b.version));
+  saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {
+    return this.reportsStore.saveReports(reports);
   }
 
-  async report(region: string, period: Period, version: number | null): Promise<StoredReport | null> {
-    // Every version of the region's month, content included: a few points.
-    const [result = EMPTY] = await this.run([statement('report', 0, { region, ...InfluxStore.reportTimes(period) })]);
-    let found: { record: ReportRecord; get: (name: string) => unknown } | undefined;
-    for (const row of result.rows) {
-      const get = (name: string) => (name === 'region' ? region : row[column(result, name)]);
-      const record = InfluxStore.recordOf(get);
-      if (record.period !== period) continue;
-      if (version === null ? found === undefined || record.version > found.record.version : record.version === version) found = { record, get };
-    }
-    return found === undefined ? null : { ...found.record, facts: catalogDoc(found.get) };
+  saveTargets(targets: readonly Target[]): Promise<void> {
+    return this.targetsStore.saveTargets(targets);
   }
 
-  async saveReports(reports: ReadonlyArray<Omit<StoredReport, 'version'>>): Promise<ReportRecord[]> {
-    if (reports.length === 0) return [];
-    // Versions follow the latest stored; only the instance that runs reports writes them.
-    const latest = new Map<string, number>();
-    for (const period of new Set(reports.map((r) => r.period))) {
-      for (const r of await this.reports({ period })) latest.set(`${r.region} ${r.period}`, Math.max(latest.get(`${r.region} ${r.period}`) ?? 0, r.version));
-    }
-    const records = reports.map(({ facts: _facts, ...r }) => {
-      const key = `${r.region} ${r.period}`;
-      const version = (latest.get(key) ?? 0) + 1;
-      latest.set(key, version);
-      return { ...r, version };
-    });
-    const lines = records.map((r, i) => reportLine({ ...r, generatedAt: r.generatedAt.getTime(), facts: reports[i]!.facts }));
-    await this.exclusive(async () => {
-      await this.writer.write(lines.length, (i) => lines[i]!);
-      await this.mark(['data']);
-    });
-    return records;
+  targets(filter: TargetFilter): Promise<Target[]> {
+    return this.targetsStore.targets(filter);
   }
 
-  async saveTargets(targets: readonly Target[]): Promise<void> {
-    if (targets.length === 0) return;
-    await this.exclusive(async () => {
-      await this.writer.write(targets.length, (i) => targetLine(targets[i]!));
-      await this.mark(['data']);
-    });
+  stateValue(key: string): Promise<string | null> {
+    return this.stateStore.stateValue(key);
   }
 
-  async targets(filter: TargetFilter): Promise<Target[]> {
-    const [result = EMPTY] = await this.run([targetsStatement(filter)]);
-    return targetsOf(result);
+  claim(key: string, slot: string): Promise<boolean> {
+    return this.stateStore.claim(key, slot);
   }
 
-  async stateValue(key: string): Promise<string | null> {
-    const [result = EMPTY] = await this.run([statement('state', 0, { key })]);
-    const current = result.rows[0]?.[column(result, 'value')];
-    return typeof current === 'string' ? current : null;
+  saveToken(token: StoredToken): Promise<void> {
+    return this.tokensStore.saveToken(token);
   }
 
-  async claim(key: string, slot: string): Promise<boolean> {
-    const current = await this.stateValue(key);
-    if (current !== null && current >= slot) return false;
-    await this.writer.write(1, () => stateLine(key, slot));
-    return true;
+  revokeToken(id: string, at: number): Promise<boolean> {
+    return this.tokensStore.revokeToken(id, at);
   }
 
-  private async tokenRows(): Promise<TokenRow[]> {
-    const [result = EMPTY] = await this.run([statement('tokens', 0, {})]);
-    return tokensOf(result.rows.map((row) => getter(result, row)));
+  tokens(): Promise<StoredToken[]> {
+    return this.tokensStore.tokens();
   }
 
-  /** A token's point at its creation time plus a random nanosecond offset; an id kept already is refused. */
-  async saveToken(token: StoredToken): Promise<void> {
-    await this.exclusive(async () => {
-      if ((await this.tokenRows()).some((t) => t.id === token.id)) throw new Error(`a token with id ${token.id} is kept already`);
-      await this.writer.write(1, () => tokenLine(token, randomInt(SUB_MS)), undefined, 'ns');
-      await this.mark(['data', 'catalog']);
-    });
+  touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void> {
+    return this.tokensStore.touchTokens(uses);
   }
 
-  async revokeToken(id: string, at: number): Promise<boolean> {
-    return this.exclusive(async () => {
-      const token = (await this.tokenRows()).find((t) => t.id === id);
-      if (token === undefined || token.revokedAt !== null) return false;
-      await this.writer.write(1, () => tokenFieldLine(token, 'revoked_at', at), undefined, 'ns');
-      await this.mark(['data', 'catalog']);
-      return true;
-    });
+  appendAccess(entries: readonly AccessEntry[]): Promise<void> {
+    return this.accessLogStore.appendAccess(entries);
   }
 
-  async tokens(): Promise<StoredToken[]> {
-    return (await this.tokenRows()).map(plainToken);
+  accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>> {
+    return this.accessLogStore.accessLog(query);
   }
 
-  /** One read of the tokens and one write of the later times: no marker (nobody need reload for it). */
-  async touchTokens(uses: ReadonlyArray<{ id: string; lastUsedAt: number }>): Promise<void> {
-    if (uses.length === 0) return;
-    await this.exclusive(async () => {
-      const byId = new Map((await this.tokenRows()).map((t) => [t.id, t]));
-      const later = new Map<string, number>();
-      for (const use of uses) {
-        const token = byId.get(use.id);
-        if (token === undefined || (token.lastUsedAt !== null && token.lastUsedAt >= use.lastUsedAt)) continue;
-        later.set(use.id, Math.max(later.get(use.id) ?? Number.NEGATIVE_INFINITY, use.lastUsedAt));
-      }
-      const lines = [...later].map(([id, lastUsedAt]) => tokenFieldLine(byId.get(id)!, 'last_used_at', lastUsedAt));
-      if (lines.length > 0) await this.writer.write(lines.length, (i) => lines[i]!, undefined, 'ns');
-    });
+  saveReviewDecision(decision: ReviewDecision): Promise<void> {
+    return this.reviewStore.saveReviewDecision(decision);
   }
 
-  /**
-   * One point per entry at its millisecond plus an offset of this process's
-   * counter: entries of one millisecond never overwrite each other. Not
-   * behind the write lock (an append waits for no catalog save); resolves
-   * once influxd acknowledged every line, else throws (StoreUnavailableError).
-   */
-  async appendAccess(entries: readonly AccessEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const lines = entries.map((e) => accessLine(e, this.accessSeq.take()));
-    const running = this.writer.write(lines.length, (i) => lines[i]!, undefined, 'ns');
-    this.writes.add(running);
-    void running.catch(() => {}).finally(() => this.writes.delete(running));
-    await running;
+  reviewDecisions(): Promise<ReviewDecision[]> {
+    return this.reviewStore.reviewDecisions();
   }
 
-  /**
-   * Newest first along time, in chunks of a bounded size (LIMIT), each
-   * before the last entry read: holder is filtered by influxd, months here;
-   * reading stops once the page is full or the log (within from/to) ends.
-   */
-  async accessLog(query: AccessQuery): Promise<Array<AccessEntry & { id: string }>> {
-    const limit = Math.floor(query.limit);
-    if (!(limit > 0)) return [];
-    const from = query.from === undefined ? null : Math.max(0, Math.ceil(query.from));
-    // Exclusive, in ns: after `to`'s last nanosecond, and no later than the previous page's last entry.
-    let upper: bigint | null = query.to === undefined ? null : nanos(Math.min(Math.floor(query.to), LAST_MS) + 1, 0);
-    if (query.before !== undefined) {
-      const at = accessNanos(query.before) ?? nanos(Math.max(0, Math.min(Math.floor(query.before.at), LAST_MS)), 0);
-      if (upper === null || at < upper) upper = at;
-    }
-    if (upper !== null && upper <= 0n) return [];
-    if (from !== null && upper !== null && nanos(from, 0) >= upper) return [];
-    const largest: number = ACCESS_CHUNKS[ACCESS_CHUNKS.length - 1]!;
-    let chunk: number = ACCESS_CHUNKS.find((size) => size >= limit) ?? largest;
-    const filters = query.holder === undefined ? [] : ['holder'];
-    const wanted = (e: AccessEntry) =>
-      (query.indicator === undefined && query.period === undefined) ||
-      e.months.some((m) => (query.indicator === undefined || m.indicator === query.indicator) && (query.period === undefined || m.period === query.period));
-    const out: Array<AccessEntry & { id: string }> = [];
-    for (;;) {
-      const params: Record<string, ParamValue> = { from: from === null ? FAR_PAST : nanoTime(nanos(from, 0)), before: upper === null ? FAR_FUTURE : nanoTime(upper) };
-      if (query.holder !== undefined) params.holder = query.holder;
-      const s = statement('access-page', 0, params, null, filters);
-      const [result = EMPTY] = await this.run([{ ...s, text: s.text.replace('{{limit}}', String(chunk)) }]);
-      for (const row of result.rows) {
-        const { ns, ...entry } = accessOf(getter(result, row));
-        upper = ns;
-        if (!wanted(entry)) continue;
-        out.push(entry);
-        if (out.length === limit) return out;
-      }
-      if (result.rows.length < chunk) return out;
-      chunk = largest;
-    }
+  saveTemplate(template: StoredTemplate): Promise<void> {
+    return this.templatesStore.saveTemplate(template);
   }
 
-  /** A decision's point after those already made in its millisecond: the order made is kept. */
-  async saveReviewDecision(decision: ReviewDecision): Promise<void> {
-    await this.exclusive(async () => {
-      const [result = EMPTY] = await this.run([
-        statement('review-count', 0, { from: nanoTime(nanos(decision.at, 0)), to: nanoTime(nanos(decision.at + 1, 0)) }),
-      ]);
-      const made = Number(result.rows[0]?.[column(result, 'count')] ?? 0);
-      const seq = Math.min(made, REVIEWS_PER_MS) * 1000 + randomInt(1000);
-      await this.writer.write(1, () => reviewLine(decision, seq), undefined, 'ns');
-      await this.mark(['data', 'releases']);
-    });
+  templates(): Promise<TemplateInfo[]> {
+    return this.templatesStore.templates();
   }
 
-  async reviewDecisions(): Promise<ReviewDecision[]> {
-    const [result = EMPTY] = await this.run([statement('reviews', 0, {})]);
-    return reviewsOf(result.rows.map((row) => getter(result, row)));
+  template(name: string, kind: TemplateKind): Promise<StoredTemplate | null> {
+    return this.templatesStore.template(name, kind);
+  }
+
+  deleteTemplates(name: string, kind: TemplateKind | null): Promise<number> {
+    return this.templatesStore.deleteTemplates(name, kind);
   }
 }

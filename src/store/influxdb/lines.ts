@@ -9,6 +9,7 @@
  * catalog              tag kind                         fields id (the code), seq, chunks, doc0 … docN (the entry as JSON); time: the entry's slot
  * report               tag region                       fields generated_at, trigger, digest, failures, quotes, chunks, doc0 …; time: the month + version seconds
  * token, access, review  no tags                       tokens, the pre-release access log, review decisions; times in ns (access-lines.ts)
+ * report_template, report_template_part  no tags      report templates and their bytes (template-lines.ts)
  *
  * Tags hold only values as many as the catalog's codes (indicator, region)
  * or few (version, lane, kind; a release's `setting`, one per calendar
@@ -38,6 +39,7 @@
  * meta as a later version does (`v=1;t=…;b=…;r=…`): its receipt is not
  * read for it; a first version without them is as bare as ever.
  */
+import { reportJson } from '../report-json.ts';
 import { Point } from '@influxdata/influxdb-client';
 import { REASONS, type Reason } from '../../domain/corrections.ts';
 import { type Figure, type Observation, type Status, STATUSES } from '../../domain/types.ts';
@@ -218,8 +220,8 @@ export function figureOf(
 }
 
 /** JSON spread over string fields doc0 … docN, each under InfluxDB's 64 KB limit. */
-function withDoc(point: Point, doc: unknown): Point {
-  const json = JSON.stringify(doc);
+export function withDoc(point: Point, doc: unknown): Point {
+  const json = reportJson(doc);
   const chunks = Math.max(1, Math.ceil(json.length / DOC_CHUNK_CHARS));
   for (let i = 0; i < chunks; i++) point.stringField(`doc${i}`, json.slice(i * DOC_CHUNK_CHARS, (i + 1) * DOC_CHUNK_CHARS));
   return point.intField('chunks', chunks);

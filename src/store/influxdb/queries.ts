@@ -35,6 +35,8 @@ export type QueryName =
   | 'reviews'
   | 'leases'
   | 'review-count'
+  | 'templates'
+  | 'template-parts'
   | 'database-exists'
   | 'create-database';
 

@@ -8,7 +8,7 @@ import { defaultAggregation } from '../../domain/aggregation.ts';
 import type { Indicator } from '../../domain/types.ts';
 import { TARGETS_DDL } from './targets.ts';
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -163,6 +163,21 @@ CREATE TABLE IF NOT EXISTS reviews (
   override TEXT
 );
 
+-- Report templates staff upload (Word documents, Liquid text), one per name and kind, byte for byte.
+-- A rowid table: the bytes (up to 5 MB) go last, on overflow pages a listing never reads.
+CREATE TABLE IF NOT EXISTS templates (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL, -- docx, markdown or html
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  saved_at INTEGER NOT NULL, -- ms
+  saved_by TEXT NOT NULL,
+  tags TEXT NOT NULL, -- JSON array, in the order given
+  bytes BLOB NOT NULL,
+  UNIQUE (name, kind)
+);
+
 `;
 
 /** Indexes and the trigger: created after older files gained the columns they name. */
@@ -242,7 +257,7 @@ export function prepareDatabase(db: Database.Database, cacheKib: number): void {
   // Version 2 added how reports quote an indicator; 3, withdrawals, report quotes and regions that
   // change (earlier codes, months of validity); 4, tokens, the access log and review decisions
   // (new tables only); 5, the indicators' review and aggregation; 6, every version's reason and note
-  // (correctionColumns). New tables come from the DDL above.
+  // (correctionColumns); 7, report templates (a new table only). New tables come from the DDL above.
   addColumn(db, 'indicators', 'report_value', 'INTEGER NOT NULL DEFAULT 1');
   if (version < 5) indicatorsReviewAndAggregation(db);
   addColumn(db, 'observations', 'withdrawn', 'INTEGER NOT NULL DEFAULT 0');

@@ -2,6 +2,7 @@
  * The embedded store: one SQLite file under DATA_DIR, WAL, one transaction
  * per batch. Reads run here; every write runs on the writer thread.
  */
+import { reportJson } from '../report-json.ts';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Annotation } from '../../domain/corrections.ts';
@@ -21,8 +22,11 @@ import type {
   SliceReceipt,
   Store,
   StoredReport,
+  StoredTemplate,
   StoredToken,
   TargetFilter,
+  TemplateInfo,
+  TemplateKind,
   TokenRole,
   WriteCounts,
   WriteMeta,
@@ -85,6 +89,17 @@ type TokenRowOut = [
   lastUsedAt: number | null,
 ];
 type AccessRowOut = [id: number, at: number, holder: string, role: string, method: string, path: string, months: string];
+type TemplateRowOut = [name: string, kind: TemplateKind, size: number, sha256: string, savedAt: number, savedBy: string, tags: string, bytes?: Buffer];
+
+const templateInfoOf = ([name, kind, size, sha256, savedAt, savedBy, tags]: TemplateRowOut): TemplateInfo => ({
+  name,
+  kind,
+  size,
+  sha256,
+  savedAt: new Date(savedAt),
+  savedBy,
+  tags: JSON.parse(tags) as string[],
+});
 
 /**
  * A page of the access log: along access_at (or access_holder) backwards
@@ -145,6 +160,12 @@ export class SqliteStore implements Store {
     this.statements = {
       // A withdrawn figure keeps its row (withdrawn = 1) so that its versions go on: current reads skip it.
       point: db.prepare('SELECT region, value, yoy, status FROM observations WHERE indicator = ? AND period = ? AND region = ? AND withdrawn = 0').raw(),
+      // The same lookups for several months and regions at once (JSON arrays of their ids): one statement, each pair by the key.
+      points: db
+        .prepare(
+          'SELECT period, region, value, yoy, status FROM observations WHERE indicator = ? AND period IN (SELECT value FROM json_each(?)) AND region IN (SELECT value FROM json_each(?)) AND withdrawn = 0',
+        )
+        .raw(),
       // A whole slice as one JSON text: SQLite builds it in C and one JSON.parse reads it,
       // about twice as fast as materialising thousands of rows through the driver.
       sliceJson: db
@@ -175,6 +196,9 @@ export class SqliteStore implements Store {
       accessPage: db.prepare(ACCESS_PAGE.replace('{{holder}}', '')).raw(),
       accessPageOf: db.prepare(ACCESS_PAGE.replace('{{holder}}', ' AND holder = @holder')).raw(),
       reviews: db.prepare('SELECT indicator, period, action, at, by, note, override FROM reviews ORDER BY at, seq'),
+      // Columns before the bytes only: a listing reads no overflow page.
+      templates: db.prepare('SELECT name, kind, size, sha256, saved_at, saved_by, tags FROM templates ORDER BY name, kind').raw(),
+      template: db.prepare('SELECT name, kind, size, sha256, saved_at, saved_by, tags, bytes FROM templates WHERE name = ? AND kind = ?').raw(),
     };
     this.readTargets = targetReader(db);
     this.loadIds();
@@ -496,8 +520,34 @@ export class SqliteStore implements Store {
   async slices(indicator: string, periods: readonly Period[], regions: readonly string[] | null): Promise<Observation[]> {
     const wanted = regions === null ? null : new Set(regions);
     const out: Observation[] = [];
-    for (const period of new Set(periods)) this.readSlice(indicator, period, wanted, out, true);
+    const indicatorId = this.indicatorIds.get(indicator);
+    // Months of a few regions not kept whole: looked up together below, not a statement a month and region
+    // (a report run reads two years of a peer set's months: 7 million lookups for 3,000 regions).
+    const probed: Period[] = [];
+    for (const period of new Set(periods)) {
+      if (wanted !== null && indicatorId !== undefined && periods.length > 1 && !this.scans(indicatorId, periodToInt(period), wanted.size, true)) probed.push(period);
+      else this.readSlice(indicator, period, wanted, out, true);
+    }
+    if (probed.length > 0) this.readPoints(indicator, indicatorId!, probed, wanted!, out);
     return out;
+  }
+
+  /** The figures of `wanted` regions in `periods`, in that order of months, then of regions: one statement for all. */
+  private readPoints(indicator: string, indicatorId: number, periods: readonly Period[], wanted: ReadonlySet<string>, out: Observation[]): void {
+    const ids = this.idsOf([...wanted]);
+    if (ids.length === 0) return;
+    const found = new Map<string, Row>();
+    for (const [period, ...row] of this.statements.points.all(indicatorId, JSON.stringify(periods.map(periodToInt)), JSON.stringify(ids)) as Array<[number, ...Row]>) {
+      found.set(`${period} ${row[0]}`, row);
+    }
+    if (found.size === 0) return;
+    for (const period of periods) {
+      const p = periodToInt(period);
+      for (const id of ids) {
+        const row = found.get(`${p} ${id}`);
+        if (row !== undefined) out.push(this.observation(indicator, period, row));
+      }
+    }
   }
 
   async series(indicator: string, region: string, from: Period | null, to: Period | null): Promise<Observation[]> {
@@ -569,7 +619,7 @@ export class SqliteStore implements Store {
       trigger: r.trigger,
       digest: r.digest,
       failures: r.failures,
-      facts: JSON.stringify(r.facts),
+      facts: reportJson(r.facts),
       quotes: JSON.stringify(r.quotes),
     }));
     const versions = (await this.exclusive({ type: 'reports', id: this.writer.newId(), reports: rows })) as number[];
@@ -690,5 +740,31 @@ export class SqliteStore implements Store {
 
   async reviewDecisions(): Promise<ReviewDecision[]> {
     return this.statements.reviews.all() as ReviewDecision[];
+  }
+
+  /** Like a token: every reader of the `catalog` marker learns of it. The bytes are copied before the call returns: the caller's buffer is never kept or moved. */
+  async saveTemplate(template: StoredTemplate): Promise<void> {
+    const { name, kind, size, sha256, savedAt, savedBy, tags, bytes } = template;
+    const row = { name, kind, size, sha256, savedAt: savedAt.getTime(), savedBy, tags: JSON.stringify(tags), bytes: new Uint8Array(bytes) };
+    await this.exclusive({ type: 'save-template', id: this.writer.newId(), template: row });
+    this.bump({ catalog: true });
+  }
+
+  async templates(): Promise<TemplateInfo[]> {
+    return (this.statements.templates.all() as TemplateRowOut[]).map(templateInfoOf);
+  }
+
+  async template(name: string, kind: TemplateKind): Promise<StoredTemplate | null> {
+    const row = this.statements.template.get(name, kind) as TemplateRowOut | undefined;
+    if (row === undefined) return null;
+    // A BLOB reads as a Buffer of its own (an empty one too).
+    return { ...templateInfoOf(row), bytes: row[7]! };
+  }
+
+  /** The `catalog` marker changes when any was removed. */
+  async deleteTemplates(name: string, kind: TemplateKind | null): Promise<number> {
+    const removed = (await this.exclusive({ type: 'delete-templates', id: this.writer.newId(), name, kind })) as number;
+    if (removed > 0) this.bump({ catalog: true });
+    return removed;
   }
 }

@@ -1,6 +1,6 @@
 /** Messages between the SQLite store and its writer thread. */
 import type { Target } from '../../domain/types.ts';
-import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
+import type { CatalogChanges, ReviewDecision, StoredToken, TemplateKind, WriteCounts } from '../store.ts';
 import type { EncodedRows } from './encoding.ts';
 
 /**
@@ -24,6 +24,8 @@ export type WorkerRequest =
   | { type: 'touch-tokens'; id: number; uses: Array<{ id: string; lastUsedAt: number }> }
   | { type: 'access'; id: number; entries: AccessRow[] }
   | { type: 'review'; id: number; decision: ReviewDecision }
+  | { type: 'save-template'; id: number; template: TemplateRow }
+  | { type: 'delete-templates'; id: number; name: string; kind: TemplateKind | null }
   | { type: 'close'; id: number };
 
 /** A report as stored: facts as JSON text, times in ms. */
@@ -57,6 +59,22 @@ export interface AccessRow {
   path: string;
   /** JSON array of [indicator, period]. */
   months: string;
+}
+
+/**
+ * A template as stored: times in ms, tags as JSON text, and its bytes in an
+ * array of their own (transferred to the writer, never the caller's buffer).
+ */
+export interface TemplateRow {
+  name: string;
+  kind: TemplateKind;
+  size: number;
+  sha256: string;
+  savedAt: number;
+  savedBy: string;
+  /** JSON array. */
+  tags: string;
+  bytes: Uint8Array;
 }
 
 export type WorkerReply =

@@ -87,7 +87,9 @@ export class WriterClient {
 
   post(message: WorkerRequest): void {
     if (this.dead !== null) return;
-    this.worker.postMessage(message, message.type === 'rows' ? transferList(message.rows) : []);
+    // A template's bytes are the store's own copy (sqlite-store.ts): moved to the writer, not copied again.
+    const transfer = message.type === 'rows' ? transferList(message.rows) : message.type === 'save-template' ? [message.template.bytes.buffer as ArrayBuffer] : [];
+    this.worker.postMessage(message, transfer);
   }
 
   request(message: WorkerRequest): Promise<Answer> {

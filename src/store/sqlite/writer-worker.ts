@@ -88,6 +88,13 @@ port.on('message', (message: WorkerRequest) => {
         writer.saveReview(message.decision);
         reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
         return;
+      case 'save-template':
+        writer.saveTemplate(message.template);
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [] });
+        return;
+      case 'delete-templates':
+        reply({ type: 'done', id: message.id, counts: { created: 0, revised: 0, unchanged: 0 }, slices: [], result: writer.deleteTemplates(message.name, message.kind) });
+        return;
       case 'close':
         writer.rollback();
         db.close();

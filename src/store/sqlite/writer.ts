@@ -6,9 +6,9 @@
  */
 import type Database from 'better-sqlite3';
 import { ReceiveClock } from '../receive-clock.ts';
-import type { CatalogChanges, ReviewDecision, StoredToken, WriteCounts } from '../store.ts';
+import type { CatalogChanges, ReviewDecision, StoredToken, TemplateKind, WriteCounts } from '../store.ts';
 import { decodeReason, decodeStatus, type EncodedRows } from './encoding.ts';
-import type { AccessRow, ReleaseRow, ReportRow } from './worker-protocol.ts';
+import type { AccessRow, ReleaseRow, ReportRow, TemplateRow } from './worker-protocol.ts';
 
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
 /** The indicator id of a slice key. */
@@ -96,6 +96,12 @@ export class Writer {
       touchToken: db.prepare('UPDATE tokens SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)'),
       insertAccess: db.prepare('INSERT INTO access (at, holder, role, method, path, months) VALUES (?, ?, ?, ?, ?, ?)'),
       insertReview: db.prepare('INSERT INTO reviews (indicator, period, action, at, by, note, override) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upsertTemplate: db.prepare(
+        `INSERT INTO templates (name, kind, size, sha256, saved_at, saved_by, tags, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name, kind) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, saved_at = excluded.saved_at,
+           saved_by = excluded.saved_by, tags = excluded.tags, bytes = excluded.bytes`,
+      ),
+      deleteTemplates: db.prepare('DELETE FROM templates WHERE name = @name AND (@kind IS NULL OR kind = @kind)'),
       upsertRegion: db.prepare(
         `INSERT INTO regions (code, name, parent, level, former_codes, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, parent = excluded.parent, level = excluded.level,
@@ -265,5 +271,16 @@ export class Writer {
 
   saveReview(d: ReviewDecision): void {
     this.statements.insertReview.run(d.indicator, d.period, d.action, d.at, d.by, d.note, d.override);
+  }
+
+  /** A template, replacing the one of its name and kind. */
+  saveTemplate(t: TemplateRow): void {
+    // The bytes arrive as a plain Uint8Array (structured clone), bound as a BLOB all the same (an empty one too).
+    this.statements.upsertTemplate.run(t.name, t.kind, t.size, t.sha256, t.savedAt, t.savedBy, t.tags, t.bytes);
+  }
+
+  /** Remove the templates of a name (of one kind, when given); answers how many. */
+  deleteTemplates(name: string, kind: TemplateKind | null): number {
+    return this.statements.deleteTemplates.run({ name, kind }).changes;
   }
 }
