@@ -19,14 +19,13 @@
  */
 import { renderAsync } from '@resvg/resvg-js';
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.ts';
 import { CJK_FONT_FAMILY, CJK_FONT_PACKAGE, DEFAULT_CJK_FONT_FILES } from '../fonts.ts';
 import type { OutlineJob, OutlineReply } from './outline-worker.ts';
+import { startWorker } from '../workers.ts';
 
 /** The outlining thread next to this file: compiled JavaScript, or TypeScript through tsx in development and tests. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./outline-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 /** Twice the pixels of the SVG's size: sharp in a Word document and on a high-density screen. */
 export const DEFAULT_PNG_SCALE = 2;
 export const MIN_PNG_SCALE = 1;
@@ -120,10 +119,7 @@ export class PngRenderer {
   }
 
   private start(): Worker {
-    const worker = FROM_SOURCE
-      ? // Loader hooks are not inherited by workers on Node 20: register tsx inside it first.
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, { eval: true })
-      : new Worker(WORKER_URL);
+    const worker = startWorker(import.meta.url, 'outline-worker');
     worker.on('message', (reply: OutlineReply) => {
       const job = this.jobs.get(reply.id);
       this.jobs.delete(reply.id);

@@ -7,9 +7,10 @@
  * never the service. Jobs wait their turn in a bounded queue: past it, a
  * 503 with Retry-After says the service is busy.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors.ts';
 import type { RenderJob, RenderReply, RenderTask } from './render-protocol.ts';
+import { startWorker } from '../workers.ts';
 
 /**
  * Rendering threads. One: the machines the service runs on have two cores,
@@ -30,18 +31,8 @@ export const RENDER_QUEUE = 64;
 /** Seconds a caller turned away because the queue is full is told to wait. */
 const BUSY_RETRY_AFTER_SECONDS = 5;
 
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./render-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-
 function spawn(heapMb: number): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
-  return FROM_SOURCE
-    ? // Loader hooks are not inherited by workers on Node 20: register tsx inside it first.
-      new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`, {
-        ...options,
-        eval: true,
-      })
-    : new Worker(WORKER_URL, options);
+  return startWorker(import.meta.url, 'render-worker', { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
 }
 
 interface Pending {

@@ -6,13 +6,14 @@
  * throughout. A worker that runs out of memory or time is ended and the post
  * is a 413; nothing the file does reaches the service.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ApiError, type ErrorDetail } from '../../errors.ts';
 import type { ImportColumn } from '../columns.ts';
 import type { Records } from '../ingest.ts';
 import { XLSX_MAX_PARALLEL, XLSX_MAX_ZIP_ENTRIES, XLSX_PARSE_TIMEOUT_MS, XLSX_WORKER_HEAP_MB, XLSX_WORKER_YOUNG_MB } from './limits.ts';
 import type { ParseJob, ParseReply } from './protocol.ts';
 import { unpackRows } from './transfer.ts';
+import { startWorker } from '../../workers.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -30,19 +31,9 @@ export interface ReaderOptions {
   parallel?: number;
 }
 
-/** The worker next to this file: compiled JavaScript, or TypeScript loaded through tsx in development and tests. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
-
+/** The worker next to this file. */
 function spawn(heapMb: number): Worker {
-  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: XLSX_WORKER_YOUNG_MB } };
-  return FROM_SOURCE
-    ? // Loader hooks are not inherited by workers on Node 20: register tsx inside it first.
-      new Worker(
-        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
-        { ...options, eval: true },
-      )
-    : new Worker(WORKER_URL, options);
+  return startWorker(import.meta.url, 'worker', { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: XLSX_WORKER_YOUNG_MB } });
 }
 
 /** Every detail with a row is on `sheet`: workbook rows are numbered per sheet. */

@@ -3,18 +3,17 @@
  * queues them), requests answered by id, and a dead worker reported as an
  * unavailable store rather than a hang.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../../errors.ts';
 import type { WriteCounts } from '../store.ts';
 import { transferList } from './encoding.ts';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.ts';
+import { startWorker } from '../../workers.ts';
 
 type Answer = { counts: WriteCounts; slices: number[]; result?: unknown };
 type Pending = { resolve: (reply: Answer) => void; reject: (error: Error) => void };
 
 /** The worker next to this file: compiled JavaScript, or TypeScript loaded through tsx in development and tests. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./writer-worker${FROM_SOURCE ? '.ts' : '.js'}`, import.meta.url);
 /**
  * The writer thread's young generation, in MB. Its objects (a batch's rows,
  * cloned in) all live until the transaction ends, so a large young
@@ -35,13 +34,7 @@ export class WriterClient {
 
   constructor(file: string) {
     const options = { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB } };
-    this.worker = FROM_SOURCE
-      ? // Loader hooks are not inherited by workers on Node 20: register tsx inside it first.
-        new Worker(
-          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); });`,
-          { ...options, eval: true },
-        )
-      : new Worker(WORKER_URL, options);
+    this.worker = startWorker(import.meta.url, 'writer-worker', options);
     this.worker.on('message', (reply: WorkerReply) => {
       const waiting = this.pending.get(reply.id);
       if (waiting === undefined) return;
