@@ -14,6 +14,7 @@ import errorsPlugin, { frameworkErrors } from './plugins/errors.ts';
 import forwardWritesPlugin from './plugins/forward-writes.ts';
 import jsonBodyPlugin from './plugins/json-body.ts';
 import metricsPlugin, { Metrics } from './plugins/metrics.ts';
+import { memoryOf } from './store/memory/index.ts';
 import { loggerOptions } from './logging.ts';
 import protectionPlugin from './plugins/protection.ts';
 import responseCachePlugin from './plugins/response-cache.ts';
@@ -159,6 +160,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Before any service holds the store: every call they make through it is timed (GET /metrics).
   const metrics = new Metrics();
   const store = timedStore(options.store ?? (await createStore(config, app.log)), metrics.storeCall);
+  const answers = memoryOf(store)?.answers;
+  metrics.memoryReads(() => answers ?? { hits: 0, misses: 0 });
   // Instances started the plain way on one shared store agree on one writer; WRITER_URL names it instead.
   const lease = store.lease !== undefined && config.WRITER_URL === undefined ? new WriterLease(store.lease, app.log) : null;
   app.addHook('onClose', async () => {

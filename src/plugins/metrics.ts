@@ -102,6 +102,23 @@ export class Metrics {
     });
   }
 
+  /** What the memory layer answered (read when scraped): reads answered from kept answers (hit) or asked of the store (miss). */
+  memoryReads(counts: () => { hits: number; misses: number }): void {
+    // eslint-disable-next-line no-new -- the counter joins this.registry as it is made; nothing else holds it
+    new Counter({
+      name: 'indicators_memory_reads_total',
+      help: 'Hot store reads (a month of an indicator, a series, the latest month, a history) answered from what the instance keeps (hit) or asked of the store (miss)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        const { hits, misses } = counts();
+        this.reset();
+        this.inc({ result: 'hit' }, hits);
+        this.inc({ result: 'miss' }, misses);
+      },
+    });
+  }
+
   async text(): Promise<string> {
     // Two exposition blocks with no name in common: concatenated, one valid document.
     return (await this.registry.metrics()) + (await processMetrics().metrics());

@@ -179,15 +179,15 @@ export class IngestService {
     this.checkSize(rows.data.length);
     const session = this.store.beginWrite({ ...(options.receivedAt === undefined ? {} : { receivedAt: options.receivedAt }), by: options.by }, { dryRun: options.dryRun });
     let batch: Batch;
-    let warnings: IngestResult['warnings'];
     try {
       batch = await this.validate(rows, (part) => session.add(part), options.scope ?? null);
-      warnings = await this.warnings(batch, session);
+      await this.storedValues(batch, session);
     } catch (error) {
       await session.abort();
       throw error;
     }
-    const counts = await session.commit();
+    // The stored figures the checks compare with are read: the checks run while the store takes the batch.
+    const [counts, warnings] = await Promise.all([session.commit(), this.warnings(batch)]);
     // Rows actually stored: a dry run stores none, an unchanged row makes no version.
     if (!options.dryRun) {
       if (counts.created > 0) this.counter.rowsWritten('created', counts.created);
@@ -233,10 +233,11 @@ export class IngestService {
   }
 
   /**
-   * Plausibility of each row against the batch laid over what is stored:
-   * the neighbouring months, and the growth base where a growth was reported.
+   * The stored figures the plausibility checks compare each row with, into
+   * the batch's slots: the neighbouring months, and the growth base where a
+   * growth was reported.
    */
-  private async warnings(batch: Batch, session: WriteSession): Promise<IngestResult['warnings']> {
+  private async storedValues(batch: Batch, session: WriteSession): Promise<void> {
     const wanted: ObservationKey[] = [];
     const want = (o: Observation, slot: SeriesSlot, index: number) => {
       // The month before 1800-01 or after 2199-12 holds nothing: no store is asked for it.
@@ -254,6 +255,10 @@ export class IngestService {
     if (wanted.length > 0) {
       for (const f of await session.valuesAt(wanted)) batch.slotOf(f.indicator, f.region)?.stored.set(periodIndex(f.period), { value: f.value, yoy: null, status: null });
     }
+  }
+
+  /** Plausibility of each row against the batch laid over the stored figures `storedValues` read. */
+  private async warnings(batch: Batch): Promise<IngestResult['warnings']> {
     const warnings: IngestResult['warnings'] = [...batch.notices];
     for (const [i, { row, observation: o, slot }] of batch.entries.entries()) {
       if (i > 0 && i % ROWS_PER_TURN === 0) await nextTurn();

@@ -8,9 +8,9 @@ import type { Audience, Vintage, Visibility } from '../domain/publication.ts';
 import { ApiError } from '../errors.ts';
 import { PRIVILEGED_ROLES, type Role } from '../roles.ts';
 import type { Principal } from './tokens.ts';
-import type { Store } from '../store/store.ts';
+import type { ChangeState, Store } from '../store/store.ts';
 import type { ChangeWatcher } from './change-watcher.ts';
-import { DataVersions } from './data-versions.ts';
+import { trustOf, Trust } from '../store/memory/index.ts';
 import { ReadView } from './read-view.ts';
 import type { ReleaseCalendar } from './release-calendar.ts';
 
@@ -22,7 +22,8 @@ export interface PinQuery {
 }
 
 export class Views {
-  private readonly versions: DataVersions;
+  /** The memory layer's trust: versions of the data answers are computed from. */
+  private readonly versions: Trust;
 
   constructor(
     private readonly store: Store,
@@ -31,7 +32,25 @@ export class Views {
     private readonly timeZone: string,
     readonly clock: () => number,
   ) {
-    this.versions = new DataVersions(store);
+    const trust = trustOf(store);
+    this.versions = trust ?? Views.trustFor(store);
+    this.feed = trust === undefined;
+  }
+
+  /** Whether the trust is this object's own (a store used bare), told of the store's state only through the watcher. */
+  private readonly feed: boolean;
+
+  /** The versions as of `state`: the memory layer's trust has seen every state read through it already. */
+  private versionsAt(state: ChangeState): Trust {
+    if (this.feed) this.versions.observed(state);
+    return this.versions;
+  }
+
+  /** A store used bare (tests): a trust of its own, told of the writes this process makes. */
+  private static trustFor(store: Store): Trust {
+    const trust = new Trust(0);
+    store.subscribe((written) => trust.wrote(written));
+    return trust;
   }
 
   /** The instant `asOf` names: an RFC 3339 instant, or the end of a day in REPORT_TZ (now while that is ahead). */
@@ -89,7 +108,8 @@ export class Views {
   publicVersion(indicator?: string): string | null {
     const state = this.watcher.state;
     if (state === null) return null;
-    const data = indicator === undefined ? this.versions.all(state) : this.versions.of(state, indicator);
+    const versions = this.versionsAt(state);
+    const data = indicator === undefined ? versions.versionOfAll() : versions.versionOf(indicator);
     return `${data}.${state.releases}.${state.catalog}.${this.calendar.epoch(this.clock())}`;
   }
 
@@ -100,6 +120,6 @@ export class Views {
   publicEpoch(): string | null {
     const state = this.watcher.state;
     if (state === null) return null;
-    return `${this.versions.epoch(state)}.${state.releases}.${state.catalog}.${this.calendar.epoch(this.clock())}`;
+    return `${this.versionsAt(state).epoch()}.${state.releases}.${state.catalog}.${this.calendar.epoch(this.clock())}`;
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { ADMIN_TOKEN_FILE, modeChangeText, privateDataDir, SQLITE_COMPANIONS } from './data-dir.ts';
 import { InfluxStore } from './influxdb/influx-store.ts';
 import { SQLITE_FILE, SqliteStore } from './sqlite/sqlite-store.ts';
-import { withMemory } from './memory.ts';
+import { withMemory } from './memory/index.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -19,9 +19,10 @@ function secureDataDir(config: Config, log: FastifyBaseLogger): void {
 
 export async function createStore(config: Config, log: FastifyBaseLogger): Promise<Store> {
   secureDataDir(config, log);
-  // The InfluxDB adapter keeps its own memory of what it read (slice-memory.ts), for now.
-  if (config.STORE === 'sqlite') return withMemory(new SqliteStore(config.DATA_DIR));
-  return InfluxStore.connect(
+  // Either adapter behind the one memory layer: what an instance keeps, and when it is trusted.
+  const memory = { checkMs: config.CHANGE_CHECK_MS };
+  if (config.STORE === 'sqlite') return withMemory(new SqliteStore(config.DATA_DIR), memory);
+  const influx = await InfluxStore.connect(
     {
       url: config.INFLUX_URL!,
       token: config.INFLUX_TOKEN,
@@ -32,4 +33,5 @@ export async function createStore(config: Config, log: FastifyBaseLogger): Promi
     },
     log,
   );
+  return withMemory(influx, memory);
 }

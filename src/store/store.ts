@@ -85,12 +85,22 @@ export interface Written {
   releases: boolean;
   /** The indicators whose figures it changed, when only figures changed; absent: anything may have. */
   indicators?: readonly string[];
+  /** False when it changed no figure (targets, reports, tokens, templates, the catalog, the calendar, review decisions). */
+  figures?: false;
 }
 
 export interface ChangeState {
   data: string;
   catalog: string;
   releases: string;
+  /** A shared store's marker of writes that changed no figure (reports, targets, tokens …): moves with each. */
+  other?: string;
+  /**
+   * A shared store's mark of each indicator whose figures were ever written:
+   * the `data` marker of the last write of them. Another instance's write
+   * is then known by the indicators it changed.
+   */
+  indicators?: ReadonlyMap<string, string>;
   /**
    * The earliest receive time (ms) of a write under way that may still
    * commit, or null: versions received from then on may not be readable yet.

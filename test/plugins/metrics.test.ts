@@ -40,6 +40,7 @@ t.test('Prometheus text with every metric, open without METRICS_TOKEN even where
     ['indicators_rows_ingested_total', 'counter'],
     ['indicators_store_operation_duration_seconds', 'histogram'],
     ['indicators_change_check_lag_seconds', 'gauge'],
+    ['indicators_memory_reads_total', 'counter'],
     ['process_cpu_user_seconds_total', 'counter'],
     ['nodejs_eventloop_lag_seconds', 'gauge'],
   ]) {
@@ -84,6 +85,23 @@ t.test('a cached GET asked again is a hit; a conditional one answered 304 is a h
   t.equal(cache(after, 'bypass') - cache(before, 'bypass'), 1, 'an answer to a caller who sees embargoed figures is never cached');
   t.equal(requests(after, 'GET', '/v1/series', 200), 3, 'a hit written straight out is timed like any answer');
   t.equal(requests(after, 'GET', '/v1/series', 304), 1);
+});
+
+t.test("the memory layer's reads: a series asked again of the store is a hit; a write of its indicator makes the next a miss", async (t) => {
+  const app = await buildTestApp(t);
+  await post(app, [row()]);
+  const memory = (text: string, result: string) => sample(text, 'indicators_memory_reads_total', { result });
+  // As a bearer of embargoed figures: never from the response cache, so every ask reaches the store.
+  const ask = async () => t.equal((await call(app, { method: 'GET', url: `/v1/series?indicator=industrial_investment&region=${TIANTAI}`, headers: bearer('preview') })).status, 200);
+  await ask();
+  const before = await scrape(app);
+  await ask();
+  const again = await scrape(app);
+  t.ok(memory(again, 'hit') > memory(before, 'hit'), 'asked again: answered from memory');
+  t.equal(memory(again, 'miss'), memory(before, 'miss'), 'nothing read from the store');
+  await post(app, [row({ value: 35 })]);
+  await ask();
+  t.ok(memory(await scrape(app), 'miss') > memory(again, 'miss'), 'its indicator written: read again');
 });
 
 t.test('rows ingested: what accepted writes stored, by kind', async (t) => {

@@ -3,8 +3,9 @@
  * and (for an indicator under review, turned on at a random instant)
  * approvals, what a caller sees at any instant equals a simple model
  * computed straight from the operations: the read view over a real store
- * (SQLite, and InfluxDB with fewer runs) against a few lines of
- * arithmetic. Both of the view's ways are checked: versions as of an
+ * (SQLite, and InfluxDB with fewer runs), behind the memory layer as the
+ * service runs it (its kept answers and slices are paths too) and SQLite
+ * bare, against a few lines of arithmetic. Both of the view's ways are checked: versions as of an
  * instant, and the current figures (its fast path, taken for a view of
  * the present), the latter after every operation, at every instant until
  * the next, through Views as requests reach it (its memory of settled
@@ -21,6 +22,7 @@ import { Views } from '../../src/services/views.ts';
 import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
+import { withMemory } from '../../src/store/memory/index.ts';
 import { freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -147,12 +149,17 @@ async function check(t: Test, open: () => Promise<Store>, runs: number): Promise
   t.pass(`${runs} random histories agree with the model`);
 }
 
+// Behind the memory layer, as the service runs each store (store/index.ts): its kept answers and slices are paths the model checks too.
 t.test('SQLite: the public answer at any instant is the model’s', async (t) => {
-  await check(t, async () => new SqliteStore(tempDir(t)), 40);
+  await check(t, async () => withMemory(new SqliteStore(tempDir(t))), 40);
+});
+
+t.test('SQLite bare: the same', async (t) => {
+  await check(t, async () => new SqliteStore(tempDir(t)), 10);
 });
 
 t.test('InfluxDB: the same', async (t) => {
   const influxd = await sharedInfluxd(t);
   const quiet = { warn() {}, info() {} };
-  await check(t, () => InfluxStore.connect({ url: influxd.url, token: undefined, database: freshDatabase(), org: undefined, api: 'v1', timeoutMs: 10_000 }, quiet), 12);
+  await check(t, async () => withMemory(await InfluxStore.connect({ url: influxd.url, token: undefined, database: freshDatabase(), org: undefined, api: 'v1', timeoutMs: 10_000 }, quiet)), 12);
 });

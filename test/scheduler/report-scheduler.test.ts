@@ -107,3 +107,36 @@ t.test('a failing run is logged and does not break the schedule', async (t) => {
   t.same(errors, ['the scheduled reports failed']);
   t.equal(await s.fire(new Date('2022-07-15T01:00:00Z')), true, 'the next slot still runs');
 });
+
+t.test('the latest slot found an hour at a time is the one found minute by minute, in zones off the hour and across DST', async (t) => {
+  const store = new SqliteStore(tempDir(t));
+  t.teardown(() => store.close());
+  const make = (cron: string, timeZone: string) => {
+    const s = new ReportScheduler({ cron, timeZone, claim: (key, slot) => store.claim(key, slot), run: async () => {}, log: quiet });
+    t.teardown(() => s.stop());
+    return s;
+  };
+  // The same schedule written as plain numbers (found an hour at a time) and as ranges (node-cron asked about
+  // every minute: slow, so the monthly schedule is compared at fewer instants).
+  const offHour = ['Asia/Kolkata', 'Asia/Kathmandu', 'America/New_York', 'Australia/Lord_Howe'];
+  const acrossDst = ['2023-03-12T07:10:00Z', '2023-11-05T06:20:00Z', '2024-04-07T02:00:00Z', '2024-10-06T15:45:00Z', '2024-02-29T23:59:59Z'];
+  const cases: Array<[string, string, string[], string[]]> = [
+    ['30 2 * * *', '30-30 2-2 * * *', offHour, acrossDst],
+    ['15,45 1,13 * * *', '15-15,45-45 1-1,13-13 * * *', offHour, acrossDst],
+    ['0 9 15 * *', '0-0 9-9 15 * *', ['Asia/Shanghai', 'Asia/Kathmandu'], ['2022-07-15T00:59:00Z', '2022-07-16T01:00:30Z']],
+  ];
+  let compared = 0;
+  for (const [plain, ranged, zones, instants] of cases) {
+    for (const zone of zones) {
+      const fast = make(plain, zone);
+      const slow = make(ranged, zone);
+      for (const at of instants) {
+        const a = fast.latestSlot(new Date(at))?.toISOString();
+        const b = slow.latestSlot(new Date(at))?.toISOString();
+        if (a !== b) t.fail(`${plain} in ${zone} at ${at}: ${a} an hour at a time, ${b} minute by minute`);
+        compared++;
+      }
+    }
+  }
+  t.equal(compared, 44, `${compared} instants compared, all equal`);
+});

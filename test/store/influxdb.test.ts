@@ -6,7 +6,7 @@ import type { StoredFigure } from '../../src/store/influxdb/lines.ts';
 import type { Store } from '../../src/store/store.ts';
 import { forwarder, freshDatabase, sharedInfluxd } from '../helpers/influxd.ts';
 import { storeConformance } from './conformance.ts';
-import { withMemory } from '../../src/store/memory.ts';
+import { withMemory } from '../../src/store/memory/index.ts';
 
 const quiet = { warn() {}, info() {} };
 

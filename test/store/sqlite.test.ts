@@ -4,7 +4,7 @@ import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { storeConformance } from './conformance.ts';
-import { withMemory } from '../../src/store/memory.ts';
+import { withMemory } from '../../src/store/memory/index.ts';
 
 const dirs = new WeakMap<Store, string>();
 

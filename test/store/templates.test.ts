@@ -12,7 +12,7 @@ import t from 'tap';
 import type { InfluxHttp, ParamValue, Result } from '../../src/store/influxdb/http.ts';
 import { InfluxStore } from '../../src/store/influxdb/influx-store.ts';
 import { partLine, partTime, TEMPLATE_PART_BYTES, templateEntries, templateKey, TEMPLATE_PARTS_MAX } from '../../src/store/influxdb/template-lines.ts';
-import { withMemory } from '../../src/store/memory.ts';
+import { withMemory } from '../../src/store/memory/index.ts';
 import { SCHEMA_VERSION } from '../../src/store/sqlite/schema.ts';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 import type { Store, StoredTemplate, TemplateKind, Written } from '../../src/store/store.ts';

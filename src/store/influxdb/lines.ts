@@ -45,21 +45,9 @@ import { REASONS, type Reason } from '../../domain/corrections.ts';
 import { type Figure, type Observation, type Status, STATUSES } from '../../domain/types.ts';
 import { periodSeconds, secondsToPeriod } from './queries.ts';
 
-export interface Bookkeeping {
-  version: number;
-  receivedAt: number;
-  by: string;
-  /** The version withdraws the figure (posted in error). */
-  withdrawn?: boolean;
-  /** Why the version changes the figure, and a note (absent or null: not given). */
-  reason?: Reason | null;
-  note?: string | null;
-}
-
-export interface StoredFigure extends Observation, Bookkeeping {
-  /** A first version without meta: receivedAt and by are to be read from its batch's receipt. */
-  receipted?: boolean;
-}
+/** A figure's bookkeeping, and a point as stored: kept by the memory layer in the same shape (memory/slices.ts). */
+export type { Bookkeeping, KeptPoint as StoredFigure } from '../memory/slices.ts';
+import type { Bookkeeping } from '../memory/slices.ts';
 
 const NEEDS_ESCAPE = /["\\]/;
 /** A tag value Point would write as it is (tags sorted by key: indicator, region, version). */

@@ -54,15 +54,25 @@ export function releaseEntries(rows: ReadonlyArray<(column: string) => unknown>)
 
 export type MarkerKind = 'data' | 'catalog' | 'releases';
 
-/** The marker line after a committed write of these kinds (data always changes, to `data`). */
-export function markerLine(kinds: readonly MarkerKind[], data: string): string {
+/**
+ * The marker lines after a committed write of these kinds (data always
+ * changes, to `data`). A write of figures first marks each indicator it
+ * wrote with the same value (`change_indicator`), so another instance
+ * learns which indicators changed, not only that something did; any other
+ * write sets `other` to its `data` value.
+ */
+export function markerLines(kinds: readonly MarkerKind[], data: string, indicators: readonly string[] | undefined): string[] {
+  const lines = (indicators ?? []).map((code) => new Point('change_indicator').tag('indicator', code).stringField('data', data).timestamp('0').toLineProtocol()!);
   const point = new Point('change').stringField('data', data).timestamp('0');
   for (const kind of kinds) if (kind !== 'data') point.stringField(kind, uniqueMark());
-  return point.toLineProtocol()!;
+  // The same value as `data`: the last write is known to be this one, not one that marks nothing (an older release's).
+  if (indicators === undefined) point.stringField('other', data);
+  lines.push(point.toLineProtocol()!);
+  return lines;
 }
 
 /** The marker as read; a store never written has none (every field ""). */
-export function markerState(get: ((column: string) => unknown) | undefined): ChangeState {
+export function markerState(get: ((column: string) => unknown) | undefined, marks: ReadonlyMap<string, string>): ChangeState {
   const text = (name: string) => (get === undefined ? '' : String(get(name) ?? ''));
-  return { data: text('data'), catalog: text('catalog'), releases: text('releases'), inFlightSince: null };
+  return { data: text('data'), catalog: text('catalog'), releases: text('releases'), other: text('other'), indicators: marks, inFlightSince: null };
 }

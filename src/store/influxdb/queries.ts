@@ -21,6 +21,7 @@ export type QueryName =
   | 'receipts'
   | 'receipts-between'
   | 'marker'
+  | 'indicator-marks'
   | 'releases'
   | 'regions-with-figures'
   | 'reports'

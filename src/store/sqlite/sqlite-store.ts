@@ -39,7 +39,8 @@ import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './s
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
-import { sliceIndicator, sliceKey } from './writer.ts';
+import { sliceIndicator } from './writer.ts';
+import { SliceMemory } from '../memory/slices.ts';
 
 export const SQLITE_FILE = 'indicators.sqlite';
 /**
@@ -55,13 +56,6 @@ const SLICE_SCAN_FRACTION = 1 / 8;
 const KEYS_PER_TURN = 1024;
 /** Region sets up to this size find their latest period by one index probe each. */
 const PROBE_REGIONS_MAX = 200;
-/**
- * Whole slices kept after a read, least recently used dropped first. Dashboards
- * ask for the same few rankings over and over; a national slice is 3,000
- * figures (about 0.3 MB), so the cache stays under 20 MB. A write drops what
- * it touches.
- */
-export const SLICE_CACHE_ENTRIES = 64;
 
 type Row = [region: number, value: number, yoy: number | null, status: Status | null];
 
@@ -140,8 +134,12 @@ export class SqliteStore implements Store {
   private readonly regionCodes = new Map<number, string>();
   private readonly indicatorIds = new Map<string, number>();
   private readonly indicatorCodes = new Map<number, string>();
-  /** Figures are never mutated once read, so cached ones are handed out as they are. */
-  private readonly sliceCache = new Map<number, readonly Observation[]>();
+  /**
+   * Whole slices the memory layer keeps and lends (memory/index.ts); bare,
+   * nothing is kept. Figures are never mutated once read, so kept ones are
+   * handed out as they are.
+   */
+  private memory = new SliceMemory(null);
   private readonly statements;
   private readonly versionReads: VersionReads;
 
@@ -209,17 +207,22 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Behind the memory layer: whole slices read are kept there; this instance's writes drop what they touch. */
+  keepSlicesIn(slices: SliceMemory): void {
+    this.memory = slices;
+  }
+
   subscribe(listener: (written: Written) => void): void {
     this.listeners.push(listener);
   }
 
   /** After a committed write: the next generation of what it changed, then the listeners (figures of `indicators` only, when given). */
-  private bump(kinds: { catalog?: boolean; releases?: boolean }, indicators?: readonly string[]): void {
+  private bump(kinds: { catalog?: boolean; releases?: boolean; figures?: false }, indicators?: readonly string[]): void {
     const g = this.generations;
     g.data++;
     if (kinds.catalog === true) g.catalog++;
     if (kinds.releases === true) g.releases++;
-    const written: Written = { data: String(g.data), catalog: kinds.catalog === true, releases: kinds.releases === true, ...(indicators === undefined ? {} : { indicators }) };
+    const written: Written = { data: String(g.data), catalog: kinds.catalog === true, releases: kinds.releases === true, ...(indicators === undefined ? {} : { indicators }), ...(kinds.figures === false ? { figures: false as const } : {}) };
     for (const listener of this.listeners) listener(written);
   }
 
@@ -279,7 +282,6 @@ export class SqliteStore implements Store {
 
   async saveCatalog(changes: CatalogChanges): Promise<void> {
     await this.exclusive({ type: 'catalog', id: this.writer.newId(), changes });
-    this.sliceCache.clear();
     this.loadIds();
     this.bump({ catalog: true });
   }
@@ -337,10 +339,14 @@ export class SqliteStore implements Store {
   private changed(slices: readonly number[]): void {
     if (slices.length === 0) return;
     const indicators = new Set<string>();
+    const months: Array<{ indicator: string; period: Period }> = [];
     for (const slice of slices) {
-      this.sliceCache.delete(slice);
-      indicators.add(this.indicatorCodes.get(sliceIndicator(slice)) ?? '');
+      const indicator = this.indicatorCodes.get(sliceIndicator(slice)) ?? '';
+      indicators.add(indicator);
+      months.push({ indicator, period: intToPeriod(slice % 1_000_000) });
     }
+    // Before the listeners: what they are told of is gone from what is kept.
+    this.memory.dropSlices(months);
     // A slice of an indicator this instance has no code for (none: the catalog is loaded first) changes everything.
     this.bump({}, indicators.has('') ? undefined : [...indicators]);
   }
@@ -401,7 +407,7 @@ export class SqliteStore implements Store {
   async saveReleases(settings: ReadonlyArray<{ indicator: string; period: Period; setting: ReleaseSetting }>): Promise<void> {
     if (settings.length === 0) return;
     await this.exclusive({ type: 'releases', id: this.writer.newId(), releases: settings.map((s) => ({ indicator: s.indicator, period: s.period, ...s.setting })) });
-    this.bump({ releases: true });
+    this.bump({ releases: true, figures: false });
   }
 
   private encode(rows: readonly PostedRow[]): EncodedRows {
@@ -438,20 +444,14 @@ export class SqliteStore implements Store {
   }
 
   /** Rows of one slice, wanted regions only: a scan or point lookups, whichever reads less. */
-  /** Every figure of a slice, from the cache of recent reads when `cached`. */
+  /** Every figure of a slice, from the slices the memory layer keeps when `cached`, and kept there once read. */
   private sliceFigures(indicator: string, indicatorId: number, period: Period, cached: boolean): readonly Observation[] {
     const p = periodToInt(period);
-    const read = () => (JSON.parse(this.statements.sliceJson.get(indicatorId, p) as string) as Row[]).map((row) => this.observation(indicator, period, row));
-    if (!cached) return read();
-    const key = sliceKey(indicatorId, p);
-    let figures = this.sliceCache.get(key);
-    if (figures !== undefined) {
-      this.sliceCache.delete(key); // the most recently used goes last
-    } else {
-      figures = read();
-      if (this.sliceCache.size >= SLICE_CACHE_ENTRIES) this.sliceCache.delete(this.sliceCache.keys().next().value!);
-    }
-    this.sliceCache.set(key, figures);
+    const known = cached ? this.memory.currentFigures(indicator, period) : undefined;
+    if (known !== undefined) return known;
+    const stamp = this.memory.readStamp();
+    const figures = (JSON.parse(this.statements.sliceJson.get(indicatorId, p) as string) as Row[]).map((row) => this.observation(indicator, period, row));
+    if (cached) this.memory.putFigures(indicator, period, figures, stamp);
     return figures;
   }
 
@@ -481,7 +481,7 @@ export class SqliteStore implements Store {
    * lookups, four times a scan of its months).
    */
   private scans(indicatorId: number, period: number, wanted: number, cached: boolean): boolean {
-    if (cached && this.sliceCache.has(sliceKey(indicatorId, period))) return true;
+    if (cached && this.memory.holds(this.indicatorCodes.get(indicatorId) ?? '', intToPeriod(period))) return true;
     if (wanted <= PROBE_REGIONS_MAX) return wanted >= this.regionIds.size * SLICE_SCAN_FRACTION;
     return wanted >= (this.statements.sliceCount.get(indicatorId, period) as number) * SLICE_SCAN_FRACTION;
   }
@@ -603,7 +603,7 @@ export class SqliteStore implements Store {
   async saveTargets(targets: readonly Target[]): Promise<void> {
     if (targets.length === 0) return;
     await this.exclusive({ type: 'targets', id: this.writer.newId(), targets: [...targets] });
-    this.bump({});
+    this.bump({ figures: false });
   }
 
   async targets(filter: TargetFilter): Promise<Target[]> {
@@ -623,7 +623,7 @@ export class SqliteStore implements Store {
       quotes: JSON.stringify(r.quotes),
     }));
     const versions = (await this.exclusive({ type: 'reports', id: this.writer.newId(), reports: rows })) as number[];
-    this.bump({});
+    this.bump({ figures: false });
     return reports.map(({ facts: _facts, ...r }, i) => ({ ...r, version: versions[i]! }));
   }
 
@@ -735,7 +735,7 @@ export class SqliteStore implements Store {
   async saveReviewDecision(decision: ReviewDecision): Promise<void> {
     const { indicator, period, action, at, by, note, override } = decision;
     await this.exclusive({ type: 'review', id: this.writer.newId(), decision: { indicator, period, action, at, by, note, override } });
-    this.bump({ releases: true });
+    this.bump({ releases: true, figures: false });
   }
 
   async reviewDecisions(): Promise<ReviewDecision[]> {

@@ -1,7 +1,7 @@
 /**
- * What this instance knows of whole slices (one indicator's figures in one
- * month, every region): read from InfluxDB or written by this instance,
- * and valid while the change marker is the one it last saw. A bureau posts
+ * Whole slices (one indicator's figures in one month, every region) kept
+ * for an adapter that reads and writes in parts (InfluxDB): read by it or
+ * written by this instance, kept while trust.ts says so. A bureau posts
  * a month at a time: each batch is checked against the month before and
  * the year before, which this instance wrote or read moments or months
  * ago. Reading them again was most of what InfluxDB did for a batch.
@@ -13,16 +13,36 @@
 import type { Reason } from '../../domain/corrections.ts';
 import type { Observation, Period, Status } from '../../domain/types.ts';
 import type { FigureVersions, PostedRow } from '../store.ts';
-import type { StoredFigure } from './lines.ts';
+import { foreignKey, indicatorKey as wholeKeyOf, monthsOf, sliceKey as keyOf, type Trust } from './trust.ts';
+
+export interface Bookkeeping {
+  version: number;
+  receivedAt: number;
+  by: string;
+  /** The version withdraws the figure (posted in error). */
+  withdrawn?: boolean;
+  /** Why the version changes the figure, and a note (absent or null: not given). */
+  reason?: Reason | null;
+  note?: string | null;
+}
+
+/** A current point as an adapter reads or writes it: the figure and its version's bookkeeping. */
+export interface KeptPoint extends Observation, Bookkeeping {
+  /** A first version whose receivedAt and by are in its batch's receipt (InfluxDB), not in the point. */
+  receipted?: boolean;
+}
+type StoredFigure = KeptPoint;
 
 /** Region slots of whole slices kept: a national month of 300 indicators (3,000 regions each), about 35 MB. */
 export const WHOLE_FIGURES_MAX = 1_000_000;
+/**
+ * Figures of slices kept as their figures alone (SQLite): dashboards ask for
+ * the same rankings over and over. About 25 MB: 64 national slices of 3,000
+ * regions, or every month of a city's indicators.
+ */
+export const FIGURE_SLICES_FIGURES_MAX = 200_000;
 /** Values kept: 8 bytes a region and slice; 64 MB holds ten years of 90 indicators for 3,000 regions. */
 export const VALUE_BYTES_MAX = 64 * 1024 * 1024;
-
-const keyOf = (indicator: string, period: Period) => `${indicator}\u0000${period}`;
-/** A write to any month of an indicator: what answers about the indicator as a whole wait for. */
-const wholeKeyOf = (indicator: string) => `${indicator}\u0001`;
 
 const STATUSES: ReadonlyArray<Status | null> = [null, 'p', 'e', 'r', 'b'];
 const REASONS: ReadonlyArray<Reason | null> = [null, 'revision', 'correction', 'reclassification'];
@@ -158,14 +178,6 @@ const VERSIONS_MAX = 600_000;
  */
 const CUTS_PER_SLICE = 4;
 const CUT_FIGURE_COST = 1.5;
-/** Months whose figures' versions are kept. */
-const HISTORY_SLICES_MAX = 4096;
-/** Markers of this instance's own writes remembered: more than can be under way at once. */
-const OWN_MARKERS_MAX = 256;
-/** Answers kept per indicator: a dashboard's regions and peer sets, several hundred at most. */
-const ANSWERS_MAX = 1024;
-
-/** A Map used as an LRU list: reading an entry moves it last. */
 /** The figures as received by `until`: a figure whose every version was goes as it is, with no copy. */
 export function cutAt(figures: readonly FigureVersions[], until: number): FigureVersions[] {
   const out: FigureVersions[] = [];
@@ -188,17 +200,10 @@ function touch<V>(map: Map<string, V>, key: string): V | undefined {
 }
 
 export class SliceMemory {
-  /** The change marker the memory is valid at; null: nothing known. */
-  private marker: string | null = null;
-  /** When the marker was last read and found to be one this memory is valid at (ms). */
-  private validatedAt = Number.NEGATIVE_INFINITY;
-  /**
-   * Markers this instance wrote or is writing: what it knows took in every
-   * one of those writes, and writes of its own to different months land in
-   * any order, so any of them may be the one InfluxDB holds last.
-   */
-  private readonly own = new Set<string>();
   private readonly whole = new Map<string, WholeSlice>();
+  /** Current figures alone, of an adapter whose reads carry no bookkeeping (SQLite), least recently used dropped first. */
+  private readonly figureSlices = new Map<string, readonly Observation[]>();
+  private figureCount = 0;
   /** Region slots held by whole slices. */
   private wholeCount = 0;
   /**
@@ -210,21 +215,6 @@ export class SliceMemory {
   private valueBytes = 0;
   /** Regions numbered as first seen: a slice's values are indexed by them. */
   private readonly ordinals = new Map<string, number>();
-  /**
-   * Writes of this instance: a read that overlapped one on the same slice
-   * may have seen part of it, and is not kept.
-   */
-  private serial = 0;
-  private readonly writing = new Map<string, number>();
-  private readonly lastWrite = new Map<string, number>();
-  /**
-   * Answers of reads that are not whole slices (the latest month with a
-   * figure, a region's series, a figure's versions), by indicator: a write
-   * to an indicator drops its answers, and leaves the others'.
-   */
-  private readonly answers = new Map<string, Map<string, unknown>>();
-  /** Versions of single figures, by slice and region: a write drops only the months it writes. */
-  private readonly histories = new Map<string, Map<string, unknown>>();
   /** Every version of every figure of a slice (as-of answers), by slice: a write drops the months it writes. */
   private readonly versionSlices = new Map<string, { figures: readonly FigureVersions[]; count: number; cuts: Map<number, { figures: readonly FigureVersions[]; cost: number }> }>();
   private versionCount = 0;
@@ -235,73 +225,58 @@ export class SliceMemory {
    */
   private readonly regionCounts = new Map<string, number>();
 
-  /** Keep what is known only if nothing was written since (the marker is the one last seen). */
-  validate(marker: string, now = Date.now()): void {
-    this.validatedAt = now;
-    if (marker === this.marker || this.own.has(marker)) return;
-    this.clear();
-    this.marker = marker;
+  /**
+   * @param trust when what is kept may be trusted; null: nothing is kept (an adapter used bare).
+   * @param check reads the store's state when it was not read recently (before a write compares).
+   */
+  constructor(
+    readonly trust: Trust | null,
+    private readonly check: () => Promise<void> = async () => {},
+  ) {
+    trust?.onForget(() => this.clear());
+    // This instance's own writes are taken in (wrote) or dropped by month (dropSlices) by the adapter.
+    trust?.onDrop((indicator, foreign) => {
+      if (foreign) this.dropIndicator(indicator);
+    });
   }
 
-  /** Whether the marker was read within `ms`: then it need not be read again to trust what is known. */
-  validatedWithin(ms: number, now = Date.now()): boolean {
-    return now - this.validatedAt < ms;
+  /** Before a write compares with what is kept: the store's state read recently, so nobody else wrote meanwhile. */
+  async fresh(): Promise<void> {
+    if (this.trust !== null && !this.trust.freshEnough()) await this.check();
   }
 
-  /** This instance is setting the marker to `marker` after its own write: what it knows stays valid. */
+  /** A write's outcome is unknown (cut short): nothing kept may be trusted. */
+  lost(): void {
+    this.trust?.unknown();
+  }
+
+  /** This instance is about to leave `marker` in the store. */
   expect(marker: string): void {
-    this.own.add(marker);
-    // A bounded list: the last few hundred of this instance's writes.
-    if (this.own.size > OWN_MARKERS_MAX) this.own.delete(this.own.values().next().value!);
+    this.trust?.expect(marker);
   }
 
-  /** … and has set it. */
-  adopt(marker: string): void {
-    this.marker = marker;
-  }
-
-  /** Before this instance writes to these slices. */
+  /** Before this instance writes to these slices: answers the write's end. */
   beginWrite(slices: Iterable<{ indicator: string; period: Period }>): () => void {
-    const serial = ++this.serial;
-    const keys = new Set<string>();
-    // serial: the write's start; a read taken before it does not see it whole.
-    let indicator = '';
-    let period = '';
-    for (const s of slices) {
-      // Rows come month by month: most are of the month before.
-      if (s.indicator === indicator && s.period === period) continue;
-      indicator = s.indicator;
-      period = s.period;
-      const key = keyOf(s.indicator, s.period);
-      keys.add(key);
-      keys.add(wholeKeyOf(s.indicator));
-      this.answers.delete(s.indicator);
-      this.histories.delete(key);
-      this.dropVersions(key);
-    }
-    for (const key of keys) {
-      this.writing.set(key, (this.writing.get(key) ?? 0) + 1);
-      this.lastWrite.set(key, serial);
-    }
-    return () => {
-      // The end is an event too: a read begun while the write was under way may have seen half of it.
-      const end = ++this.serial;
-      for (const key of keys) {
-        const n = this.writing.get(key)! - 1;
-        if (n === 0) this.writing.delete(key);
-        else this.writing.set(key, n);
-        this.lastWrite.set(key, end);
-      }
-    };
+    if (this.trust === null) return () => {};
+    const months = monthsOf(slices);
+    for (const { indicator, period } of months) this.dropVersions(keyOf(indicator, period));
+    return this.trust.beginWrite(months);
   }
 
   /** Taken when a read starts: what it brings back is kept only if no write touched its slice since. */
   readStamp(): number {
-    return this.serial;
+    return this.trust?.readStamp() ?? 0;
   }
 
-  private settled(key: string, stamp: number): boolean {
-    return !this.writing.has(key) && (this.lastWrite.get(key) ?? 0) <= stamp;
+  /**
+   * A month's read is kept only if nothing touched that month since
+   * `stamp`, nor another instance the indicator; a whole indicator's, only
+   * if nothing touched any of its months.
+   */
+  private settled(indicator: string, period: Period | null, stamp: number): boolean {
+    if (this.trust === null) return false;
+    if (period === null) return this.trust.settled(wholeKeyOf(indicator), stamp);
+    return this.trust.settled(keyOf(indicator, period), stamp) && this.trust.settled(foreignKey(indicator), stamp);
   }
 
   /** Every version of a slice's figures, when known. */
@@ -343,7 +318,7 @@ export class SliceMemory {
 
   putVersions(indicator: string, period: Period, figures: readonly FigureVersions[], stamp: number): void {
     const key = keyOf(indicator, period);
-    if (!this.settled(key, stamp)) return;
+    if (!this.settled(indicator, period, stamp)) return;
     const count = figures.reduce((n, f) => n + f.versions.length, 0);
     this.dropVersions(key);
     const entry = { figures, count, cuts: new Map() };
@@ -359,57 +334,25 @@ export class SliceMemory {
     this.versionCount -= old.count;
   }
 
-  historyOf<T>(indicator: string, period: Period, region: string): T | undefined {
-    return this.histories.get(keyOf(indicator, period))?.get(region) as T | undefined;
-  }
-
-  putHistory(indicator: string, period: Period, region: string, versions: unknown, stamp: number): void {
-    const key = keyOf(indicator, period);
-    if (!this.settled(key, stamp)) return;
-    let regions = this.histories.get(key);
-    if (regions === undefined) {
-      // A bounded number of months: beyond it the oldest go.
-      if (this.histories.size >= HISTORY_SLICES_MAX) this.histories.delete(this.histories.keys().next().value!);
-      this.histories.set(key, (regions = new Map()));
-    }
-    regions.set(region, versions);
-  }
-
-  answerOf<T>(indicator: string, key: string): T | undefined {
-    return this.answers.get(indicator)?.get(key) as T | undefined;
-  }
-
-  /** An answer of a read that began at `stamp`: kept unless this instance wrote since. */
-  putAnswer(indicator: string, key: string, answer: unknown, stamp: number): void {
-    if (!this.settled(wholeKeyOf(indicator), stamp)) return;
-    let answers = this.answers.get(indicator);
-    if (answers === undefined) this.answers.set(indicator, (answers = new Map()));
-    if (answers.size >= ANSWERS_MAX) answers.delete(answers.keys().next().value!);
-    answers.set(key, answer);
-  }
-
   regionCountOf(indicator: string): number | undefined {
     return this.regionCounts.get(indicator);
   }
 
   putRegionCount(indicator: string, count: number): void {
-    this.regionCounts.set(indicator, count);
+    if (this.trust !== null) this.regionCounts.set(indicator, count);
   }
 
-  clear(): void {
+  private clear(): void {
+    this.figureSlices.clear();
+    this.figureCount = 0;
     this.complete.clear();
-    this.own.clear();
     this.regionCounts.clear();
-    this.answers.clear();
-    this.histories.clear();
     this.versionSlices.clear();
     this.versionCount = 0;
-    this.validatedAt = Number.NEGATIVE_INFINITY;
     this.whole.clear();
     this.values.clear();
     this.wholeCount = 0;
     this.valueBytes = 0;
-    this.marker = null;
   }
 
   /** Region codes by ordinal. */
@@ -430,7 +373,72 @@ export class SliceMemory {
    * dashboard's repeated rankings cost no copy.
    */
   currentFigures(indicator: string, period: Period): readonly Observation[] | undefined {
-    return touch(this.whole, keyOf(indicator, period))?.current(indicator, period, this.codes);
+    const key = keyOf(indicator, period);
+    return touch(this.whole, key)?.current(indicator, period, this.codes) ?? touch(this.figureSlices, key);
+  }
+
+  /** Whether a slice's current figures are kept (nothing moves in the order kept). */
+  holds(indicator: string, period: Period): boolean {
+    const key = keyOf(indicator, period);
+    return this.whole.has(key) || this.figureSlices.has(key);
+  }
+
+  /**
+   * A slice's current figures as an adapter without bookkeeping in its
+   * reads (SQLite) read them, by a read that began at `stamp`: answered by
+   * `currentFigures` and `valuesOf`, never as points to compare a write with.
+   */
+  putFigures(indicator: string, period: Period, figures: readonly Observation[], stamp: number): void {
+    if (!this.settled(indicator, period, stamp)) return;
+    const key = keyOf(indicator, period);
+    this.dropFigures(key);
+    this.figureSlices.set(key, figures);
+    this.figureCount += figures.length;
+    for (const oldest of this.figureSlices.keys()) {
+      if (this.figureCount <= FIGURE_SLICES_FIGURES_MAX || oldest === key) break;
+      this.dropFigures(oldest);
+    }
+  }
+
+  private dropFigures(key: string): void {
+    const kept = this.figureSlices.get(key);
+    if (kept === undefined) return;
+    this.figureSlices.delete(key);
+    this.figureCount -= kept.length;
+  }
+
+  /** Another instance wrote figures of `indicator`: nothing kept of it stays. */
+  private dropIndicator(indicator: string): void {
+    const prefix = keyOf(indicator, '');
+    const keys = new Set<string>();
+    for (const map of [this.figureSlices, this.whole, this.values, this.versionSlices]) for (const key of map.keys()) if (key.startsWith(prefix)) keys.add(key);
+    for (const key of keys) this.dropMonth(key);
+    this.complete.delete(indicator);
+    this.regionCounts.delete(indicator);
+  }
+
+  /** This instance wrote these months, and does not take its writes in (SQLite): what is kept of them goes. */
+  dropSlices(slices: Iterable<{ indicator: string; period: Period }>): void {
+    for (const { indicator, period } of slices) {
+      this.dropMonth(keyOf(indicator, period));
+      this.complete.delete(indicator);
+    }
+  }
+
+  /** Everything kept of one month: figures, the whole slice, values, versions. */
+  private dropMonth(key: string): void {
+    this.dropFigures(key);
+    this.dropVersions(key);
+    const whole = this.whole.get(key);
+    if (whole !== undefined) {
+      this.whole.delete(key);
+      this.wholeCount -= whole.capacity;
+    }
+    const values = this.values.get(key);
+    if (values !== undefined) {
+      this.values.delete(key);
+      this.valueBytes -= values.byteLength;
+    }
   }
 
   /** Every current point of a slice (withdrawals included), when known: the point of a region, if any. */
@@ -456,7 +464,7 @@ export class SliceMemory {
   /** A slice read whole from InfluxDB, by a read that began at `stamp`. */
   putWhole(indicator: string, period: Period, points: readonly StoredFigure[], stamp: number): void {
     const key = keyOf(indicator, period);
-    if (!this.settled(key, stamp)) return;
+    if (!this.settled(indicator, period, stamp)) return;
     for (const f of points) this.ordinal(f.region);
     const whole = new WholeSlice(this.ordinals.size);
     for (const f of points) whole.set(this.ordinals.get(f.region)!, f);
@@ -507,14 +515,14 @@ export class SliceMemory {
    * that began at `stamp`: known whole unless this instance wrote since.
    */
   putIndicator(indicator: string, byMonth: ReadonlyMap<Period, readonly StoredFigure[]>, stamp: number): void {
-    if (!this.settled(wholeKeyOf(indicator), stamp)) return;
+    if (!this.settled(indicator, null, stamp)) return;
     for (const [period, points] of byMonth) this.putWhole(indicator, period, points, stamp);
     if ([...byMonth.keys()].every((p) => this.whole.has(keyOf(indicator, p)))) this.complete.set(indicator, new Set(byMonth.keys()));
   }
 
   /** A slice's values read from InfluxDB (every region with a current figure), by a read that began at `stamp`. */
   putValues(indicator: string, period: Period, figures: ReadonlyArray<{ region: string; value: number }>, stamp: number): void {
-    if (!this.settled(keyOf(indicator, period), stamp)) return;
+    if (!this.settled(indicator, period, stamp)) return;
     for (const f of figures) this.ordinal(f.region);
     const values = new Float64Array(this.ordinals.size).fill(Number.NaN);
     for (const f of figures) values[this.ordinals.get(f.region)!] = f.value;
