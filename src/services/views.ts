@@ -80,7 +80,8 @@ export class Views {
   private settledMemory(): Map<string, boolean> | undefined {
     const state = this.watcher.state;
     if (state === null) return undefined;
-    const version = `${state.data}.${state.releases}`;
+    // Any change of data (versionOfAll moves with every write, here or elsewhere) or of decisions forgets it.
+    const version = `${this.versionsAt(state).versionOfAll()}.${state.releases}`;
     if (version !== this.settledAt) {
       this.settled = new Map();
       this.settledAt = version;
