@@ -22,11 +22,34 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Bounded wait for a condition, polling. */
-async function until(what: string, ms: number, check: () => Promise<boolean>): Promise<void> {
+/** Ports free at once: held together while asked for, so no two are the same. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => netServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => {
+            const address = server.address();
+            resolve(typeof address === 'object' && address !== null ? address.port : 0);
+          });
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+/** Starts of a new influxd tried, each on ports of its own: a port taken between asking and binding is tried again. */
+const START_ATTEMPTS = 3;
+
+/** Bounded wait for a condition, polling; `gone` says the waited-for process has exited (no point waiting on). */
+async function until(what: string, ms: number, check: () => Promise<boolean>, gone: () => boolean = () => false): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check().catch(() => false)) return;
+    if (gone()) throw new Error(`${what}: it exited`);
     if (Date.now() > deadline) throw new Error(`${what} within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -55,14 +78,22 @@ export class Influxd {
     if (spawnSync('influxd', ['version']).error !== undefined) {
       throw new Error('influxd is not installed: apt-get install influxdb (npm test does, as root on Debian: test/system-packages.txt)');
     }
-    const dir = mkdtempSync(join(tmpdir(), 'influxd-'));
-    const [httpPort, rpcPort] = [await freePort(), await freePort()];
-    const config = join(dir, 'influxd.conf');
-    const influxd = new Influxd(dir, httpPort, config);
-    influxd.rpcPort = rpcPort;
-    influxd.configure(limits);
-    await influxd.start();
-    return influxd;
+    for (let attempt = 1; ; attempt++) {
+      const dir = mkdtempSync(join(tmpdir(), 'influxd-'));
+      // Both ports asked for together: asked one after the other, the system may hand out the same one twice.
+      const [httpPort, rpcPort] = (await freePorts(2)) as [number, number];
+      const influxd = new Influxd(dir, httpPort, join(dir, 'influxd.conf'));
+      influxd.rpcPort = rpcPort;
+      influxd.configure(limits);
+      try {
+        await influxd.start();
+        return influxd;
+      } catch (error) {
+        await influxd.destroy();
+        // Another process took a port between asking and binding: influxd exits at once.
+        if (attempt >= START_ATTEMPTS || !(error instanceof Error) || !error.message.endsWith('it exited')) throw error;
+      }
+    }
   }
 
   /** Write the config with these limits: taken at the next start. */
@@ -100,7 +131,7 @@ export class Influxd {
     child.once('exit', () => {
       if (this.process === child) this.process = null;
     });
-    await until('influxd did not answer /ping', 30_000, async () => (await fetch(`${this.url}/ping`)).status === 204);
+    await until('influxd did not answer /ping', 30_000, async () => (await fetch(`${this.url}/ping`)).status === 204, () => this.process !== child);
   }
 
   /** Stop by pid (SIGTERM, or SIGKILL to simulate a crash) and wait for the exit. */
