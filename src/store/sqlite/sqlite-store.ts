@@ -39,7 +39,7 @@ import { intToPeriod, periodToInt, prepareDatabase, READER_CACHE_KIB } from './s
 import { VersionReads } from './version-reads.ts';
 import { targetReader } from './targets.ts';
 import { WriterClient } from './writer-client.ts';
-import { sliceIndicator } from './writer.ts';
+import { sliceIndicator, slicePeriod } from './writer.ts';
 import { SliceMemory } from '../memory/slices.ts';
 
 export const SQLITE_FILE = 'indicators.sqlite';
@@ -343,7 +343,7 @@ export class SqliteStore implements Store {
     for (const slice of slices) {
       const indicator = this.indicatorCodes.get(sliceIndicator(slice)) ?? '';
       indicators.add(indicator);
-      months.push({ indicator, period: intToPeriod(slice % 1_000_000) });
+      months.push({ indicator, period: intToPeriod(slicePeriod(slice)) });
     }
     // Before the listeners: what they are told of is gone from what is kept.
     this.memory.dropSlices(months);

@@ -13,6 +13,8 @@ import type { AccessRow, ReleaseRow, ReportRow, TemplateRow } from './worker-pro
 export const sliceKey = (indicatorId: number, period: number) => indicatorId * 1_000_000 + period;
 /** The indicator id of a slice key. */
 export const sliceIndicator = (key: number) => Math.floor(key / 1_000_000);
+/** The period (as stored: YYYYMM) of a slice key. */
+export const slicePeriod = (key: number) => key % 1_000_000;
 
 export interface OpenBatch {
   receivedAt: number;
@@ -179,7 +181,7 @@ export class Writer {
       this.statements.rollback.run();
       return { counts: batch.counts, slices: [] };
     }
-    for (const slice of batch.written) this.statements.receipt.run(batch.receivedAt, Math.floor(slice / 1_000_000), slice % 1_000_000);
+    for (const slice of batch.written) this.statements.receipt.run(batch.receivedAt, sliceIndicator(slice), slicePeriod(slice));
     this.statements.commit.run();
     return { counts: batch.counts, slices: [...batch.written] };
   }
